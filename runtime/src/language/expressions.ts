@@ -1,0 +1,246 @@
+// CEL expressions and `${{ }}` templates: parsing, static references, evaluation. Pure.
+import { parse } from '@marcbachmann/cel-js';
+import type { JsonValue } from './types.js';
+
+interface CelNode {
+  op: string;
+  args: unknown;
+  start: number;
+  end: number;
+}
+type Compiled = ReturnType<typeof parse>;
+
+export type ExpressionParse =
+  | { ok: true; ast: CelNode }
+  | { ok: false; message: string; start: number; end: number };
+
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly expression: string,
+  ) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
+
+const MAX_EXPRESSION_LENGTH = 10_000;
+const compiledCache = new Map<string, Compiled>();
+
+/** The first line of a cel-js message; the rest is an ASCII caret picture. */
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.trim() ?? message;
+}
+
+function compile(expression: string): Compiled {
+  let compiled = compiledCache.get(expression);
+  if (!compiled) {
+    if (expression.length > MAX_EXPRESSION_LENGTH) {
+      throw new ExpressionError(`expression is longer than ${MAX_EXPRESSION_LENGTH} characters`, expression);
+    }
+    compiled = parse(expression);
+    if (compiledCache.size > 5_000) compiledCache.clear();
+    compiledCache.set(expression, compiled);
+  }
+  return compiled;
+}
+
+export function parseExpression(expression: string): ExpressionParse {
+  if (expression.trim() === '') return { ok: false, message: 'expression is empty', start: 0, end: 0 };
+  try {
+    return { ok: true, ast: compile(expression).ast as unknown as CelNode };
+  } catch (error) {
+    const err = error as Error & { node?: { start?: number; end?: number } };
+    const start = Math.min(err.node?.start ?? 0, expression.length);
+    const end = Math.max(start, Math.min(err.node?.end ?? expression.length, expression.length));
+    return { ok: false, message: firstLine(err.message), start, end };
+  }
+}
+
+export interface ExpressionReference {
+  /** Member path from a root variable, e.g. ['steps', 'classify', 'output', 'category']. */
+  path: string[];
+  /** Offsets of the whole reference within the expression. */
+  start: number;
+  end: number;
+  /** Offsets of each path segment within the expression (same length as path). */
+  segments: Array<{ start: number; end: number }>;
+}
+
+const COMPREHENSION_MACROS = new Set(['map', 'filter', 'all', 'exists', 'exists_one', 'existsOne']);
+
+/** Member chains rooted at free variables (macro-bound variables such as `x` in `l.map(x, ...)` excluded). */
+export function expressionReferences(expression: string): ExpressionReference[] {
+  const parsed = parseExpression(expression);
+  if (!parsed.ok) return [];
+  const references: ExpressionReference[] = [];
+  collectReferences(parsed.ast, expression, new Set(), references);
+  return references;
+}
+
+function chainOf(node: CelNode, source: string): ExpressionReference | undefined {
+  if (node.op === 'id' && typeof node.args === 'string') {
+    return { path: [node.args], start: node.start, end: node.end, segments: [{ start: node.start, end: node.end }] };
+  }
+  if (node.op === '.' || node.op === '.?') {
+    const [target, field] = node.args as [CelNode, string];
+    const base = chainOf(target, source);
+    if (!base) return undefined;
+    const fieldStart = source.indexOf(field, target.end);
+    const segment = { start: fieldStart, end: fieldStart + field.length };
+    return { path: [...base.path, field], start: base.start, end: node.end, segments: [...base.segments, segment] };
+  }
+  if (node.op === '[]') {
+    const [target, index] = node.args as [CelNode, CelNode];
+    const base = chainOf(target, source);
+    if (!base) return undefined;
+    if (index.op === 'value' && typeof index.args === 'string') {
+      const segment = { start: index.start, end: index.end };
+      return { path: [...base.path, index.args], start: base.start, end: node.end, segments: [...base.segments, segment] };
+    }
+    return base;
+  }
+  return undefined;
+}
+
+function collectReferences(node: unknown, source: string, bound: Set<string>, out: ExpressionReference[]): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const child of node) collectReferences(child, source, bound, out);
+    return;
+  }
+  const cel = node as CelNode;
+  if (typeof cel.op !== 'string') return;
+  const chain = chainOf(cel, source);
+  if (chain) {
+    if (!bound.has(chain.path[0]!)) out.push(chain);
+    // Dynamic indexes (a[b]) may hold references of their own.
+    if (cel.op === '[]') collectReferences((cel.args as CelNode[])[1], source, bound, out);
+    return;
+  }
+  if (cel.op === 'rcall') {
+    const [name, target, args] = cel.args as [string, CelNode, CelNode[]];
+    collectReferences(target, source, bound, out);
+    const first = args[0];
+    if (COMPREHENSION_MACROS.has(name) && first?.op === 'id' && typeof first.args === 'string') {
+      const inner = new Set(bound).add(first.args);
+      collectReferences(args.slice(1), source, inner, out);
+    } else {
+      collectReferences(args, source, bound, out);
+    }
+    return;
+  }
+  if (cel.op === 'call') {
+    const [, args] = cel.args as [string, CelNode[]];
+    collectReferences(args, source, bound, out);
+    return;
+  }
+  if (cel.op === 'value' || cel.op === 'id') return;
+  collectReferences(cel.args, source, bound, out);
+}
+
+export interface TemplateExpression {
+  expression: string;
+  /** Offsets of the expression (inside the braces) within the template string. */
+  start: number;
+  end: number;
+}
+
+const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
+
+export function findTemplateExpressions(text: string): TemplateExpression[] {
+  const found: TemplateExpression[] = [];
+  for (const match of text.matchAll(TEMPLATE)) {
+    const inner = match[1]!;
+    const leading = inner.length - inner.trimStart().length;
+    const start = match.index! + 3 + leading;
+    const expression = inner.trim();
+    found.push({ expression, start, end: start + expression.length });
+  }
+  return found;
+}
+
+/** Unterminated `${{` (no closing braces) at this offset, if any: a syntax error in a template. */
+export function findUnterminatedTemplate(text: string): number | undefined {
+  const withoutComplete = text.replace(TEMPLATE, (m) => ' '.repeat(m.length));
+  const index = withoutComplete.indexOf('${{');
+  return index === -1 ? undefined : index;
+}
+
+// ---- evaluation ----
+
+export type ExpressionScope = { [name: string]: unknown };
+
+const celCache = new WeakMap<object, unknown>();
+
+/** JSON numbers that are whole become CEL ints (bigint) so `n + 1` works; results convert back. */
+export function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (value === null || typeof value !== 'object') return value;
+  const cached = celCache.get(value);
+  if (cached !== undefined) return cached;
+  const converted = Array.isArray(value)
+    ? value.map(toCel)
+    : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
+  celCache.set(value, converted);
+  return converted;
+}
+
+export function fromCel(value: unknown): JsonValue {
+  if (typeof value === 'bigint') return Number(value);
+  if (value === undefined) return null;
+  if (value === null || typeof value !== 'object') return value as JsonValue;
+  if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]));
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromCel(v)]));
+}
+
+export function evaluateExpression(expression: string, scope: ExpressionScope): JsonValue {
+  let compiled: Compiled;
+  try {
+    compiled = compile(expression);
+  } catch (error) {
+    throw new ExpressionError(`cannot parse \`${expression}\`: ${firstLine((error as Error).message)}`, expression);
+  }
+  const context: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(scope)) context[key] = toCel(value);
+  let result: unknown;
+  try {
+    result = compiled(context);
+  } catch (error) {
+    throw new ExpressionError(`\`${expression}\`: ${firstLine((error as Error).message)}`, expression);
+  }
+  if (result instanceof Promise) throw new ExpressionError(`\`${expression}\` is asynchronous`, expression);
+  return fromCel(result);
+}
+
+export function evaluateCondition(expression: string, scope: ExpressionScope): boolean {
+  const value = evaluateExpression(expression, scope);
+  if (typeof value !== 'boolean') {
+    throw new ExpressionError(`\`${expression}\` must be true or false, got ${JSON.stringify(value)}`, expression);
+  }
+  return value;
+}
+
+function stringify(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Renders `${{ }}` in a string (or recursively in arrays/objects). A lone `${{ expr }}` keeps its type. */
+export function renderTemplate(template: JsonValue, scope: ExpressionScope): JsonValue {
+  if (typeof template === 'string') {
+    if (!template.includes('${{')) return template;
+    const expressions = findTemplateExpressions(template);
+    const whole = template.trim();
+    if (expressions.length === 1 && whole.startsWith('${{') && whole.endsWith('}}')) {
+      return evaluateExpression(expressions[0]!.expression, scope);
+    }
+    return template.replace(TEMPLATE, (_match, inner: string) => stringify(evaluateExpression(inner.trim(), scope)));
+  }
+  if (Array.isArray(template)) return template.map((item) => renderTemplate(item, scope));
+  if (template && typeof template === 'object') {
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, renderTemplate(v, scope)]));
+  }
+  return template;
+}
