@@ -5,6 +5,11 @@ export interface ToolCall {
   id: string;
   name: string;
   args: { [key: string]: JsonValue };
+  /**
+   * Opaque provider data for this call (e.g. Gemini thought signatures). Keep it on the assistant
+   * message's toolCalls when sending the conversation back; never shown to users.
+   */
+  metadata?: { [provider: string]: { [key: string]: JsonValue } };
 }
 
 export type ChatMessage =
@@ -45,6 +50,18 @@ export interface ModelResponse {
   toolCalls: ToolCall[];
   usage: TokenUsage;
   finishReason: string;
+}
+
+/** Options for createModelClient; everything optional. */
+export interface ClientOptions {
+  /** Where API keys (and OPENAI_BASE_URL) are read from. Default: process.env. */
+  env?: Record<string, string | undefined>;
+  /** Custom fetch (tests, proxies). */
+  fetch?: typeof fetch;
+  /** Retries on 429/5xx/network errors, with exponential backoff honouring retry-after. Default 2. */
+  maxRetries?: number;
+  /** Total time for one generate() call, retries included; exceeding it raises ModelError 'timeout'. */
+  timeoutMs?: number;
 }
 
 export interface ModelClient {
