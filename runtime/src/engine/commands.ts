@@ -1,0 +1,74 @@
+// What the interpreter asks its driver to do next.
+import type { JsonSchema, JsonValue } from '../language/types.js';
+import type { JournalEvent, RunError } from './journal.js';
+
+export interface LlmRequest {
+  kind: 'llm';
+  model: string;
+  system?: string;
+  prompt: string;
+  outputSchema?: JsonSchema;
+  /** Total asks when the reply does not match outputSchema (the first ask plus re-asks). */
+  maxAsks: number;
+}
+
+export interface AgentRequest {
+  kind: 'agent';
+  agent: string;
+  prompt: string;
+  maxIterations: number;
+  outputSchema?: JsonSchema;
+  maxAsks: number;
+}
+
+export interface ToolRequest {
+  kind: 'tool';
+  tool: string;
+  args: { [key: string]: JsonValue };
+}
+
+export interface DebateRequest {
+  kind: 'debate';
+  topic: string;
+  participants: Array<{ name: string; model: string; stance?: string }>;
+  rounds: number;
+  judge: { model: string; instructions?: string };
+  kFactor: number;
+}
+
+export type StepRequest = LlmRequest | AgentRequest | ToolRequest | DebateRequest;
+
+export interface ExecuteCommand {
+  type: 'execute';
+  /** Step instance key: `id`, `parallel.child`, `map[3]`. */
+  key: string;
+  stepId: string;
+  attempt: number;
+  /** Wait this long before starting (retry backoff). */
+  delayMs: number;
+  timeoutMs?: number;
+  request: StepRequest;
+}
+
+/** Append this event to the journal; the interpreter has already taken it into account. */
+export interface RecordCommand {
+  type: 'record';
+  event: JournalEvent;
+}
+
+export interface CompleteRunCommand {
+  type: 'complete_run';
+  outputs: Record<string, JsonValue>;
+}
+
+export interface FailRunCommand {
+  type: 'fail_run';
+  error: RunError;
+}
+
+export interface CancelRunCommand {
+  type: 'cancel_run';
+  reason?: string;
+}
+
+export type Command = ExecuteCommand | RecordCommand | CompleteRunCommand | FailRunCommand | CancelRunCommand;

@@ -1,0 +1,84 @@
+// A synchronous, in-memory driver for interpreter tests: executes commands with a fake executor.
+import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
+import type { Command, ExecuteCommand } from '../commands.js';
+import { decide } from '../interpreter.js';
+import type { ErrorInfo, JournalEvent, Usage } from '../journal.js';
+
+export type FakeResult = { output: JsonValue; usage?: Usage } | { error: ErrorInfo; usage?: Usage };
+export type FakeExecutor = (command: ExecuteCommand) => FakeResult;
+
+export interface Simulation {
+  journal: JournalEvent[];
+  /** Every batch of commands decide() returned, in order. */
+  batches: Command[][];
+  executed: ExecuteCommand[];
+  /** Largest number of executions in flight at once, per map key prefix. */
+  maxInFlight: Map<string, number>;
+}
+
+/**
+ * Runs to the end. Executions are started in batches and completed one at a time (first in, first
+ * out), so several are in flight at once the way a real driver has them.
+ */
+export function simulate(
+  definition: WorkflowDefinition,
+  inputs: Record<string, JsonValue>,
+  executor: FakeExecutor,
+  journal: JournalEvent[] = [{ type: 'run_started', runId: 'r1', workflow: definition.name, inputs }],
+): Simulation {
+  const sim: Simulation = { journal, batches: [], executed: [], maxInFlight: new Map() };
+  const inFlight: ExecuteCommand[] = [];
+  for (let guard = 0; guard < 10_000; guard++) {
+    const commands = decide(definition, inputs, journal);
+    sim.batches.push(commands);
+    for (const command of commands) {
+      if (command.type === 'record') journal.push(command.event);
+      else if (command.type === 'complete_run')
+        journal.push({ type: 'run_completed', outputs: command.outputs });
+      else if (command.type === 'fail_run') journal.push({ type: 'run_failed', error: command.error });
+      else if (command.type === 'cancel_run') journal.push({ type: 'run_cancelled' });
+      else if (!inFlight.some((c) => c.key === command.key)) {
+        journal.push({ type: 'step_started', key: command.key, attempt: command.attempt });
+        inFlight.push(command);
+        sim.executed.push(command);
+      }
+    }
+    if (
+      journal.some((e) => e.type === 'run_completed' || e.type === 'run_failed' || e.type === 'run_cancelled')
+    ) {
+      return sim;
+    }
+    const prefixes = new Map<string, number>();
+    for (const c of inFlight) {
+      const prefix = c.key.replace(/\[\d+\].*$/, '');
+      prefixes.set(prefix, (prefixes.get(prefix) ?? 0) + 1);
+    }
+    for (const [prefix, n] of prefixes)
+      sim.maxInFlight.set(prefix, Math.max(sim.maxInFlight.get(prefix) ?? 0, n));
+    const next = inFlight.shift();
+    if (!next) throw new Error('simulation stalled');
+    const result = executor(next);
+    if ('error' in result) {
+      journal.push({
+        type: 'step_failed',
+        key: next.key,
+        attempt: next.attempt,
+        error: result.error,
+        ...(result.usage ? { usage: result.usage } : {}),
+      });
+    } else {
+      journal.push({
+        type: 'step_completed',
+        key: next.key,
+        output: result.output,
+        usage: result.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 },
+        calls: [],
+      });
+    }
+  }
+  throw new Error('simulation did not finish');
+}
+
+export function usage(tokens: number, costUsd = 0): Usage {
+  return { inputTokens: tokens, outputTokens: 0, totalTokens: tokens, costUsd };
+}
