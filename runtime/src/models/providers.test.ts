@@ -159,6 +159,24 @@ describe.each(cases)('$provider provider', (c) => {
     expect(JSON.parse(response.text)).toEqual({ category: 'sales' });
   });
 
+  it('returns invalid JSON raw when streaming with an output schema', async () => {
+    const { client } = await setup(c, [{ text: 'not json at all' }]);
+    const deltas: string[] = [];
+    const response = await client.generate({
+      messages: hi,
+      outputSchema: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+      onTextDelta: (d) => deltas.push(d),
+    });
+    expect(response.text).toBe('not json at all');
+    expect(deltas.join('')).toBe('not json at all');
+  });
+
+  it('maps a caller timeout signal to timeout', async () => {
+    const { client } = await setup(c, [{ text: 'too late', delayMs: 2000 }]);
+    const error = await rejection(client.generate({ messages: hi, signal: AbortSignal.timeout(50) }));
+    expect(error.code).toBe('timeout');
+  });
+
   it('times out a slow response with ModelError timeout', async () => {
     const { client } = await setup(c, [{ text: 'too late', delayMs: 2000 }], { timeoutMs: 100 });
     const started = performance.now();

@@ -139,4 +139,34 @@ describe('gemini wire format', () => {
     expect(fake.requests[0]?.body.generationConfig.responseMimeType).toBe('application/json');
     expect(fake.requests[1]?.path).toBe('/v1beta/models/gemini-test:streamGenerateContent?alt=sse');
   });
+
+  it('keeps the thought signature of a tool call and sends it back', async () => {
+    const fake = await track(
+      startFakeGemini({
+        script: [
+          { toolCalls: [{ name: 'lookup', args: { q: 'x' }, thoughtSignature: 'sig-123' }] },
+          { text: 'done' },
+        ],
+      }),
+    );
+    const client = createModelClient(
+      { provider: 'gemini', model: 'gemini-3-pro', baseUrl: fake.url, parameters: {} },
+      { env: { GOOGLE_API_KEY: 'g-key' } },
+    );
+    const tools = [{ name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }];
+    const messages = [{ role: 'user' as const, content: 'q' }];
+    const first = await client.generate({ messages, tools });
+    expect(first.toolCalls[0]?.metadata).toMatchObject({ google: { thoughtSignature: 'sig-123' } });
+    const call = first.toolCalls[0]!;
+    await client.generate({
+      messages: [
+        ...messages,
+        { role: 'assistant', content: '', toolCalls: first.toolCalls },
+        { role: 'tool', toolCallId: call.id, toolName: call.name, content: 'ok' },
+      ],
+      tools,
+    });
+    const sent = JSON.stringify(fake.requests[1]?.body.contents);
+    expect(sent).toContain('"thoughtSignature":"sig-123"');
+  });
 });

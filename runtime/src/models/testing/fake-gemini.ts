@@ -40,7 +40,10 @@ function usageMetadata(reply: FakeReply) {
 }
 
 function callParts(reply: FakeReply) {
-  return (reply.toolCalls ?? []).map((call) => ({ functionCall: { name: call.name, args: call.args } }));
+  return (reply.toolCalls ?? []).map((call) => ({
+    functionCall: { name: call.name, args: call.args },
+    ...(call.thoughtSignature ? { thoughtSignature: call.thoughtSignature } : {}),
+  }));
 }
 
 const STATUS: Record<number, string> = {

@@ -19,6 +19,8 @@ export interface FakeToolCall {
   id?: string;
   name: string;
   args: Record<string, unknown>;
+  /** Gemini only: the part's `thoughtSignature`. */
+  thoughtSignature?: string;
 }
 
 /** A successful model answer, streamed (SSE) when the request asked for a stream. */
