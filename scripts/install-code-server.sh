@@ -12,11 +12,12 @@ command -v rg >/dev/null 2>&1 || { echo "install-code-server: needs rg (apt-get 
 mkdir -p "$DIR"
 cd "$DIR"
 rm -f .weft-installed
-# a private package.json: this folder is not part of the npm workspaces. npm 11 runs dependency install
-# scripts only when allowed; code-server, node-pty, kerberos etc. need theirs.
-cat >package.json <<'EOF'
-{ "name": "weft-code-server-host", "private": true }
-EOF
+# a private package.json: this folder is not part of the npm workspaces. npm 11 asks for dependency
+# install scripts to be allowed: code-server's postinstall (which installs VS Code's own modules and
+# builds node-pty, kerberos, ...) and argon2's need to run.
+cat >package.json <<'JSON'
+{ "name": "weft-code-server-host", "private": true, "allowScripts": { "code-server": true, "argon2": true } }
+JSON
 
 # @vscode/ripgrep's postinstall downloads rg from GitHub unless its cache already holds the tarball:
 # seed that cache with Debian's rg.
@@ -34,7 +35,7 @@ fi
 export npm_config_yes=true                             # node-pty's postinstall runs `npx node-gyp ...`
 export npm_config_nodedir=${npm_config_nodedir:-/usr}  # node-gyp: Debian's Node headers, no download
 export npm_config_unsafe_perm=true                     # code-server's postinstall checks this when root
-npm install --no-audit --no-fund --unsafe-perm "code-server@$VERSION"
+npm install --no-audit --no-fund "code-server@$VERSION"
 
 test -f node_modules/code-server/lib/vscode/out/server-main.js || {
   echo "install-code-server: server-main.js missing after npm install" >&2

