@@ -16,7 +16,9 @@ const scope = {
 
 describe('expressions', () => {
   it('evaluates conditions over inputs and step outputs', () => {
-    expect(evaluateCondition('steps.classify.output.category == "sales" && inputs.count > 2', scope)).toBe(true);
+    expect(evaluateCondition('steps.classify.output.category == "sales" && inputs.count > 2', scope)).toBe(
+      true,
+    );
     expect(evaluateExpression('inputs.count + 1', scope)).toBe(4);
     expect(evaluateExpression('steps.classify.output.confidence * 2.0', scope)).toBeCloseTo(1.8);
   });
@@ -41,7 +43,10 @@ describe('expressions', () => {
 
   it('renders templates, keeping the type of a lone expression', () => {
     expect(renderTemplate('Hi ${{ inputs.message }} x${{inputs.count}}', scope)).toBe('Hi hello x3');
-    expect(renderTemplate('${{ steps.classify.output }}', scope)).toEqual({ category: 'sales', confidence: 0.9 });
+    expect(renderTemplate('${{ steps.classify.output }}', scope)).toEqual({
+      category: 'sales',
+      confidence: 0.9,
+    });
     expect(renderTemplate({ a: ['${{ inputs.count }}'] }, scope)).toEqual({ a: [3] });
   });
 

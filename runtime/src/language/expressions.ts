@@ -80,7 +80,12 @@ export function expressionReferences(expression: string): ExpressionReference[] 
 
 function chainOf(node: CelNode, source: string): ExpressionReference | undefined {
   if (node.op === 'id' && typeof node.args === 'string') {
-    return { path: [node.args], start: node.start, end: node.end, segments: [{ start: node.start, end: node.end }] };
+    return {
+      path: [node.args],
+      start: node.start,
+      end: node.end,
+      segments: [{ start: node.start, end: node.end }],
+    };
   }
   if (node.op === '.' || node.op === '.?') {
     const [target, field] = node.args as [CelNode, string];
@@ -88,7 +93,12 @@ function chainOf(node: CelNode, source: string): ExpressionReference | undefined
     if (!base) return undefined;
     const fieldStart = source.indexOf(field, target.end);
     const segment = { start: fieldStart, end: fieldStart + field.length };
-    return { path: [...base.path, field], start: base.start, end: node.end, segments: [...base.segments, segment] };
+    return {
+      path: [...base.path, field],
+      start: base.start,
+      end: node.end,
+      segments: [...base.segments, segment],
+    };
   }
   if (node.op === '[]') {
     const [target, index] = node.args as [CelNode, CelNode];
@@ -96,14 +106,24 @@ function chainOf(node: CelNode, source: string): ExpressionReference | undefined
     if (!base) return undefined;
     if (index.op === 'value' && typeof index.args === 'string') {
       const segment = { start: index.start, end: index.end };
-      return { path: [...base.path, index.args], start: base.start, end: node.end, segments: [...base.segments, segment] };
+      return {
+        path: [...base.path, index.args],
+        start: base.start,
+        end: node.end,
+        segments: [...base.segments, segment],
+      };
     }
     return base;
   }
   return undefined;
 }
 
-function collectReferences(node: unknown, source: string, bound: Set<string>, out: ExpressionReference[]): void {
+function collectReferences(
+  node: unknown,
+  source: string,
+  bound: Set<string>,
+  out: ExpressionReference[],
+): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
     for (const child of node) collectReferences(child, source, bound, out);
@@ -201,7 +221,10 @@ export function evaluateExpression(expression: string, scope: ExpressionScope): 
   try {
     compiled = compile(expression);
   } catch (error) {
-    throw new ExpressionError(`cannot parse \`${expression}\`: ${firstLine((error as Error).message)}`, expression);
+    throw new ExpressionError(
+      `cannot parse \`${expression}\`: ${firstLine((error as Error).message)}`,
+      expression,
+    );
   }
   const context: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(scope)) context[key] = toCel(value);
@@ -218,7 +241,10 @@ export function evaluateExpression(expression: string, scope: ExpressionScope): 
 export function evaluateCondition(expression: string, scope: ExpressionScope): boolean {
   const value = evaluateExpression(expression, scope);
   if (typeof value !== 'boolean') {
-    throw new ExpressionError(`\`${expression}\` must be true or false, got ${JSON.stringify(value)}`, expression);
+    throw new ExpressionError(
+      `\`${expression}\` must be true or false, got ${JSON.stringify(value)}`,
+      expression,
+    );
   }
   return value;
 }
@@ -236,7 +262,9 @@ export function renderTemplate(template: JsonValue, scope: ExpressionScope): Jso
     if (expressions.length === 1 && whole.startsWith('${{') && whole.endsWith('}}')) {
       return evaluateExpression(expressions[0]!.expression, scope);
     }
-    return template.replace(TEMPLATE, (_match, inner: string) => stringify(evaluateExpression(inner.trim(), scope)));
+    return template.replace(TEMPLATE, (_match, inner: string) =>
+      stringify(evaluateExpression(inner.trim(), scope)),
+    );
   }
   if (Array.isArray(template)) return template.map((item) => renderTemplate(item, scope));
   if (template && typeof template === 'object') {

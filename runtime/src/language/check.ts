@@ -1,0 +1,121 @@
+// checkWorkflow: parse, schema, definition, semantic checks. Pure; never throws.
+import { buildDefinition } from './build-definition.js';
+import { duplicateKeyDiagnostics } from './duplicate-keys.js';
+import { MAX_ALIAS_COUNT, type ParsedWorkflow, parseWorkflowText } from './parse.js';
+import { headRange, rangeOf } from './positions.js';
+import { schemaDiagnostics } from './schema-diagnostics.js';
+import type { CheckContext } from './semantic/context.js';
+import { checkDeclarations } from './semantic/declarations.js';
+import { checkDuplicateIds } from './semantic/duplicate-ids.js';
+import { collectExpressionSites } from './semantic/expression-sites.js';
+import { checkExpressions } from './semantic/expressions.js';
+import { checkGraph } from './semantic/graph.js';
+import { indexSteps, type StepEntry } from './step-index.js';
+import type { CheckResult, Diagnostic, StepSpec } from './types.js';
+
+function error(parsed: ParsedWorkflow, code: string, message: string, start = 0, end = 0): Diagnostic {
+  return { severity: 'error', code, message, range: parsed.toRange(start, end) };
+}
+
+function toValue(parsed: ParsedWorkflow): { value?: unknown; problem?: Diagnostic } {
+  try {
+    return { value: parsed.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    const message =
+      e instanceof ReferenceError && /alias/i.test(e.message)
+        ? `aliases expand too much (more than ${MAX_ALIAS_COUNT} per node); this looks like a "billion laughs" file`
+        : `the YAML could not be read: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+    return { problem: error(parsed, 'yaml-syntax', message) };
+  }
+}
+
+function specsById(steps: readonly StepSpec[]): Map<string, StepSpec> {
+  const out = new Map<string, StepSpec>();
+  const stack = [...steps].reverse();
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    if (!out.has(step.id)) out.set(step.id, step);
+    if (step.kind === 'parallel') stack.push(...[...step.steps].reverse());
+    else if (step.kind === 'map') stack.push(step.step);
+  }
+  return out;
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+function checkParsed(parsed: ParsedWorkflow): CheckResult {
+  const diagnostics = [...parsed.diagnostics];
+  if (
+    diagnostics.some(
+      (d) =>
+        d.severity === 'error' &&
+        d.range.start === 0 &&
+        d.range.end === 0 &&
+        parsed.document.contents === null,
+    )
+  ) {
+    return { diagnostics };
+  }
+  diagnostics.push(...duplicateKeyDiagnostics(parsed));
+  const { value, problem } = toValue(parsed);
+  if (problem) return { diagnostics: [...diagnostics, problem] };
+  if (value === null || value === undefined) {
+    if (!diagnostics.some((d) => d.severity === 'error')) {
+      diagnostics.push(
+        error(parsed, 'schema', 'the file is empty; a workflow needs at least `name` and `steps`'),
+      );
+    }
+    return { diagnostics };
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const node = parsed.document.contents;
+    const message = `a workflow must be a mapping (name, steps, ...), not ${Array.isArray(value) ? 'a list' : 'a scalar'}`;
+    diagnostics.push({
+      severity: 'error',
+      code: 'schema',
+      message,
+      range: Array.isArray(value) ? headRange(parsed, node as never) : rangeOf(parsed, node as never),
+    });
+    return { diagnostics };
+  }
+  const root = value as Record<string, unknown>;
+  diagnostics.push(...schemaDiagnostics(parsed, root));
+  const index = indexSteps(parsed, root);
+  const needs = new Map<StepEntry, string[]>();
+  const needsOf = (entry: StepEntry) => {
+    const list: string[] = [];
+    needs.set(entry, list);
+    return list;
+  };
+  const definition = buildDefinition(root, index, needsOf);
+  const context: CheckContext = {
+    parsed,
+    root,
+    index,
+    definition,
+    specs: specsById(definition.steps),
+    needs,
+    diagnostics,
+  };
+  checkDuplicateIds(context);
+  checkDeclarations(context);
+  const references = checkExpressions(context, collectExpressionSites(parsed, index.all));
+  checkGraph(context, references);
+  return { definition, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+export function checkWorkflow(text: string): CheckResult {
+  let parsed: ParsedWorkflow | undefined;
+  try {
+    parsed = parseWorkflowText(typeof text === 'string' ? text : String(text));
+    return checkParsed(parsed);
+  } catch (e) {
+    const message = `internal error while checking: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+    const range = parsed
+      ? parsed.toRange(0, 0)
+      : { line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 };
+    return { diagnostics: [{ severity: 'error', code: 'internal', message, range }] };
+  }
+}

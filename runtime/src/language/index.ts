@@ -1,0 +1,8 @@
+// The workflow.yaml language: parse and check a workflow, and the types the rest of Weft codes against.
+
+export { checkWorkflow } from './check.js';
+export * from './expressions.js';
+export { type ParsedWorkflow, parseWorkflowText } from './parse.js';
+export { workflowSchema } from './schema.js';
+export { findStep, stepOutputSchema } from './type-flow.js';
+export * from './types.js';

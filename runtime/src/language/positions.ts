@@ -1,0 +1,133 @@
+// Finding YAML nodes by path and turning them into source ranges.
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { ParsedWorkflow } from './parse.js';
+import type { SourceRange } from './types.js';
+
+export type PathSegment = string | number;
+
+export function keyOf(pair: Pair): unknown {
+  return isScalar(pair.key) ? pair.key.value : pair.key;
+}
+
+/** The last pair with this key (the one whose value wins). */
+export function findPair(map: YAMLMap, key: string): Pair | undefined {
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const pair = map.items[i]!;
+    if (keyOf(pair) === key) return pair;
+  }
+  return undefined;
+}
+
+export function pairValue(map: YAMLMap, key: string): Node | undefined {
+  const value = findPair(map, key)?.value;
+  return value && typeof value === 'object' ? (value as Node) : undefined;
+}
+
+function resolveAlias(parsed: ParsedWorkflow, node: unknown): unknown {
+  if (isAlias(node)) {
+    try {
+      return node.resolve(parsed.document);
+    } catch {
+      return node;
+    }
+  }
+  return node;
+}
+
+export interface Located {
+  /** The deepest node reached. */
+  node: Node | undefined;
+  /** The pair holding that node, when it is a mapping value. */
+  pair: Pair | undefined;
+  /** True when every segment was found. */
+  complete: boolean;
+}
+
+export function locate(parsed: ParsedWorkflow, path: readonly PathSegment[]): Located {
+  let node = resolveAlias(parsed, parsed.document.contents) as Node | undefined;
+  let pair: Pair | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const next = findPair(node, String(segment));
+      if (!next) return { node, pair, complete: false };
+      pair = next;
+      node = resolveAlias(parsed, next.value) as Node | undefined;
+    } else if (isSeq(node)) {
+      const index = typeof segment === 'number' ? segment : Number(segment);
+      const item = node.items[index];
+      if (item === undefined) return { node, pair, complete: false };
+      pair = isPair(item) ? item : undefined;
+      node = resolveAlias(parsed, isPair(item) ? item.value : item) as Node | undefined;
+    } else {
+      return { node, pair, complete: false };
+    }
+    if (!node) return { node: pair?.key as Node | undefined, pair, complete: false };
+  }
+  return { node, pair, complete: true };
+}
+
+export function rangeOf(
+  parsed: ParsedWorkflow,
+  node: { range?: readonly number[] | null } | null | undefined,
+): SourceRange {
+  const range = node?.range;
+  if (!range) return parsed.toRange(0, 0);
+  return parsed.toRange(range[0]!, range[1]!);
+}
+
+/** A range that never spans more than the first line of a node (mappings and lists are shown by their start). */
+export function headRange(parsed: ParsedWorkflow, node: Node | undefined): SourceRange {
+  if (isMap(node) || isSeq(node)) {
+    const first = node.items[0];
+    if (isPair(first) && first.key) return rangeOf(parsed, first.key as Node);
+    if (first && !isPair(first)) return headRange(parsed, first as Node);
+    return rangeOf(parsed, node);
+  }
+  return rangeOf(parsed, node);
+}
+
+export function pathFromPointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function describePath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number' || /^\d+$/.test(segment)) out += `[${segment}]`;
+    else out += out ? `.${segment}` : segment;
+  }
+  return out || '(root)';
+}
+
+/**
+ * Maps offsets inside a scalar's parsed value to offsets in the source text. Exact for plain and quoted
+ * scalars without escapes; for folded/escaped text it aligns word by word (best effort).
+ */
+export function scalarOffsetMapper(text: string, node: Node, value: string): (offset: number) => number {
+  const [start, end] = (node.range ?? [0, 0]) as [number, number];
+  for (const shift of [0, 1]) {
+    if (text.startsWith(value, start + shift) && start + shift + value.length <= end) {
+      return (offset) => start + shift + offset;
+    }
+  }
+  const anchors: Array<[valueStart: number, sourceStart: number, length: number]> = [];
+  let cursor = start;
+  for (const match of value.matchAll(/\S+/g)) {
+    const at = text.indexOf(match[0], cursor);
+    if (at === -1 || at + match[0].length > end) continue;
+    anchors.push([match.index!, at, match[0].length]);
+    cursor = at + match[0].length;
+  }
+  return (offset) => {
+    let best = start;
+    for (const [vs, ss, len] of anchors) {
+      if (offset < vs) break;
+      best = offset <= vs + len ? ss + (offset - vs) : ss + len;
+    }
+    return best;
+  };
+}

@@ -1,0 +1,151 @@
+// Where the expressions of a workflow are: conditions (bare CEL) and templates (`${{ }}`), with their scalars.
+import { isMap, isPair, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import type { ParsedWorkflow } from '../parse.js';
+import { findPair, keyOf, locate, scalarOffsetMapper } from '../positions.js';
+import type { StepEntry } from '../step-index.js';
+import type { SourceRange } from '../types.js';
+
+export interface ExpressionSite {
+  kind: 'condition' | 'template';
+  /** The scalar's parsed string value. */
+  value: string;
+  node: Scalar;
+  /** The step whose expression this is (undefined for outputs and tools). */
+  step: StepEntry | undefined;
+  /** Variables in scope. */
+  scope: readonly string[];
+  /** For tool templates: the tool's name. */
+  tool?: string;
+  /** Range of [start, end) offsets within `value`, computed on demand. */
+  rangeAt(start: number, end: number): SourceRange;
+}
+
+const STEP_SCOPE = ['inputs', 'steps'] as const;
+const MAP_SCOPE = ['inputs', 'steps', 'item', 'index'] as const;
+const TOOL_SCOPE = ['args', 'inputs', 'env'] as const;
+
+/** Step keys that hold no expression (or hold nested steps, visited on their own). */
+const NOT_TEMPLATES = new Set([
+  'id',
+  'kind',
+  'name',
+  'needs',
+  'otherwise',
+  'model',
+  'agent',
+  'tool',
+  'output_schema',
+  'steps',
+  'step',
+  'retry',
+  'timeout',
+  'concurrency',
+  'rounds',
+  'k_factor',
+  'max_iterations',
+]);
+const CONDITIONS = new Set(['if', 'items']);
+const MAX_TEMPLATE_DEPTH = 64;
+
+function site(
+  parsed: ParsedWorkflow,
+  kind: ExpressionSite['kind'],
+  node: Scalar,
+  step: StepEntry | undefined,
+  scope: readonly string[],
+  tool?: string,
+): ExpressionSite {
+  const value = node.value as string;
+  let mapper: ((offset: number) => number) | undefined;
+  return {
+    kind,
+    value,
+    node,
+    step,
+    scope,
+    ...(tool ? { tool } : {}),
+    rangeAt(start, end) {
+      mapper ??= scalarOffsetMapper(parsed.text, node, value);
+      const s = mapper(start);
+      const e = end > start ? mapper(end - 1) + 1 : s;
+      return parsed.toRange(s, Math.max(s, e));
+    },
+  };
+}
+
+function isStringScalar(node: unknown): node is Scalar {
+  return isScalar(node) && typeof node.value === 'string';
+}
+
+function collectTemplates(
+  parsed: ParsedWorkflow,
+  node: unknown,
+  out: ExpressionSite[],
+  step: StepEntry | undefined,
+  scope: readonly string[],
+  depth: number,
+  tool?: string,
+): void {
+  if (depth > MAX_TEMPLATE_DEPTH) return;
+  if (isStringScalar(node)) {
+    if ((node.value as string).includes('${{')) out.push(site(parsed, 'template', node, step, scope, tool));
+  } else if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) {
+      const value = isPair(item) ? item.value : item;
+      collectTemplates(parsed, value, out, step, scope, depth + 1, tool);
+    }
+  }
+}
+
+function stepSites(parsed: ParsedWorkflow, entry: StepEntry, out: ExpressionSite[]): void {
+  if (!entry.node) return;
+  const scope = entry.inMap ? MAP_SCOPE : STEP_SCOPE;
+  for (const pair of entry.node.items) {
+    const key = keyOf(pair);
+    if (typeof key !== 'string' || NOT_TEMPLATES.has(key)) continue;
+    if (CONDITIONS.has(key)) {
+      if (isStringScalar(pair.value)) out.push(site(parsed, 'condition', pair.value, entry, scope));
+    } else if (key === 'branches' && isSeq(pair.value)) {
+      for (const branch of pair.value.items) {
+        const when = isMap(branch) ? findPair(branch, 'when')?.value : undefined;
+        if (isStringScalar(when)) out.push(site(parsed, 'condition', when, entry, scope));
+      }
+    } else {
+      collectTemplates(parsed, pair.value, out, entry, scope, 0);
+    }
+  }
+}
+
+export function collectExpressionSites(
+  parsed: ParsedWorkflow,
+  steps: readonly StepEntry[],
+): ExpressionSite[] {
+  const out: ExpressionSite[] = [];
+  const outputs = locate(parsed, ['outputs']);
+  if (outputs.complete && isMap(outputs.node)) {
+    for (const pair of outputs.node.items) {
+      const value = isMap(pair.value) ? findPair(pair.value, 'value')?.value : undefined;
+      if (isStringScalar(value)) out.push(site(parsed, 'template', value, undefined, STEP_SCOPE));
+    }
+  }
+  const tools = locate(parsed, ['tools']);
+  if (tools.complete && isMap(tools.node)) {
+    for (const pair of tools.node.items) {
+      if (!isMap(pair.value)) continue;
+      const name = String(keyOf(pair));
+      for (const key of ['url', 'headers', 'body']) {
+        collectTemplates(
+          parsed,
+          findPair(pair.value, key)?.value as Node,
+          out,
+          undefined,
+          TOOL_SCOPE,
+          0,
+          name,
+        );
+      }
+    }
+  }
+  for (const entry of steps) stepSites(parsed, entry, out);
+  return out;
+}

@@ -1,0 +1,167 @@
+// Expression checks: syntax, variables in scope, step references and field types (type flow).
+import {
+  expressionReferences,
+  findTemplateExpressions,
+  findUnterminatedTemplate,
+  parseExpression,
+} from '../expressions.js';
+import type { StepEntry } from '../step-index.js';
+import { didYouMean } from '../suggest.js';
+import { checkFieldPath, outputSchemaOfStep } from '../type-flow.js';
+import type { JsonSchema, SourceRange } from '../types.js';
+import { type CheckContext, report } from './context.js';
+import type { ExpressionSite } from './expression-sites.js';
+
+export interface StepReference {
+  from: StepEntry;
+  to: StepEntry;
+  range(): SourceRange;
+}
+
+/** CEL type names usable as values, e.g. `type(x) == string`. */
+const CEL_IDENTIFIERS = new Set([
+  'int',
+  'uint',
+  'double',
+  'bool',
+  'string',
+  'bytes',
+  'list',
+  'map',
+  'null_type',
+  'type',
+  'dyn',
+]);
+
+interface Piece {
+  expression: string;
+  /** Offset of the expression within the site's value. */
+  offset: number;
+}
+
+function pieces(context: CheckContext, site: ExpressionSite): Piece[] {
+  if (site.kind === 'condition') {
+    const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(site.value);
+    if (inner) {
+      const found = findTemplateExpressions(site.value)[0];
+      if (found) return [{ expression: found.expression, offset: found.start }];
+    }
+    const leading = site.value.length - site.value.trimStart().length;
+    return [{ expression: site.value.trim(), offset: leading }];
+  }
+  const unterminated = findUnterminatedTemplate(site.value);
+  if (unterminated !== undefined) {
+    report(
+      context,
+      'expression-syntax',
+      '`${{` is not closed by `}}`',
+      site.rangeAt(unterminated, unterminated + 3),
+    );
+  }
+  return findTemplateExpressions(site.value).map((t) => ({ expression: t.expression, offset: t.start }));
+}
+
+class TypeFlow {
+  private readonly schemas = new Map<string, JsonSchema>();
+  constructor(private readonly context: CheckContext) {}
+
+  outputOf(id: string): JsonSchema | undefined {
+    let schema = this.schemas.get(id);
+    if (!schema) {
+      const spec = this.context.specs.get(id);
+      if (!spec) return undefined;
+      schema = outputSchemaOfStep(spec);
+      if (spec.kind === 'tool') {
+        const response = this.context.definition.tools[spec.tool]?.responseSchema;
+        if (response)
+          schema = { ...schema, properties: { ...(schema.properties as object), body: response } };
+      }
+      this.schemas.set(id, schema);
+    }
+    return schema;
+  }
+
+  inputs(): JsonSchema {
+    const properties: Record<string, JsonSchema> = {};
+    for (const [name, input] of Object.entries(this.context.definition.inputs))
+      properties[name] = input.schema;
+    return { type: 'object', properties };
+  }
+
+  args(tool: string | undefined): JsonSchema | undefined {
+    return tool ? this.context.definition.tools[tool]?.argsSchema : undefined;
+  }
+}
+
+export function checkExpressions(context: CheckContext, sites: readonly ExpressionSite[]): StepReference[] {
+  const references: StepReference[] = [];
+  const flow = new TypeFlow(context);
+  const inputsSchema = flow.inputs();
+  for (const site of sites) {
+    for (const piece of pieces(context, site)) {
+      const at = (start: number, end: number) => site.rangeAt(piece.offset + start, piece.offset + end);
+      const parsed = parseExpression(piece.expression);
+      if (!parsed.ok) {
+        const length = piece.expression.length;
+        const start = Math.min(parsed.start, Math.max(0, length - 1));
+        const end = Math.max(start + 1, Math.min(parsed.end, length));
+        const range = piece.expression.length === 0 ? site.rangeAt(0, site.value.length) : at(start, end);
+        report(context, 'expression-syntax', `expression does not parse: ${parsed.message}`, range);
+        continue;
+      }
+      for (const ref of expressionReferences(piece.expression)) {
+        const [root, second] = ref.path;
+        const seg = (i: number) => at(ref.segments[i]!.start, ref.segments[i]!.end);
+        if (!site.scope.includes(root!)) {
+          if (CEL_IDENTIFIERS.has(root!)) continue;
+          const message = `unknown variable \`${root}\`; in scope: ${site.scope.join(', ')}${didYouMean(root!, site.scope)}`;
+          report(context, 'unknown-variable', message, seg(0));
+          continue;
+        }
+        if (root === 'steps') {
+          if (second === undefined) continue;
+          const target = context.index.byId.get(second);
+          if (!target) {
+            const message = `unknown step \`${second}\`${didYouMean(second, context.index.byId.keys())}`;
+            report(context, 'unknown-step', message, seg(1));
+            continue;
+          }
+          if (site.step) references.push({ from: site.step, to: target, range: () => seg(1) });
+          if (ref.path.length < 3) continue;
+          if (ref.path[2] !== 'output') {
+            report(
+              context,
+              'unknown-field',
+              `a step exposes only \`output\`, not \`${ref.path[2]}\``,
+              seg(2),
+            );
+            continue;
+          }
+          const check = checkFieldPath(flow.outputOf(second), ref.path.slice(3));
+          if (!check.ok) {
+            const field = ref.path[3 + check.index]!;
+            const message = `\`${ref.path.slice(0, 4 + check.index).join('.')}\` does not exist: the output of \`${second}\` has ${check.known.map((k) => `\`${k}\``).join(', ') || 'no fields'}${didYouMean(field, check.known)}`;
+            report(context, 'unknown-field', message, seg(3 + check.index));
+          }
+        } else if (root === 'inputs' || root === 'args') {
+          const schema = root === 'inputs' ? inputsSchema : flow.args(site.tool);
+          const check = checkFieldPath(schema, ref.path.slice(1));
+          if (!check.ok) {
+            const field = ref.path[1 + check.index]!;
+            const what =
+              check.index === 0
+                ? `no ${root === 'inputs' ? 'input' : 'argument'} \`${field}\` is declared`
+                : `\`${ref.path.slice(0, 2 + check.index).join('.')}\` does not exist`;
+            report(
+              context,
+              'unknown-field',
+              `${what}${didYouMean(field, check.known)}`,
+              seg(1 + check.index),
+            );
+          }
+        }
+      }
+    }
+  }
+  return references;
+}

@@ -1,0 +1,259 @@
+// The step DAG: explicit needs, implied needs (expressions, decisions), cycles and unreachable steps.
+import { isSeq, type Node } from 'yaml';
+import { locate, rangeOf } from '../positions.js';
+import type { StepEntry } from '../step-index.js';
+import { didYouMean } from '../suggest.js';
+import type { SourceRange } from '../types.js';
+import { type CheckContext, report } from './context.js';
+import type { StepReference } from './expressions.js';
+
+interface Edge {
+  /** `from` needs `to`; both in the same step list. */
+  from: StepEntry;
+  to: StepEntry;
+  range(): SourceRange;
+}
+
+function chain(entry: StepEntry): StepEntry[] {
+  const out: StepEntry[] = [];
+  for (let e: StepEntry | undefined = entry; e; e = e.parent) out.push(e);
+  return out;
+}
+
+/** The ancestors (or selves) of `from` and `to` that share a step list, or why there are none. */
+function representatives(from: StepEntry, to: StepEntry): [StepEntry, StepEntry] | 'self' | 'container' {
+  const toChain = chain(to);
+  const byList = new Map(toChain.map((e) => [e.siblings, e]));
+  for (const a of chain(from)) {
+    const b = byList.get(a.siblings);
+    if (!b) continue;
+    if (a !== b) return [a, b];
+    return from === to ? 'self' : 'container';
+  }
+  return 'container';
+}
+
+function itemRanges(context: CheckContext, path: (string | number)[]): Array<() => SourceRange> {
+  const located = locate(context.parsed, path);
+  if (!located.complete || !isSeq(located.node)) return [];
+  return located.node.items.map((item) => () => rangeOf(context.parsed, item as Node));
+}
+
+class Graph {
+  readonly edges = new Map<StepEntry, Edge[]>();
+  /** Decision steps gating each step (via then/otherwise). */
+  readonly gates = new Map<StepEntry, Set<StepEntry>>();
+
+  constructor(private readonly context: CheckContext) {}
+
+  add(from: StepEntry, to: StepEntry, range: () => SourceRange, how: string): void {
+    const reps = representatives(from, to);
+    if (reps === 'self') {
+      report(this.context, 'cycle', `dependency cycle: ${from.id} -> ${from.id} (${how} itself)`, range());
+      return;
+    }
+    if (reps === 'container') {
+      const message = `dependency cycle: \`${from.id}\` ${how} \`${to.id}\`, which contains it or is contained in it`;
+      report(this.context, 'cycle', message, range());
+      return;
+    }
+    const [a, b] = reps;
+    const list = this.edges.get(a) ?? [];
+    if (!list.some((e) => e.to === b)) list.push({ from: a, to: b, range });
+    this.edges.set(a, list);
+    const needs = this.context.needs.get(a);
+    if (needs && !needs.includes(b.id)) needs.push(b.id);
+  }
+
+  resolve(id: unknown, range: () => SourceRange): StepEntry | undefined {
+    if (typeof id !== 'string') return undefined;
+    const target = this.context.index.byId.get(id);
+    if (!target) {
+      report(
+        this.context,
+        'unknown-step',
+        `unknown step \`${id}\`${didYouMean(id, this.context.index.byId.keys())}`,
+        range(),
+      );
+    }
+    return target;
+  }
+}
+
+function addExplicitEdges(context: CheckContext, graph: Graph): void {
+  for (const entry of context.index.all) {
+    const needs = Array.isArray(entry.value.needs) ? entry.value.needs : [];
+    const ranges = needs.length > 0 ? itemRanges(context, [...entry.path, 'needs']) : [];
+    needs.forEach((id, i) => {
+      const range = ranges[i] ?? (() => entry.idRange);
+      const target = graph.resolve(id, range);
+      if (target) graph.add(entry, target, range, 'needs');
+    });
+  }
+}
+
+function addDecisionEdges(context: CheckContext, graph: Graph): void {
+  for (const decision of context.index.all) {
+    if (decision.kind !== 'decision') continue;
+    const lists: Array<[unknown, (string | number)[]]> = [];
+    const branches = Array.isArray(decision.value.branches) ? decision.value.branches : [];
+    branches.forEach((branch, i) => {
+      lists.push([(branch as { then?: unknown })?.then, [...decision.path, 'branches', i, 'then']]);
+    });
+    lists.push([decision.value.otherwise, [...decision.path, 'otherwise']]);
+    for (const [ids, path] of lists) {
+      if (!Array.isArray(ids)) continue;
+      const ranges = itemRanges(context, path);
+      ids.forEach((id, i) => {
+        const range = ranges[i] ?? (() => decision.idRange);
+        const target = graph.resolve(id, range);
+        if (!target) return;
+        if (target.siblings !== decision.siblings) {
+          report(
+            context,
+            'unknown-step',
+            `\`${target.id}\` is not in the same step list as decision \`${decision.id}\``,
+            range(),
+          );
+          return;
+        }
+        if (target === decision) {
+          report(context, 'cycle', `dependency cycle: decision \`${decision.id}\` chooses itself`, range());
+          return;
+        }
+        graph.add(target, decision, range, 'is chosen by');
+        const gates = graph.gates.get(target) ?? new Set();
+        gates.add(decision);
+        graph.gates.set(target, gates);
+      });
+    }
+  }
+}
+
+/** Tarjan's strongly connected components, iterative (no recursion on deep graphs). */
+function stronglyConnected(nodes: readonly StepEntry[], edges: Map<StepEntry, Edge[]>): StepEntry[][] {
+  const index = new Map<StepEntry, number>();
+  const low = new Map<StepEntry, number>();
+  const onStack = new Set<StepEntry>();
+  const stack: StepEntry[] = [];
+  const components: StepEntry[][] = [];
+  let counter = 0;
+  for (const start of nodes) {
+    if (index.has(start)) continue;
+    const work: Array<[StepEntry, number]> = [[start, 0]];
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const [node, i] = frame;
+      if (i === 0) {
+        index.set(node, counter);
+        low.set(node, counter);
+        counter++;
+        stack.push(node);
+        onStack.add(node);
+      }
+      const out = edges.get(node) ?? [];
+      if (i < out.length) {
+        frame[1] = i + 1;
+        const next = out[i]!.to;
+        if (!index.has(next)) work.push([next, 0]);
+        else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent[0], Math.min(low.get(parent[0])!, low.get(node)!));
+      if (low.get(node) === index.get(node)) {
+        const component: StepEntry[] = [];
+        let member: StepEntry;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== node);
+        components.push(component);
+      }
+    }
+  }
+  return components;
+}
+
+function reportCycles(context: CheckContext, graph: Graph): void {
+  const order = new Map(context.index.all.map((e, i) => [e, i]));
+  for (const component of stronglyConnected(context.index.all, graph.edges)) {
+    if (component.length < 2) continue;
+    const members = new Set(component);
+    const start = component.reduce((a, b) => (order.get(a)! < order.get(b)! ? a : b));
+    // Shortest path back to start within the component.
+    const previous = new Map<StepEntry, Edge>();
+    const queue = [start];
+    let closing: Edge | undefined;
+    while (queue.length > 0 && !closing) {
+      const node = queue.shift()!;
+      for (const edge of graph.edges.get(node) ?? []) {
+        if (!members.has(edge.to)) continue;
+        if (edge.to === start) {
+          closing = edge;
+          break;
+        }
+        if (!previous.has(edge.to)) {
+          previous.set(edge.to, edge);
+          queue.push(edge.to);
+        }
+      }
+    }
+    if (!closing) continue;
+    const path: Edge[] = [closing];
+    for (let e = previous.get(closing.from); e; e = previous.get(e.from)) path.unshift(e);
+    const names = [start.id, ...path.map((e) => e.to.id)];
+    // Point at a forward reference (to a step declared later): that is usually the mistake.
+    const blamed = path.find((e) => order.get(e.to)! > order.get(e.from)!) ?? path[0]!;
+    report(context, 'cycle', `dependency cycle: ${names.join(' -> ')}`, blamed.range());
+  }
+}
+
+function reportUnreachable(context: CheckContext, graph: Graph): void {
+  const unreachable = new Set<StepEntry>();
+  for (const [step, gates] of graph.gates) {
+    if (gates.size < 2) continue;
+    unreachable.add(step);
+    const names = [...gates].map((d) => `\`${d.id}\``).join(' and ');
+    report(
+      context,
+      'unreachable-step',
+      `\`${step.id}\` is chosen by two decisions (${names}); a step can be chosen by one decision only`,
+      step.idRange,
+    );
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const step of context.index.all) {
+      if (unreachable.has(step)) continue;
+      const deps = (graph.edges.get(step) ?? []).map((e) => e.to);
+      const gate = [...(graph.gates.get(step) ?? [])].find((d) => unreachable.has(d));
+      const parentDead = step.parent && unreachable.has(step.parent);
+      const allDead = deps.length > 0 && deps.every((d) => unreachable.has(d));
+      if (!gate && !allDead && !parentDead) continue;
+      unreachable.add(step);
+      changed = true;
+      if (parentDead) continue;
+      const cause = gate ?? deps[0]!;
+      report(
+        context,
+        'unreachable-step',
+        `\`${step.id}\` can never run: it depends on \`${cause.id}\`, which can never run`,
+        step.idRange,
+        'warning',
+      );
+    }
+  }
+}
+
+export function checkGraph(context: CheckContext, references: readonly StepReference[]): void {
+  const graph = new Graph(context);
+  addExplicitEdges(context, graph);
+  addDecisionEdges(context, graph);
+  for (const ref of references) graph.add(ref.from, ref.to, ref.range, 'reads the output of');
+  reportCycles(context, graph);
+  reportUnreachable(context, graph);
+}

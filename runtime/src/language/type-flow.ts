@@ -1,0 +1,112 @@
+// What each step outputs (as JSON Schema) and whether a field path exists in a schema.
+import type { JsonSchema, StepSpec, WorkflowDefinition } from './types.js';
+
+export function findStep(definition: WorkflowDefinition, id: string): StepSpec | undefined {
+  const stack = [...definition.steps];
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    if (step.id === id) return step;
+    if (step.kind === 'parallel') stack.push(...step.steps);
+    else if (step.kind === 'map') stack.push(step.step);
+  }
+  return undefined;
+}
+
+const TEXT_OUTPUT: JsonSchema = {
+  type: 'object',
+  properties: { text: { type: 'string' } },
+  required: ['text'],
+};
+
+export function outputSchemaOfStep(step: StepSpec, depth = 0): JsonSchema {
+  if (depth > 32) return {};
+  switch (step.kind) {
+    case 'llm':
+    case 'agent':
+      return step.outputSchema ?? TEXT_OUTPUT;
+    case 'tool':
+      return {
+        type: 'object',
+        properties: { status: { type: 'integer' }, body: {} },
+        required: ['status', 'body'],
+      };
+    case 'decision':
+      return { type: 'object', properties: { branch: { type: 'string' } }, required: ['branch'] };
+    case 'parallel':
+      return {
+        type: 'object',
+        properties: Object.fromEntries(step.steps.map((s) => [s.id, outputSchemaOfStep(s, depth + 1)])),
+      };
+    case 'map':
+      return { type: 'array', items: outputSchemaOfStep(step.step, depth + 1) };
+    case 'debate':
+      return {
+        type: 'object',
+        properties: {
+          winner: { type: 'string', description: 'Name of the winning participant' },
+          scores: {
+            type: 'object',
+            description: 'Participant name -> total judge score',
+            additionalProperties: { type: 'number' },
+          },
+          ratings: {
+            type: 'object',
+            description: 'Participant name -> Elo rating',
+            additionalProperties: { type: 'number' },
+          },
+          transcript: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                round: { type: 'integer' },
+                participant: { type: 'string' },
+                text: { type: 'string' },
+              },
+            },
+          },
+        },
+        required: ['winner', 'scores', 'ratings', 'transcript'],
+      };
+  }
+}
+
+export function stepOutputSchema(definition: WorkflowDefinition, stepId: string): JsonSchema | undefined {
+  const step = findStep(definition, stepId);
+  if (!step) return undefined;
+  if (step.kind === 'tool') {
+    const responseSchema = definition.tools[step.tool]?.responseSchema;
+    const schema = outputSchemaOfStep(step);
+    if (responseSchema) (schema.properties as Record<string, JsonSchema>).body = responseSchema;
+    return schema;
+  }
+  return outputSchemaOfStep(step);
+}
+
+export type FieldCheck = { ok: true } | { ok: false; index: number; known: string[] };
+
+/** Walks `path` through properties/items; unknown only where the schema closes its properties. */
+export function checkFieldPath(schema: JsonSchema | undefined, path: readonly string[]): FieldCheck {
+  let current = schema;
+  for (let i = 0; i < path.length; i++) {
+    if (!current || typeof current !== 'object') return { ok: true };
+    const segment = path[i]!;
+    const properties = current.properties as Record<string, JsonSchema> | undefined;
+    if (current.type === 'array' || (current.items && !properties)) {
+      if (!/^\d+$/.test(segment)) return { ok: true };
+      current = current.items as JsonSchema | undefined;
+      continue;
+    }
+    if (!properties || typeof properties !== 'object') return { ok: true };
+    if (Object.hasOwn(properties, segment)) {
+      current = properties[segment];
+      continue;
+    }
+    if (current.additionalProperties !== undefined && current.additionalProperties !== false)
+      return { ok: true };
+    if (current.patternProperties || current.$ref || current.anyOf || current.oneOf || current.allOf)
+      return { ok: true };
+    return { ok: false, index: i, known: Object.keys(properties) };
+  }
+  return { ok: true };
+}
