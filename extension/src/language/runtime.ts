@@ -1,0 +1,19 @@
+// The one place the extension reaches into the runtime's pure language module (bundled by esbuild).
+// There is no second parser or checker: everything here is a thin view over this module.
+
+export type {
+  CheckResult,
+  Diagnostic,
+  JsonSchema,
+  SourceRange,
+  StepSpec,
+  WorkflowDefinition,
+} from '../../../runtime/src/language/index.js';
+export {
+  checkWorkflow,
+  expressionReferences,
+  findTemplateExpressions,
+  parseWorkflowText,
+  stepOutputSchema,
+  workflowSchema,
+} from '../../../runtime/src/language/index.js';

@@ -1,0 +1,548 @@
+// Runs: the Runs and Trace views, the waterfall webview, and the run/debug/cancel/rerun commands.
+// Talks to the runtime over HTTP; live updates over SSE with polling as the fallback.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { analyze } from '../language/analysis.js';
+import { isWorkflowFile } from '../language/selector.js';
+import {
+  type RunEvent,
+  type RunRecord,
+  RuntimeClient,
+  TERMINAL,
+  type TraceSpan,
+} from '../runtime-client/client.js';
+import { findWeftCli, type LocalRuntime, startLocalRuntime } from './local-runtime.js';
+import { formatDuration, type SpanNode, spanTree, waterfall } from './trace-model.js';
+
+const SECRET_KEY = 'weft.apiKey';
+
+const STATUS_ICON: Record<string, vscode.ThemeIcon> = {
+  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  succeeded: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  cancelled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  skipped: new vscode.ThemeIcon('debug-step-over', new vscode.ThemeColor('disabledForeground')),
+};
+const iconFor = (status?: string) => STATUS_ICON[status ?? ''] ?? new vscode.ThemeIcon('circle-outline');
+
+export class RunItem extends vscode.TreeItem {
+  constructor(readonly run: RunRecord) {
+    super(`${run.workflow}`, vscode.TreeItemCollapsibleState.None);
+    const started = run.startedAt ? new Date(run.startedAt) : undefined;
+    const duration =
+      run.startedAt && run.endedAt
+        ? formatDuration(Date.parse(run.endedAt) - Date.parse(run.startedAt))
+        : undefined;
+    this.id = run.runId;
+    this.description = [run.status, duration, started?.toLocaleTimeString()].filter(Boolean).join(' · ');
+    this.iconPath = iconFor(run.status);
+    this.contextValue = `run.${run.status}`;
+    const usage = run.usage ? `\n${run.usage.totalTokens} tokens, $${run.usage.costUsd.toFixed(4)}` : '';
+    const error = run.error ? `\n${run.error.code}: ${run.error.message}` : '';
+    this.tooltip = `${run.runId}\n${run.status}${usage}${error}`;
+    this.command = { command: 'weft.showTrace', title: 'Show Trace', arguments: [this] };
+  }
+}
+
+class RunsProvider implements vscode.TreeDataProvider<RunItem> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  runs: RunRecord[] = [];
+  message: string | undefined;
+
+  set(runs: RunRecord[]): void {
+    this.runs = runs;
+    this.changed.fire();
+  }
+  upsert(run: RunRecord): void {
+    const i = this.runs.findIndex((r) => r.runId === run.runId);
+    if (i >= 0) this.runs[i] = { ...this.runs[i], ...run };
+    else this.runs.unshift(run);
+    this.changed.fire();
+  }
+  getTreeItem(item: RunItem): vscode.TreeItem {
+    return item;
+  }
+  getChildren(): RunItem[] {
+    return this.runs.map((r) => new RunItem(r));
+  }
+}
+
+class TraceItem extends vscode.TreeItem {
+  constructor(readonly node: SpanNode) {
+    const span = node.span;
+    super(
+      span.kind === 'step' && span.stepId ? span.stepId : span.name,
+      node.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
+    this.id = span.spanId;
+    this.description = [span.kind, formatDuration(node.durationMs)].join(' · ');
+    this.iconPath = iconFor(span.endedAt ? (span.status ?? 'succeeded') : 'running');
+    this.tooltip = new vscode.MarkdownString(
+      Object.entries(span.attributes ?? {})
+        .map(([k, v]) => `- \`${k}\`: ${JSON.stringify(v)}`)
+        .join('\n') || span.name,
+    );
+    this.contextValue = `span.${span.kind}`;
+  }
+}
+
+class TraceProvider implements vscode.TreeDataProvider<TraceItem> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  run: RunRecord | undefined;
+
+  set(run: RunRecord | undefined): void {
+    this.run = run;
+    this.changed.fire();
+  }
+  getTreeItem(item: TraceItem): vscode.TreeItem {
+    return item;
+  }
+  getChildren(parent?: TraceItem): TraceItem[] {
+    if (parent) return parent.node.children.map((n) => new TraceItem(n));
+    return spanTree(this.run?.trace ?? []).map((n) => new TraceItem(n));
+  }
+}
+
+export class RunsController implements vscode.Disposable {
+  readonly runs = new RunsProvider();
+  readonly trace = new TraceProvider();
+  readonly runsView: vscode.TreeView<RunItem>;
+  readonly traceView: vscode.TreeView<TraceItem>;
+  private local: LocalRuntime | undefined;
+  private client: RuntimeClient | undefined;
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly streams = new Map<string, AbortController>();
+  private poller: ReturnType<typeof setInterval> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private lastRequest: { uri: vscode.Uri; inputs: Record<string, unknown> } | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.runsView = vscode.window.createTreeView('weft.runs', { treeDataProvider: this.runs });
+    this.traceView = vscode.window.createTreeView('weft.trace', { treeDataProvider: this.trace });
+    this.disposables.push(
+      this.runsView,
+      this.traceView,
+      this.runsView.onDidChangeVisibility((e) => (e.visible ? this.startPolling() : this.stopPolling())),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('weft.runtimeUrl')) {
+          this.client = undefined;
+          void this.refresh();
+        }
+      }),
+      vscode.commands.registerCommand('weft.runWorkflow', (target?: unknown) =>
+        this.runCommand(target, false),
+      ),
+      vscode.commands.registerCommand('weft.debugWorkflow', (target?: unknown) =>
+        this.runCommand(target, true),
+      ),
+      vscode.commands.registerCommand('weft.cancelRun', (item?: RunItem) => this.cancel(item)),
+      vscode.commands.registerCommand('weft.rerun', (item?: RunItem) => this.rerun(item)),
+      vscode.commands.registerCommand('weft.showTrace', (item?: RunItem | RunRecord) => this.showTrace(item)),
+      vscode.commands.registerCommand('weft.setApiKey', () => this.setApiKey()),
+    );
+  }
+
+  // ---- connection ----
+
+  private configuredUrl(): string {
+    return vscode.workspace.getConfiguration('weft').get<string>('runtimeUrl', '').trim();
+  }
+
+  private async apiKey(): Promise<string | undefined> {
+    return (await this.context.secrets.get(SECRET_KEY)) || undefined;
+  }
+
+  /** A client for an existing runtime, without starting one. */
+  private async existingClient(): Promise<RuntimeClient | undefined> {
+    if (this.client) return this.client;
+    const url = this.configuredUrl() || this.local?.url;
+    if (!url) return undefined;
+    this.client = new RuntimeClient({ baseUrl: url, apiKey: await this.apiKey() });
+    return this.client;
+  }
+
+  /** A reachable runtime: weft.runtimeUrl if it answers, else a local `weft serve` we start. */
+  private async ensureClient(
+    workflowsDir: string,
+    progress: vscode.Progress<{ message?: string }>,
+  ): Promise<RuntimeClient> {
+    const configured = this.configuredUrl();
+    if (configured) {
+      progress.report({ message: `connecting to ${configured}` });
+      const client = new RuntimeClient({ baseUrl: configured, apiKey: await this.apiKey() });
+      if (await client.health()) {
+        this.client = client;
+        return client;
+      }
+      this.log.warn(
+        `weft.runtimeUrl ${configured} does not answer /health; starting a local runtime instead`,
+      );
+    }
+    if (this.local && this.local.process.exitCode === null) {
+      const client = new RuntimeClient({ baseUrl: this.local.url, apiKey: await this.apiKey() });
+      if (await client.health()) {
+        this.client = client;
+        return client;
+      }
+      this.local.stop();
+      this.local = undefined;
+    }
+    progress.report({ message: 'starting a local weft serve' });
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const cli = findWeftCli(folders, this.context.extensionPath);
+    this.local = await startLocalRuntime(cli, workflowsDir, (line) => this.log.info(`[weft serve] ${line}`));
+    this.log.info(`local runtime at ${this.local.url} (pid ${this.local.process.pid})`);
+    this.client = new RuntimeClient({ baseUrl: this.local.url, apiKey: await this.apiKey() });
+    return this.client;
+  }
+
+  async refresh(): Promise<void> {
+    const client = await this.existingClient();
+    if (!client) return;
+    try {
+      this.runs.set(await client.listRuns({ limit: 50 }));
+      void vscode.commands.executeCommand('setContext', 'weft.hasRuns', this.runs.runs.length > 0);
+      for (const run of this.runs.runs) if (run.status === 'running') this.follow(run.runId);
+    } catch (error) {
+      this.log.warn(`listing runs failed: ${(error as Error).message}`);
+    }
+  }
+
+  private startPolling(): void {
+    this.stopPolling();
+    void this.refresh();
+    this.poller = setInterval(() => void this.refresh(), 10_000);
+  }
+
+  private stopPolling(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+  }
+
+  // ---- running ----
+
+  private resolveTarget(target: unknown): vscode.Uri | undefined {
+    if (target instanceof vscode.Uri) return target;
+    if (
+      target &&
+      typeof target === 'object' &&
+      'uri' in target &&
+      (target as { uri: unknown }).uri instanceof vscode.Uri
+    ) {
+      return (target as { uri: vscode.Uri }).uri;
+    }
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc && isWorkflowFile(doc.fileName, doc.lineCount ? doc.lineAt(0).text : '')) return doc.uri;
+    return undefined;
+  }
+
+  private async askInputs(text: string): Promise<Record<string, unknown> | undefined> {
+    const inputs: Record<string, unknown> = {};
+    const defs = analyze(text).definitions.filter((d) => d.kind === 'input');
+    for (const def of defs) {
+      const schema = (def.node?.toJSON() ?? {}) as { type?: string; description?: string; default?: unknown };
+      const value = await vscode.window.showInputBox({
+        title: `Workflow input: ${def.name}`,
+        prompt: [
+          schema.description,
+          schema.type ? `(${schema.type}${schema.type === 'string' ? '' : ', as JSON'})` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        value:
+          schema.default === undefined
+            ? ''
+            : typeof schema.default === 'string'
+              ? schema.default
+              : JSON.stringify(schema.default),
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          if (schema.type && schema.type !== 'string' && v.trim() !== '') {
+            try {
+              JSON.parse(v);
+            } catch {
+              return `Enter JSON for a ${schema.type}`;
+            }
+          }
+          return undefined;
+        },
+      });
+      if (value === undefined) return undefined; // cancelled
+      if (value === '' && schema.default !== undefined) continue;
+      inputs[def.name] = schema.type && schema.type !== 'string' ? JSON.parse(value) : value;
+    }
+    return inputs;
+  }
+
+  private async runCommand(target: unknown, debug: boolean): Promise<RunRecord | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Weft runs workflows only in a trusted workspace.');
+      return undefined;
+    }
+    const uri = this.resolveTarget(target);
+    if (!uri) {
+      void vscode.window.showErrorMessage(
+        'Open a workflow.yaml (or pick one in the Workflows view) to run it.',
+      );
+      return undefined;
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const inputs = await this.askInputs(doc.getText());
+    if (!inputs) return undefined;
+    return this.start(uri, inputs, debug);
+  }
+
+  async start(
+    uri: vscode.Uri,
+    inputs: Record<string, unknown>,
+    debug = false,
+  ): Promise<RunRecord | undefined> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.isDirty) await doc.save();
+    const name =
+      /^name:\s*["']?([^"'\n#]+?)["']?\s*$/m.exec(doc.getText())?.[1] ??
+      path.basename(path.dirname(uri.fsPath));
+    this.lastRequest = { uri, inputs };
+    return vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Weft: ${debug ? 'debugging' : 'running'} ${name}`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        try {
+          const client = await this.ensureClient(path.dirname(uri.fsPath), progress);
+          progress.report({ message: 'starting the run' });
+          const run = await client.startRun({ workflow: name, inputs });
+          this.runs.upsert(run);
+          void vscode.commands.executeCommand('setContext', 'weft.hasRuns', true);
+          token.onCancellationRequested(() => void client.cancel(run.runId).catch(() => {}));
+          this.log.info(`run ${run.runId} of ${name}: ${run.status}`);
+          if (debug) {
+            await vscode.commands.executeCommand('weft.trace.focus');
+            this.showTrace(run);
+          }
+          if (!TERMINAL.has(run.status)) {
+            progress.report({ message: `run ${run.runId} started` });
+            await this.follow(run.runId, (event) => {
+              if (event.step) progress.report({ message: `${event.type} ${event.step}` });
+            });
+          } else {
+            await this.reload(run.runId);
+          }
+          const final = this.runs.runs.find((r) => r.runId === run.runId) ?? run;
+          const message = `Weft: ${name} ${final.status}${final.error ? `: ${final.error.message}` : ''}`;
+          if (final.status === 'failed')
+            void vscode.window.showErrorMessage(message, 'Show Output').then((a) => a && this.log.show());
+          else void vscode.window.setStatusBarMessage(message, 5000);
+          return final;
+        } catch (error) {
+          const message = (error as Error).message;
+          this.log.error(message);
+          void vscode.window
+            .showErrorMessage(`Weft: ${message}`, 'Show Output')
+            .then((a) => a && this.log.show());
+          return undefined;
+        }
+      },
+    );
+  }
+
+  private async reload(runId: string): Promise<RunRecord | undefined> {
+    const client = await this.existingClient();
+    if (!client) return undefined;
+    try {
+      const run = await client.getRun(runId);
+      this.runs.upsert(run);
+      if (this.trace.run?.runId === runId) this.showTrace(run, false);
+      return run;
+    } catch (error) {
+      this.log.warn(`reading run ${runId} failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Follows a run live: SSE, and polling every second if the stream cannot be used. */
+  follow(runId: string, onEvent?: (event: RunEvent) => void): Promise<void> {
+    if (this.streams.has(runId)) return Promise.resolve();
+    const abort = new AbortController();
+    this.streams.set(runId, abort);
+    const done = async () => {
+      this.streams.delete(runId);
+      await this.reload(runId);
+    };
+    return (async () => {
+      const client = await this.existingClient();
+      if (!client) return;
+      let pending: ReturnType<typeof setTimeout> | undefined;
+      try {
+        await client.streamEvents(
+          runId,
+          (event) => {
+            onEvent?.(event);
+            // coalesce bursts of events into one reload
+            pending ??= setTimeout(() => {
+              pending = undefined;
+              void this.reload(runId);
+            }, 150);
+          },
+          { signal: abort.signal },
+        );
+      } catch (error) {
+        this.log.warn(`live events for ${runId} unavailable (${(error as Error).message}); polling`);
+        for (let i = 0; i < 3600 && !abort.signal.aborted; i++) {
+          const run = await this.reload(runId);
+          if (!run || TERMINAL.has(run.status)) break;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      } finally {
+        if (pending) clearTimeout(pending);
+        await done();
+      }
+    })();
+  }
+
+  private selected(item?: RunItem | RunRecord): RunRecord | undefined {
+    if (item instanceof RunItem) return item.run;
+    if (item && 'runId' in item) return item;
+    return this.runsView.selection[0]?.run ?? this.trace.run;
+  }
+
+  private async cancel(item?: RunItem): Promise<void> {
+    const run = this.selected(item);
+    const client = await this.existingClient();
+    if (!run || !client) return;
+    try {
+      await client.cancel(run.runId);
+      await this.reload(run.runId);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Weft: cancel failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async rerun(item?: RunItem): Promise<RunRecord | undefined> {
+    const run = this.selected(item);
+    if (run && this.lastRequest && run.inputs === undefined)
+      return this.start(this.lastRequest.uri, this.lastRequest.inputs);
+    const uris = await vscode.workspace.findFiles(
+      '{**/workflow.yaml,**/*.workflow.yaml}',
+      '**/node_modules/**',
+      200,
+    );
+    let uri = this.lastRequest?.uri;
+    if (run) {
+      for (const candidate of uris) {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(candidate));
+        if (
+          new RegExp(
+            `^name:\\s*["']?${run.workflow.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`,
+            'm',
+          ).test(text)
+        ) {
+          uri = candidate;
+          break;
+        }
+      }
+    }
+    if (!uri) {
+      void vscode.window.showErrorMessage(
+        'Weft: cannot find the workflow file of this run in the workspace.',
+      );
+      return undefined;
+    }
+    return this.start(uri, (run?.inputs as Record<string, unknown>) ?? this.lastRequest?.inputs ?? {});
+  }
+
+  showTrace(item?: RunItem | RunRecord, reveal = true): void {
+    const run = this.selected(item);
+    if (!run) return;
+    this.trace.set(run);
+    if (!run.trace && reveal) void this.reload(run.runId);
+    if (reveal || this.panel) this.renderWaterfall(run, reveal);
+  }
+
+  private renderWaterfall(run: RunRecord, reveal: boolean): void {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel(
+        'weft.waterfall',
+        'Weft Trace',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        {
+          enableScripts: false,
+          localResourceRoots: [],
+        },
+      );
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+      });
+    } else if (reveal) {
+      this.panel.reveal(undefined, true);
+    }
+    this.panel.title = `Trace: ${run.workflow}`;
+    this.panel.webview.html = waterfallHtml(run, this.panel.webview.cspSource);
+  }
+
+  private async setApiKey(): Promise<void> {
+    const value = await vscode.window.showInputBox({
+      title: 'Weft runtime API key',
+      prompt:
+        "Sent as `Authorization: Bearer <key>` to weft.runtimeUrl (one of the server's WEFT_API_KEYS). Stored in VS Code's secret storage; empty clears it.",
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (value === undefined) return;
+    if (value === '') await this.context.secrets.delete(SECRET_KEY);
+    else await this.context.secrets.store(SECRET_KEY, value);
+    this.client = undefined;
+    void vscode.window.setStatusBarMessage(value ? 'Weft: API key saved' : 'Weft: API key cleared', 3000);
+  }
+
+  dispose(): void {
+    this.stopPolling();
+    for (const abort of this.streams.values()) abort.abort();
+    this.panel?.dispose();
+    this.local?.stop();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function waterfallHtml(run: RunRecord, cspSource: string): string {
+  const { rows, totalMs } = waterfall((run.trace ?? []) as TraceSpan[]);
+  const body = rows.length
+    ? rows
+        .map(
+          (r) =>
+            `<div class="row"><div class="label" style="padding-left:${r.depth * 14}px" title="${escapeHtml(r.detail)}">${escapeHtml(r.label)} <span class="kind">${escapeHtml(r.kind)}</span></div><div class="track"><div class="bar ${escapeHtml(r.kind)} ${escapeHtml(r.status ?? '')}" style="left:${r.offset.toFixed(2)}%;width:${r.width.toFixed(2)}%"></div></div><div class="dur">${escapeHtml(formatDuration(r.durationMs))}</div></div>`,
+        )
+        .join('\n')
+    : '<p class="empty">No spans recorded for this run yet.</p>';
+  const usage = run.usage ? ` · ${run.usage.totalTokens} tokens · $${run.usage.costUsd.toFixed(4)}` : '';
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">
+<style>
+body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:8px 12px}
+h2{font-weight:600;font-size:1.1em;margin:4px 0 10px} .meta{color:var(--vscode-descriptionForeground)}
+.row{display:grid;grid-template-columns:minmax(160px,28%) 1fr 80px;align-items:center;gap:8px;height:22px}
+.row:hover{background:var(--vscode-list-hoverBackground)}
+.label{white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .kind{color:var(--vscode-descriptionForeground);font-size:.85em}
+.track{position:relative;height:12px;background:var(--vscode-editorWidget-background);border-radius:2px}
+.bar{position:absolute;top:0;height:12px;border-radius:2px;background:var(--vscode-charts-blue)}
+.bar.model,.bar.llm{background:var(--vscode-charts-purple)} .bar.tool{background:var(--vscode-charts-orange)}
+.bar.run{background:var(--vscode-charts-green)} .bar.failed,.bar.error{background:var(--vscode-charts-red)}
+.dur{text-align:right;color:var(--vscode-descriptionForeground);font-variant-numeric:tabular-nums}
+.empty{color:var(--vscode-descriptionForeground)}
+</style></head><body>
+<h2>${escapeHtml(run.workflow)} <span class="meta">${escapeHtml(run.status)} · ${escapeHtml(formatDuration(totalMs || undefined))}${escapeHtml(usage)} · ${escapeHtml(run.runId)}</span></h2>
+${run.error ? `<p>${escapeHtml(run.error.code)}: ${escapeHtml(run.error.message)}</p>` : ''}
+${body}
+</body></html>`;
+}

@@ -1,0 +1,90 @@
+// Starting a local `weft serve` for this window when weft.runtimeUrl is empty or unreachable.
+// The process is ours: we stop it by pid when the extension deactivates.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+export interface LocalRuntime {
+  url: string;
+  process: ChildProcess;
+  stop(): void;
+}
+
+/** Where the `weft` CLI is: a workspace's own runtime (this repo), its node_modules, or PATH. */
+export function findWeftCli(
+  workspaceFolders: string[],
+  extensionPath: string,
+): { command: string; args: string[] } {
+  const candidates: string[] = [];
+  for (const folder of workspaceFolders) {
+    candidates.push(path.join(folder, 'runtime', 'bin', 'weft.js'));
+    candidates.push(path.join(folder, 'node_modules', '@weft', 'runtime', 'bin', 'weft.js'));
+  }
+  candidates.push(path.join(extensionPath, '..', 'runtime', 'bin', 'weft.js'));
+  for (const file of candidates) if (existsSync(file)) return { command: process.execPath, args: [file] };
+  return { command: 'weft', args: [] };
+}
+
+/**
+ * Spawns `weft serve --host 127.0.0.1 --port 0 --workflows DIR` and resolves with the URL it prints.
+ * `log` receives its output line by line.
+ */
+export function startLocalRuntime(
+  cli: { command: string; args: string[] },
+  workflowsDir: string,
+  log: (line: string) => void,
+  timeoutMs = 30_000,
+): Promise<LocalRuntime> {
+  const args = [...cli.args, 'serve', '--host', '127.0.0.1', '--port', '0', '--workflows', workflowsDir];
+  log(`starting: ${cli.command} ${args.join(' ')}`);
+  const child = spawn(cli.command, args, {
+    cwd: workflowsDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', FORCE_COLOR: '0' },
+  });
+  const stop = () => {
+    if (child.exitCode === null && child.pid) {
+      try {
+        child.kill('SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let seen = '';
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      stop();
+      reject(new Error(`weft serve did not report a URL within ${timeoutMs / 1000}s:\n${seen.slice(-2000)}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      seen += text;
+      for (const line of text.split(/\r?\n/)) if (line.trim()) log(line);
+      const m = /(https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d+)/.exec(seen);
+      if (m && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ url: m[1]!, process: child, stop });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('error', (error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`cannot start weft serve (${cli.command}): ${error.message}`));
+    });
+    child.on('exit', (code) => {
+      log(`weft serve exited with ${code}`);
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`weft serve exited with ${code} before listening:\n${seen.slice(-2000)}`));
+    });
+  });
+}

@@ -1,0 +1,57 @@
+// Which open documents are workflows, and a per-version cache of what the language module says
+// about them (so completion, hover and diagnostics share one parse per edit).
+import * as vscode from 'vscode';
+import { analyze, type Span, type WorkflowIndex } from '../language/analysis.js';
+import { type CheckResult, checkWorkflow } from '../language/runtime.js';
+import { isWorkflowFile, WORKFLOW_GLOBS } from '../language/selector.js';
+
+/** Providers are registered for these; `isWorkflowDocument` narrows plain YAML to modeline files. */
+export const WORKFLOW_SELECTOR: vscode.DocumentSelector = [
+  ...WORKFLOW_GLOBS.map((pattern) => ({ pattern })),
+  { language: 'yaml' },
+];
+
+export function isWorkflowDocument(doc: vscode.TextDocument): boolean {
+  if (doc.uri.scheme === 'output' || doc.uri.scheme === 'git') return false;
+  if (doc.languageId !== 'yaml' && !isWorkflowFile(doc.fileName, '')) return false;
+  const firstLine = doc.lineCount > 0 ? doc.lineAt(0).text : '';
+  return isWorkflowFile(doc.fileName, firstLine);
+}
+
+interface Entry {
+  version: number;
+  index?: WorkflowIndex;
+  check?: CheckResult;
+}
+
+const cache = new Map<string, Entry>();
+
+function entry(doc: vscode.TextDocument): Entry {
+  const key = doc.uri.toString();
+  let e = cache.get(key);
+  if (!e || e.version !== doc.version) {
+    e = { version: doc.version };
+    cache.set(key, e);
+  }
+  return e;
+}
+
+export function indexOf(doc: vscode.TextDocument): WorkflowIndex {
+  const e = entry(doc);
+  e.index ??= analyze(doc.getText());
+  return e.index;
+}
+
+export function checkOf(doc: vscode.TextDocument): CheckResult {
+  const e = entry(doc);
+  e.check ??= checkWorkflow(doc.getText());
+  return e.check;
+}
+
+export function forget(doc: vscode.TextDocument): void {
+  cache.delete(doc.uri.toString());
+}
+
+export function toRange(doc: vscode.TextDocument, span: Span): vscode.Range {
+  return new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end));
+}

@@ -1,0 +1,161 @@
+// Thin adapters from the pure language service (../language) to VS Code's provider interfaces.
+import * as vscode from 'vscode';
+import {
+  findDefinition,
+  findReferences,
+  type OutlineSymbol,
+  outline,
+  prepareRename,
+  rename,
+  symbolAt,
+} from '../language/analysis.js';
+import { type CompletionKind, complete } from '../language/completion.js';
+import { hover } from '../language/hover.js';
+import { checkOf, indexOf, isWorkflowDocument, toRange, WORKFLOW_SELECTOR } from './documents.js';
+
+const COMPLETION_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
+  property: vscode.CompletionItemKind.Property,
+  value: vscode.CompletionItemKind.EnumMember,
+  step: vscode.CompletionItemKind.Function,
+  model: vscode.CompletionItemKind.Constant,
+  agent: vscode.CompletionItemKind.Class,
+  tool: vscode.CompletionItemKind.Method,
+  input: vscode.CompletionItemKind.Variable,
+  field: vscode.CompletionItemKind.Field,
+  variable: vscode.CompletionItemKind.Variable,
+};
+
+const SYMBOL_KIND: Record<OutlineSymbol['kind'], vscode.SymbolKind> = {
+  step: vscode.SymbolKind.Function,
+  section: vscode.SymbolKind.Namespace,
+  model: vscode.SymbolKind.Constant,
+  agent: vscode.SymbolKind.Class,
+  tool: vscode.SymbolKind.Method,
+  input: vscode.SymbolKind.Variable,
+  output: vscode.SymbolKind.Property,
+};
+
+/** The checked definition, when the file is valid enough to have one (for output schemas). */
+function definitionOf(doc: vscode.TextDocument) {
+  try {
+    return checkOf(doc).definition;
+  } catch {
+    return undefined;
+  }
+}
+
+export function registerLanguageProviders(context: vscode.ExtensionContext): void {
+  const completion: vscode.CompletionItemProvider = {
+    provideCompletionItems(doc, position) {
+      if (!isWorkflowDocument(doc)) return undefined;
+      const offset = doc.offsetAt(position);
+      const entries = complete(doc.getText(), offset, { index: indexOf(doc), definition: definitionOf(doc) });
+      return entries.map((e) => {
+        const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
+        item.detail = e.detail;
+        if (e.documentation) item.documentation = new vscode.MarkdownString(e.documentation);
+        item.insertText = e.insertText ?? e.label;
+        item.range = toRange(doc, e.replace);
+        item.sortText = e.sortText;
+        return item;
+      });
+    },
+  };
+
+  const hovers: vscode.HoverProvider = {
+    provideHover(doc, position) {
+      if (!isWorkflowDocument(doc)) return undefined;
+      const h = hover(doc.getText(), doc.offsetAt(position), {
+        index: indexOf(doc),
+        definition: definitionOf(doc),
+      });
+      if (!h) return undefined;
+      return new vscode.Hover(new vscode.MarkdownString(h.markdown), toRange(doc, h.span));
+    },
+  };
+
+  const definitions: vscode.DefinitionProvider = {
+    provideDefinition(doc, position) {
+      if (!isWorkflowDocument(doc)) return undefined;
+      const index = indexOf(doc);
+      const symbol = symbolAt(index, doc.offsetAt(position));
+      if (!symbol) return undefined;
+      const d = findDefinition(index, symbol.kind, symbol.name);
+      return d ? new vscode.Location(doc.uri, toRange(doc, d.span)) : undefined;
+    },
+  };
+
+  const references: vscode.ReferenceProvider = {
+    provideReferences(doc, position, ctx) {
+      if (!isWorkflowDocument(doc)) return undefined;
+      const index = indexOf(doc);
+      const symbol = symbolAt(index, doc.offsetAt(position));
+      if (!symbol) return undefined;
+      return findReferences(index, symbol.kind, symbol.name, ctx.includeDeclaration).map(
+        (s) => new vscode.Location(doc.uri, toRange(doc, s)),
+      );
+    },
+  };
+
+  const renames: vscode.RenameProvider = {
+    prepareRename(doc, position) {
+      if (!isWorkflowDocument(doc)) throw new Error('Not a Weft workflow.');
+      const symbol = prepareRename(indexOf(doc), doc.offsetAt(position));
+      if (!symbol)
+        throw new Error('Only declared step ids, models, agents, tools and inputs can be renamed.');
+      return { range: toRange(doc, symbol.span), placeholder: symbol.name };
+    },
+    provideRenameEdits(doc, position, newName) {
+      if (!isWorkflowDocument(doc)) return undefined;
+      const result = rename(indexOf(doc), doc.offsetAt(position), newName);
+      if (!result.ok) throw new Error(result.message);
+      const edit = new vscode.WorkspaceEdit();
+      for (const e of result.edits) edit.replace(doc.uri, toRange(doc, e), e.newText);
+      return edit;
+    },
+  };
+
+  const symbols: vscode.DocumentSymbolProvider = {
+    provideDocumentSymbols(doc) {
+      if (!isWorkflowDocument(doc)) return undefined;
+      const convert = (s: OutlineSymbol): vscode.DocumentSymbol => {
+        const symbol = new vscode.DocumentSymbol(
+          s.name,
+          s.detail,
+          SYMBOL_KIND[s.kind],
+          toRange(doc, s.span),
+          toRange(doc, s.selectionSpan),
+        );
+        symbol.children = s.children.map(convert);
+        return symbol;
+      };
+      return outline(indexOf(doc)).map(convert);
+    },
+  };
+
+  const lenses: vscode.CodeLensProvider = {
+    provideCodeLenses(doc) {
+      if (!isWorkflowDocument(doc)) return [];
+      const top = new vscode.Range(0, 0, 0, 0);
+      return [
+        new vscode.CodeLens(top, { title: '$(play) Run', command: 'weft.runWorkflow', arguments: [doc.uri] }),
+        new vscode.CodeLens(top, {
+          title: '$(debug-alt) Debug',
+          command: 'weft.debugWorkflow',
+          arguments: [doc.uri],
+        }),
+      ];
+    },
+  };
+
+  const selector = WORKFLOW_SELECTOR;
+  context.subscriptions.push(
+    vscode.languages.registerCompletionItemProvider(selector, completion, '.', ' ', ':', '[', ','),
+    vscode.languages.registerHoverProvider(selector, hovers),
+    vscode.languages.registerDefinitionProvider(selector, definitions),
+    vscode.languages.registerReferenceProvider(selector, references),
+    vscode.languages.registerRenameProvider(selector, renames),
+    vscode.languages.registerDocumentSymbolProvider(selector, symbols, { label: 'Weft workflow' }),
+    vscode.languages.registerCodeLensProvider(selector, lenses),
+  );
+}
