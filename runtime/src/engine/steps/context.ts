@@ -1,0 +1,29 @@
+// What an executor gets besides the command: the definition, the run's environment and its services.
+import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
+import type { ModelClient } from '../../models/types.js';
+import type { RatingsStore } from '../../store/ratings.js';
+import type { ModelCallRecord, Usage } from '../journal.js';
+import type { UsageMeter } from './meter.js';
+
+export interface StepContext {
+  runId: string;
+  definition: WorkflowDefinition;
+  inputs: Record<string, JsonValue>;
+  env: Record<string, string | undefined>;
+  /** Aborts on step timeout and on run cancellation. */
+  signal: AbortSignal;
+  /** The run's budget breaker. */
+  meter: UsageMeter;
+  /** The client for a model declared in `models` (by its name there). */
+  model: (modelName: string) => ModelClient;
+  fetch?: typeof fetch;
+  ratings: RatingsStore;
+  /** Called with text as a model streams it (progress display). */
+  onTextDelta?: (key: string, delta: string) => void;
+}
+
+export interface StepResult {
+  output: JsonValue;
+  usage: Usage;
+  calls: ModelCallRecord[];
+}

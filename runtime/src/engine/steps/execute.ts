@@ -1,0 +1,79 @@
+// Runs one execute command: the step's timeout, its model calls and tool calls, and the mapping of
+// whatever went wrong to a step error with what the step had spent.
+import { callHttpTool } from '../../tools/http.js';
+import type { ExecuteCommand } from '../commands.js';
+import { runAgent } from './agent.js';
+import type { StepContext, StepResult } from './context.js';
+import { runDebate } from './debate.js';
+import { StepError } from './errors.js';
+import { runLlm } from './llm.js';
+import { modelCaller } from './model-call.js';
+
+export async function executeStep(command: ExecuteCommand, ctx: StepContext): Promise<StepResult> {
+  const timeout = command.timeoutMs !== undefined ? AbortSignal.timeout(command.timeoutMs) : undefined;
+  const signal = timeout ? AbortSignal.any([ctx.signal, timeout]) : ctx.signal;
+  const stepCtx: StepContext = { ...ctx, signal };
+  const caller = modelCaller({
+    models: ctx.definition.models,
+    client: ctx.model,
+    meter: ctx.meter,
+    signal,
+  });
+  const { request } = command;
+  try {
+    let output: StepResult['output'];
+    switch (request.kind) {
+      case 'llm': {
+        const onDelta = ctx.onTextDelta;
+        output = await runLlm(request, caller, onDelta ? (d) => onDelta(command.key, d) : undefined);
+        break;
+      }
+      case 'agent':
+        output = await runAgent(request, caller, stepCtx);
+        break;
+      case 'tool': {
+        const tool = ctx.definition.tools[request.tool];
+        if (!tool)
+          throw new StepError('unknown_tool', `tool ${request.tool} is not declared in tools`, false);
+        output = (await callHttpTool(request.tool, tool, request.args, {
+          inputs: ctx.inputs,
+          env: ctx.env,
+          signal,
+          ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+        })) as unknown as StepResult['output'];
+        break;
+      }
+      case 'debate':
+        output = await runDebate(request, caller, stepCtx, command.key);
+        break;
+    }
+    return { output, usage: caller.usage, calls: caller.calls };
+  } catch (error) {
+    const failure = classify(error, ctx, timeout, command);
+    failure.usage = caller.usage;
+    failure.calls = caller.calls;
+    throw failure;
+  }
+}
+
+function classify(
+  error: unknown,
+  ctx: StepContext,
+  timeout: AbortSignal | undefined,
+  command: ExecuteCommand,
+): StepError {
+  if (ctx.meter.exceeded) {
+    return new StepError('budget_exceeded', (ctx.meter.signal.reason as Error).message, false);
+  }
+  if (ctx.signal.aborted) return new StepError('cancelled', `step ${command.key} was cancelled`, false);
+  if (timeout?.aborted)
+    return new StepError('timeout', `step ${command.key} timed out after ${command.timeoutMs}ms`);
+  if (error instanceof StepError) return error;
+  const e = error as { code?: unknown; retryable?: unknown; status?: unknown; message?: unknown };
+  return new StepError(
+    typeof e.code === 'string' ? e.code : 'error',
+    typeof e.message === 'string' ? e.message : String(error),
+    typeof e.retryable === 'boolean' ? e.retryable : true,
+    typeof e.status === 'number' ? e.status : undefined,
+  );
+}

@@ -1,0 +1,82 @@
+// One model call on behalf of a step: budget breaker and step signal wired in, usage metered,
+// cost computed from the model's pricing, and a call record kept for the journal and the trace.
+import type { ModelSpec } from '../../language/types.js';
+import type { ModelClient, ModelRequest, ModelResponse } from '../../models/types.js';
+import { addUsage, type ModelCallRecord, type Usage, ZERO_USAGE } from '../journal.js';
+import { StepError } from './errors.js';
+import type { UsageMeter } from './meter.js';
+
+export function costOf(spec: ModelSpec | undefined, inputTokens: number, outputTokens: number): number {
+  if (!spec?.pricing) return 0;
+  return (
+    (inputTokens * spec.pricing.inputPerMillion + outputTokens * spec.pricing.outputPerMillion) / 1_000_000
+  );
+}
+
+export interface ModelCaller {
+  call(modelName: string, request: Omit<ModelRequest, 'signal'>): Promise<ModelResponse>;
+  readonly calls: ModelCallRecord[];
+  readonly usage: Usage;
+}
+
+export interface ModelCallerOptions {
+  models: Record<string, ModelSpec>;
+  client: (modelName: string) => ModelClient;
+  meter: UsageMeter;
+  signal: AbortSignal;
+  now?: () => Date;
+}
+
+export function modelCaller(options: ModelCallerOptions): ModelCaller {
+  const calls: ModelCallRecord[] = [];
+  let usage = ZERO_USAGE;
+  const now = options.now ?? (() => new Date());
+  return {
+    calls,
+    get usage() {
+      return usage;
+    },
+    async call(modelName, request) {
+      const { meter } = options;
+      if (meter.exceeded) throw meter.signal.reason;
+      const spec = options.models[modelName];
+      if (!spec) throw new StepError('unknown_model', `model ${modelName} is not declared in models`, false);
+      const client = options.client(modelName);
+      const startedAt = now().toISOString();
+      const base = { modelName, provider: client.provider, model: client.model, startedAt };
+      try {
+        const response = await client.generate({
+          ...request,
+          signal: AbortSignal.any([options.signal, meter.signal]),
+        });
+        const { inputTokens, outputTokens } = response.usage;
+        const costUsd = costOf(spec, inputTokens, outputTokens);
+        calls.push({
+          ...base,
+          endedAt: now().toISOString(),
+          inputTokens,
+          outputTokens,
+          costUsd,
+          status: 'ok',
+        });
+        const callUsage = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, costUsd };
+        usage = addUsage(usage, callUsage);
+        meter.add(callUsage);
+        return response;
+      } catch (error) {
+        calls.push({
+          ...base,
+          endedAt: now().toISOString(),
+          inputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+          status: 'error',
+          error: (error as Error).message,
+        });
+        // The breaker's abort surfaces as a provider "aborted" error; report the real cause.
+        if (meter.exceeded) throw meter.signal.reason;
+        throw error;
+      }
+    },
+  };
+}
