@@ -2,7 +2,6 @@
 // Talks to the runtime over HTTP; live updates over SSE with polling as the fallback.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { analyze } from '../language/analysis.js';
 import { isWorkflowFile } from '../language/selector.js';
 import {
   type RunEvent,
@@ -11,6 +10,7 @@ import {
   TERMINAL,
   type TraceSpan,
 } from '../runtime-client/client.js';
+import { language } from '../vscode/lazy.js';
 import { findWeftCli, type LocalRuntime, startLocalRuntime } from './local-runtime.js';
 import { formatDuration, type SpanNode, spanTree, waterfall } from './trace-model.js';
 
@@ -243,7 +243,9 @@ export class RunsController implements vscode.Disposable {
 
   private async askInputs(text: string): Promise<Record<string, unknown> | undefined> {
     const inputs: Record<string, unknown> = {};
-    const defs = analyze(text).definitions.filter((d) => d.kind === 'input');
+    const defs = language()
+      .analyze(text)
+      .definitions.filter((d) => d.kind === 'input');
     for (const def of defs) {
       const schema = (def.node?.toJSON() ?? {}) as { type?: string; description?: string; default?: unknown };
       const value = await vscode.window.showInputBox({

@@ -1,9 +1,10 @@
 // Which open documents are workflows, and a per-version cache of what the language module says
 // about them (so completion, hover and diagnostics share one parse per edit).
 import * as vscode from 'vscode';
-import { analyze, type Span, type WorkflowIndex } from '../language/analysis.js';
-import { type CheckResult, checkWorkflow } from '../language/runtime.js';
+import type { Span, WorkflowIndex } from '../language/analysis.js';
+import type { CheckResult } from '../language/runtime.js';
 import { isWorkflowFile, WORKFLOW_GLOBS } from '../language/selector.js';
+import { language } from './lazy.js';
 
 /** Providers are registered for these; `isWorkflowDocument` narrows plain YAML to modeline files. */
 export const WORKFLOW_SELECTOR: vscode.DocumentSelector = [
@@ -38,13 +39,13 @@ function entry(doc: vscode.TextDocument): Entry {
 
 export function indexOf(doc: vscode.TextDocument): WorkflowIndex {
   const e = entry(doc);
-  e.index ??= analyze(doc.getText());
+  e.index ??= language().analyze(doc.getText());
   return e.index;
 }
 
 export function checkOf(doc: vscode.TextDocument): CheckResult {
   const e = entry(doc);
-  e.check ??= checkWorkflow(doc.getText());
+  e.check ??= language().checkWorkflow(doc.getText());
   return e.check;
 }
 

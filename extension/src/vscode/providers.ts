@@ -1,17 +1,9 @@
 // Thin adapters from the pure language service (../language) to VS Code's provider interfaces.
 import * as vscode from 'vscode';
-import {
-  findDefinition,
-  findReferences,
-  type OutlineSymbol,
-  outline,
-  prepareRename,
-  rename,
-  symbolAt,
-} from '../language/analysis.js';
-import { type CompletionKind, complete } from '../language/completion.js';
-import { hover } from '../language/hover.js';
+import type { OutlineSymbol } from '../language/analysis.js';
+import type { CompletionKind } from '../language/completion.js';
 import { checkOf, indexOf, isWorkflowDocument, toRange, WORKFLOW_SELECTOR } from './documents.js';
+import { language } from './lazy.js';
 
 const COMPLETION_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
@@ -49,7 +41,10 @@ export function registerLanguageProviders(context: vscode.ExtensionContext): voi
     provideCompletionItems(doc, position) {
       if (!isWorkflowDocument(doc)) return undefined;
       const offset = doc.offsetAt(position);
-      const entries = complete(doc.getText(), offset, { index: indexOf(doc), definition: definitionOf(doc) });
+      const entries = language().complete(doc.getText(), offset, {
+        index: indexOf(doc),
+        definition: definitionOf(doc),
+      });
       return entries.map((e) => {
         const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
         item.detail = e.detail;
@@ -65,7 +60,7 @@ export function registerLanguageProviders(context: vscode.ExtensionContext): voi
   const hovers: vscode.HoverProvider = {
     provideHover(doc, position) {
       if (!isWorkflowDocument(doc)) return undefined;
-      const h = hover(doc.getText(), doc.offsetAt(position), {
+      const h = language().hover(doc.getText(), doc.offsetAt(position), {
         index: indexOf(doc),
         definition: definitionOf(doc),
       });
@@ -78,9 +73,9 @@ export function registerLanguageProviders(context: vscode.ExtensionContext): voi
     provideDefinition(doc, position) {
       if (!isWorkflowDocument(doc)) return undefined;
       const index = indexOf(doc);
-      const symbol = symbolAt(index, doc.offsetAt(position));
+      const symbol = language().symbolAt(index, doc.offsetAt(position));
       if (!symbol) return undefined;
-      const d = findDefinition(index, symbol.kind, symbol.name);
+      const d = language().findDefinition(index, symbol.kind, symbol.name);
       return d ? new vscode.Location(doc.uri, toRange(doc, d.span)) : undefined;
     },
   };
@@ -89,25 +84,25 @@ export function registerLanguageProviders(context: vscode.ExtensionContext): voi
     provideReferences(doc, position, ctx) {
       if (!isWorkflowDocument(doc)) return undefined;
       const index = indexOf(doc);
-      const symbol = symbolAt(index, doc.offsetAt(position));
+      const symbol = language().symbolAt(index, doc.offsetAt(position));
       if (!symbol) return undefined;
-      return findReferences(index, symbol.kind, symbol.name, ctx.includeDeclaration).map(
-        (s) => new vscode.Location(doc.uri, toRange(doc, s)),
-      );
+      return language()
+        .findReferences(index, symbol.kind, symbol.name, ctx.includeDeclaration)
+        .map((s) => new vscode.Location(doc.uri, toRange(doc, s)));
     },
   };
 
   const renames: vscode.RenameProvider = {
     prepareRename(doc, position) {
       if (!isWorkflowDocument(doc)) throw new Error('Not a Weft workflow.');
-      const symbol = prepareRename(indexOf(doc), doc.offsetAt(position));
+      const symbol = language().prepareRename(indexOf(doc), doc.offsetAt(position));
       if (!symbol)
         throw new Error('Only declared step ids, models, agents, tools and inputs can be renamed.');
       return { range: toRange(doc, symbol.span), placeholder: symbol.name };
     },
     provideRenameEdits(doc, position, newName) {
       if (!isWorkflowDocument(doc)) return undefined;
-      const result = rename(indexOf(doc), doc.offsetAt(position), newName);
+      const result = language().rename(indexOf(doc), doc.offsetAt(position), newName);
       if (!result.ok) throw new Error(result.message);
       const edit = new vscode.WorkspaceEdit();
       for (const e of result.edits) edit.replace(doc.uri, toRange(doc, e), e.newText);
@@ -129,7 +124,7 @@ export function registerLanguageProviders(context: vscode.ExtensionContext): voi
         symbol.children = s.children.map(convert);
         return symbol;
       };
-      return outline(indexOf(doc)).map(convert);
+      return language().outline(indexOf(doc)).map(convert);
     },
   };
 
