@@ -7,7 +7,20 @@ import { SseParser } from './sse.js';
 // A tiny stand-in for the runtime's HTTP API, enough to exercise the client's wire handling.
 let server: Server;
 let base: string;
-const seen: Array<{ method?: string; url?: string; auth?: string; body?: string; lastEventId?: string }> = [];
+const seen: Array<{
+  method?: string;
+  url?: string;
+  auth?: string;
+  body?: string;
+  lastEventId?: string;
+  prefer?: string;
+}> = [];
+
+const TIMINGS = {
+  startedAt: '2025-01-01T00:00:00.000Z',
+  endedAt: '2025-01-01T00:00:01.000Z',
+  durationMs: 1000,
+};
 
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -23,12 +36,13 @@ async function handler(req: IncomingMessage, res: ServerResponse) {
     auth: req.headers.authorization,
     body,
     lastEventId: req.headers['last-event-id'] as string | undefined,
+    prefer: String(req.headers.prefer ?? ''),
   });
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname === '/health') return json(res, 200, { status: 'ok' });
   if (url.pathname === '/runs' && req.method === 'GET') {
     return json(res, 200, {
-      runs: [{ runId: 'r1', workflow: 'triage', status: 'succeeded' }],
+      runs: [{ runId: 'r1', workflow: 'triage', status: 'succeeded', timings: TIMINGS }],
       nextCursor: 'c2',
     });
   }
@@ -36,8 +50,14 @@ async function handler(req: IncomingMessage, res: ServerResponse) {
     return json(res, 200, { runId: 'r1', workflow: 'triage', status: 'succeeded', trace: [] });
   if (url.pathname === '/runs/missing')
     return json(res, 404, { error: { code: 'not_found', message: 'no run missing' } });
-  if (url.pathname === '/run' && req.method === 'POST')
-    return json(res, 202, { runId: 'r2', status: 'running' });
+  if (url.pathname === '/workflows/triage/run' && req.method === 'POST') {
+    return json(res, 202, {
+      runId: 'r2',
+      workflow: 'triage',
+      status: 'running',
+      eventsUrl: '/runs/r2/events',
+    });
+  }
   if (url.pathname === '/runs/r2/cancel' && req.method === 'POST') return json(res, 202, { runId: 'r2' });
   if (url.pathname === '/runs/r2/events') {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
@@ -75,7 +95,10 @@ describe('RuntimeClient', () => {
   it('checks health, lists and reads runs, with the API key as a bearer token', async () => {
     const client = new RuntimeClient({ baseUrl: `${base}/`, apiKey: 'k1' });
     expect(await client.health()).toBe(true);
-    expect((await client.listRuns({ workflow: 'triage', limit: 5 })).map((r) => r.runId)).toEqual(['r1']);
+    const runs = await client.listRuns({ workflow: 'triage', limit: 5 });
+    expect(runs.map((r) => [r.runId, r.startedAt, r.endedAt])).toEqual([
+      ['r1', TIMINGS.startedAt, TIMINGS.endedAt],
+    ]);
     expect(seen.at(-1)).toMatchObject({ url: '/runs?workflow=triage&limit=5', auth: 'Bearer k1' });
     expect(await client.getRun('r1')).toMatchObject({ runId: 'r1', status: 'succeeded' });
   });
@@ -84,7 +107,8 @@ describe('RuntimeClient', () => {
     const client = new RuntimeClient({ baseUrl: base });
     const run = await client.startRun({ workflow: 'triage', inputs: { message: 'hi' } });
     expect(run).toMatchObject({ runId: 'r2', status: 'running', workflow: 'triage' });
-    expect(JSON.parse(seen.at(-1)!.body!)).toEqual({ workflow: 'triage', inputs: { message: 'hi' } });
+    expect(seen.at(-1)).toMatchObject({ url: '/workflows/triage/run', prefer: 'respond-async' });
+    expect(JSON.parse(seen.at(-1)!.body!)).toEqual({ message: 'hi' });
     const events: RunEvent[] = [];
     const last = await client.streamEvents('r2', (e) => events.push(e), { lastEventId: '0' });
     expect(events.map((e) => `${e.type}${e.step ? `:${e.step}` : ''}`)).toEqual([

@@ -35,7 +35,18 @@ export interface RunRecord {
   usage?: RunUsage;
   startedAt?: string;
   endedAt?: string;
+  /** How the server reports times in its views; normalised into startedAt/endedAt. */
+  timings?: { startedAt?: string; endedAt?: string; durationMs?: number };
   trace?: TraceSpan[];
+}
+
+function normalise(run: RunRecord): RunRecord {
+  if (!run || typeof run !== 'object') return run;
+  return {
+    ...run,
+    startedAt: run.startedAt ?? run.timings?.startedAt,
+    endedAt: run.endedAt ?? run.timings?.endedAt,
+  };
 }
 
 export interface RunEvent {
@@ -82,13 +93,17 @@ export class RuntimeClient {
     path: string,
     body?: unknown,
     signal?: AbortSignal,
+    extraHeaders: Record<string, string> = {},
   ): Promise<{ status: number; body: T }> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: this.headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        headers: this.headers({
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...extraHeaders,
+        }),
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
@@ -132,7 +147,7 @@ export class RuntimeClient {
     if (filter.status) q.set('status', filter.status);
     q.set('limit', String(filter.limit ?? 50));
     const { body } = await this.request<RunRecord[] | { runs: RunRecord[] }>('GET', `/runs?${q}`);
-    return Array.isArray(body) ? body : (body?.runs ?? []);
+    return (Array.isArray(body) ? body : (body?.runs ?? [])).map(normalise);
   }
 
   async getRun(runId: string): Promise<RunRecord> {
@@ -140,14 +155,24 @@ export class RuntimeClient {
       'GET',
       `/runs/${encodeURIComponent(runId)}`,
     );
-    return 'run' in body && body.run ? body.run : (body as RunRecord);
+    return normalise('run' in body && body.run ? body.run : (body as RunRecord));
   }
 
-  /** Starts a run; the server answers with the finished record (sync) or `202 {runId}`. */
+  /**
+   * Starts a run of a served workflow: `POST /workflows/{name}/run` with the inputs as the body and
+   * `Prefer: respond-async`, so the server answers `202 {runId}` at once and we follow the events.
+   */
   async startRun(request: { workflow: string; inputs: Record<string, unknown> }): Promise<RunRecord> {
-    const { body } = await this.request<RunRecord>('POST', '/run', request);
+    const path = `/workflows/${encodeURIComponent(request.workflow)}/run`;
+    const { body } = await this.request<RunRecord>('POST', path, request.inputs, undefined, {
+      Prefer: 'respond-async',
+    });
     if (!body?.runId) throw new RuntimeError('POST /run: the answer has no runId');
-    return { ...body, workflow: body.workflow ?? request.workflow, status: body.status ?? 'running' };
+    return normalise({
+      ...body,
+      workflow: body.workflow ?? request.workflow,
+      status: body.status ?? 'running',
+    });
   }
 
   async cancel(runId: string): Promise<void> {
