@@ -31,7 +31,8 @@ export function applyUpdate(
   updateId: string,
   compute: (current: Ratings) => Ratings,
 ): Ratings {
-  const ns = (data.namespaces[namespace] ??= { ratings: {}, applied: {} });
+  data.namespaces[namespace] ??= { ratings: {}, applied: {} };
+  const ns = data.namespaces[namespace]!;
   const done = ns.applied[updateId];
   if (done) return done;
   const after = compute({ ...ns.ratings });

@@ -28,7 +28,7 @@ export async function runAgent(
   for (let iteration = 1; iteration <= request.maxIterations; iteration++) {
     const response = await caller.call(agent.model, {
       system: agent.instructions,
-      messages,
+      messages: [...messages],
       ...(tools.length > 0 ? { tools } : {}),
       ...(request.outputSchema ? { outputSchema: request.outputSchema } : {}),
     });

@@ -15,7 +15,11 @@ export async function askForJson(
   const messages = [...request.messages];
   let lastError = '';
   for (let ask = 1; ask <= Math.max(maxAsks, 1); ask++) {
-    const response = await caller.call(modelName, { ...request, messages, outputSchema: schema });
+    const response = await caller.call(modelName, {
+      ...request,
+      messages: [...messages],
+      outputSchema: schema,
+    });
     const parsed = parseOutput(response.text, schema);
     if (parsed.ok) return parsed.value;
     lastError = parsed.error;

@@ -176,6 +176,11 @@ export class RedisRunStore implements RunStore {
     return rows.map(([id, fields]) => ({ id, event: parseFields(fields) }));
   }
 
+  async latestEventId(stream: string): Promise<string | undefined> {
+    const newest = await this.redis.xrevrange(this.streamKey(stream), '+', '-', 'COUNT', 1);
+    return newest[0]?.[0];
+  }
+
   async subscribe(stream: string, afterId: string | undefined, onEvent: Listener): Promise<Unsubscribe> {
     const key = this.streamKey(stream);
     let delivered = afterId && isStreamId(afterId) ? afterId : '0-0';

@@ -1,0 +1,155 @@
+// A run as people and APIs see it, derived from its journal. Pure.
+import type { JsonValue } from '../language/types.js';
+import type { ErrorInfo, JournalEvent, RunError, SkipReason, Usage } from './journal.js';
+import { foldJournal } from './state.js';
+import { buildTrace, type Span } from './trace.js';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface StepRecord {
+  key: string;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  attempts: number;
+  startedAt?: string;
+  endedAt?: string;
+  output?: JsonValue;
+  error?: ErrorInfo;
+  skipReason?: SkipReason;
+  branch?: string;
+}
+
+export interface RunRecord {
+  runId: string;
+  workflow: string;
+  workflowFile?: string;
+  status: RunStatus;
+  inputs: Record<string, JsonValue>;
+  outputs?: Record<string, JsonValue>;
+  error?: RunError;
+  usage: Usage;
+  startedAt: string;
+  endedAt?: string;
+  steps: StepRecord[];
+  trace: Span[];
+  /** Things a person should know (for example a torn journal line that was set aside). */
+  warnings: string[];
+  /** Set when the journal is damaged and the run cannot continue without a person. */
+  needsAttention?: { file: string; line: number; message: string };
+}
+
+export interface RunSummary {
+  runId: string;
+  workflow: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt?: string;
+  usage: Usage;
+  error?: RunError;
+  needsAttention: boolean;
+}
+
+export function runRecord(journal: readonly JournalEvent[], warnings: string[] = []): RunRecord | undefined {
+  const started = journal[0];
+  if (started?.type !== 'run_started') return undefined;
+  const state = foldJournal(journal);
+  const record: RunRecord = {
+    runId: started.runId,
+    workflow: started.workflow,
+    ...(started.workflowFile !== undefined ? { workflowFile: started.workflowFile } : {}),
+    status: 'running',
+    inputs: started.inputs,
+    usage: state.usage,
+    startedAt: started.at ?? '',
+    steps: stepRecords(journal),
+    trace: buildTrace(journal),
+    warnings: [...warnings],
+  };
+  for (const event of journal) {
+    if (event.type === 'warning') record.warnings.push(event.message);
+  }
+  const end = state.terminal;
+  if (end) {
+    if (end.at !== undefined) record.endedAt = end.at;
+    if (end.type === 'run_completed') {
+      record.status = 'succeeded';
+      record.outputs = end.outputs;
+    } else if (end.type === 'run_failed') {
+      record.status = 'failed';
+      record.error = end.error;
+    } else if (end.type === 'run_cancelled') {
+      record.status = 'cancelled';
+      record.error = { code: 'cancelled', message: end.reason ? `cancelled: ${end.reason}` : 'cancelled' };
+    }
+  }
+  return record;
+}
+
+function stepRecords(journal: readonly JournalEvent[]): StepRecord[] {
+  const steps = new Map<string, StepRecord>();
+  const get = (key: string) => {
+    let step = steps.get(key);
+    if (!step) {
+      step = { key, status: 'running', attempts: 0 };
+      steps.set(key, step);
+    }
+    return step;
+  };
+  for (const event of journal) {
+    switch (event.type) {
+      case 'step_started': {
+        const step = get(event.key);
+        step.status = 'running';
+        step.attempts = Math.max(step.attempts, event.attempt);
+        if (step.startedAt === undefined && event.at !== undefined) step.startedAt = event.at;
+        break;
+      }
+      case 'step_completed': {
+        const step = get(event.key);
+        step.status = 'succeeded';
+        step.output = event.output;
+        delete step.error;
+        if (event.at !== undefined) step.endedAt = event.at;
+        break;
+      }
+      case 'step_failed': {
+        const step = get(event.key);
+        step.status = 'failed';
+        step.error = event.error;
+        if (event.at !== undefined) step.endedAt = event.at;
+        break;
+      }
+      case 'step_skipped': {
+        const step = get(event.key);
+        step.status = 'skipped';
+        step.skipReason = event.reason;
+        step.output = null;
+        break;
+      }
+      case 'decision_made': {
+        const step = get(event.key);
+        step.status = 'succeeded';
+        step.attempts = 1;
+        step.branch = event.branch;
+        step.output = { branch: event.branch };
+        if (event.at !== undefined) step.endedAt = step.startedAt = event.at;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return [...steps.values()];
+}
+
+export function summarize(record: RunRecord): RunSummary {
+  return {
+    runId: record.runId,
+    workflow: record.workflow,
+    status: record.status,
+    startedAt: record.startedAt,
+    ...(record.endedAt !== undefined ? { endedAt: record.endedAt } : {}),
+    usage: record.usage,
+    ...(record.error ? { error: record.error } : {}),
+    needsAttention: record.needsAttention !== undefined,
+  };
+}

@@ -1,0 +1,375 @@
+// The embedded engine: runs workflows in this process with a durable journal on disk
+// (<dataDir>/runs/<runId>/journal.jsonl), resumes them after a crash, and answers run queries.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { effectiveInputs } from '../../engine/interpreter.js';
+import { isTerminal, type JournalEvent } from '../../engine/journal.js';
+import {
+  type RunRecord,
+  type RunStatus,
+  type RunSummary,
+  runRecord,
+  summarize,
+} from '../../engine/run-record.js';
+import { foldJournal } from '../../engine/state.js';
+import { UsageMeter } from '../../engine/steps/meter.js';
+import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
+import { createModelClient, DEFAULT_API_KEY_ENV } from '../../models/index.js';
+import type { ModelClient } from '../../models/types.js';
+import { FileJournalStore, JournalCorruptError } from '../../store/file-journal-store.js';
+import { FileRatingsStore } from '../../store/file-ratings.js';
+import { type JournalStore, type JournalWriter, MemoryJournalStore } from '../../store/journal-store.js';
+import { MemoryRatingsStore, type RatingsStore } from '../../store/ratings.js';
+import { envNamesUsed, redactValue, secretValues } from '../../tools/secrets.js';
+import { RunDriver } from './driver.js';
+
+/** A journal event as listeners see it: numbered and timestamped. */
+export type RunEvent = JournalEvent & { runId: string; seq: number; at: string };
+
+export interface RunHandle {
+  runId: string;
+  /** Settles when the run ends (succeeded, failed or cancelled); rejects only if the engine itself failed. */
+  result: Promise<RunRecord>;
+  /** Calls the listener with every event of this run so far, then each new one. Returns unsubscribe. */
+  onEvent(listener: (event: RunEvent) => void): () => void;
+  /** The same events as an async iterable that ends when the run ends. */
+  events(): AsyncIterable<RunEvent>;
+}
+
+export interface EmbeddedEngineOptions {
+  /** Default: env.WEFT_DATA_DIR, else `.weft` in the working directory. */
+  dataDir?: string;
+  /** false: keep journals in memory only (benchmarks, tests). Default true. */
+  durable?: boolean;
+  /** Where API keys and tool secrets come from. Default: process.env. */
+  env?: Record<string, string | undefined>;
+  modelClientFactory?: (spec: ModelSpec) => ModelClient;
+  fetch?: typeof fetch;
+  ratings?: RatingsStore;
+  /** Clock for event timestamps (tests). */
+  now?: () => Date;
+}
+
+export interface StartOptions {
+  runId?: string;
+  workflowFile?: string;
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
+}
+
+export interface RunFilter {
+  status?: RunStatus;
+  workflow?: string;
+  /** Newest first; default all. */
+  limit?: number;
+}
+
+export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
+  return env.WEFT_DATA_DIR && env.WEFT_DATA_DIR.trim() !== ''
+    ? env.WEFT_DATA_DIR
+    : join(process.cwd(), '.weft');
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '').slice(0, 18);
+  return `${stamp}-${randomBytes(4).toString('hex')}`;
+}
+
+interface ActiveRun {
+  driver?: RunDriver;
+  events: RunEvent[];
+  listeners: Set<(event: RunEvent) => void>;
+  done: boolean;
+  result: Promise<RunRecord>;
+}
+
+/** Values that must never be stored: keys named by models and read by tools' URL/header templates. */
+function secretsOf(definition: WorkflowDefinition, env: Record<string, string | undefined>): string[] {
+  const names = new Set<string>();
+  for (const tool of Object.values(definition.tools)) for (const n of envNamesUsed(tool)) names.add(n);
+  for (const model of Object.values(definition.models)) {
+    const name = model.apiKeyEnv ?? DEFAULT_API_KEY_ENV[model.provider];
+    if (name) names.add(name);
+  }
+  return secretValues(names, env);
+}
+
+export class EmbeddedEngine {
+  readonly dataDir: string;
+  readonly store: JournalStore;
+  private readonly env: Record<string, string | undefined>;
+  private readonly ratings: RatingsStore;
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: EmbeddedEngineOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.dataDir = options.dataDir ?? defaultDataDir(this.env);
+    const durable = options.durable ?? true;
+    this.store = durable ? new FileJournalStore(this.dataDir) : new MemoryJournalStore();
+    this.ratings =
+      options.ratings ?? (durable ? new FileRatingsStore(this.dataDir) : new MemoryRatingsStore());
+    this.now = options.now ?? (() => new Date());
+  }
+
+  start(
+    definition: WorkflowDefinition,
+    inputs: Record<string, JsonValue>,
+    opts: StartOptions = {},
+  ): RunHandle {
+    const runId = opts.runId ?? newRunId(this.now());
+    return this.drive(runId, opts.signal, async () => {
+      const writer = await this.store.create(runId);
+      const release = await this.store.lock(runId);
+      const started: JournalEvent = {
+        type: 'run_started',
+        runId,
+        workflow: definition.name,
+        inputs: effectiveInputs(definition, inputs),
+        definition,
+        ...(opts.workflowFile !== undefined ? { workflowFile: opts.workflowFile } : {}),
+      };
+      return { writer, release, journal: [], definition, inputs, first: [started] };
+    });
+  }
+
+  /** Continues a run from its journal. A step that finished is never executed again. */
+  resume(runId: string): RunHandle {
+    return this.drive(runId, undefined, async () => {
+      const decoded = await this.store.read(runId);
+      if (!decoded) throw new Error(`no run ${runId} in ${this.dataDir}`);
+      if (decoded.problem?.kind === 'corrupt') {
+        throw new JournalCorruptError(decoded.problem.message, decoded.problem.file, decoded.problem.line);
+      }
+      const started = decoded.events[0];
+      if (started?.type !== 'run_started' || !started.definition) {
+        throw new Error(
+          `run ${runId}: the journal does not start with the run's definition; it cannot be resumed`,
+        );
+      }
+      if (decoded.events.some(isTerminal)) {
+        return { journal: decoded.events, definition: started.definition, inputs: started.inputs, first: [] };
+      }
+      const release = await this.store.lock(runId);
+      try {
+        const { writer, note } = await this.store.reopen(runId);
+        const first: JournalEvent[] = note ? [{ type: 'warning', message: note }] : [];
+        first.push({ type: 'run_resumed' });
+        return {
+          writer,
+          release,
+          journal: decoded.events,
+          definition: started.definition,
+          inputs: started.inputs,
+          first,
+        };
+      } catch (error) {
+        await release();
+        throw error;
+      }
+    });
+  }
+
+  private drive(
+    runId: string,
+    signal: AbortSignal | undefined,
+    open: () => Promise<{
+      writer?: JournalWriter;
+      release?: () => Promise<void>;
+      journal: JournalEvent[];
+      definition: WorkflowDefinition;
+      inputs: Record<string, JsonValue>;
+      first: JournalEvent[];
+    }>,
+  ): RunHandle {
+    if (this.active.has(runId)) throw new Error(`run ${runId} is already running in this process`);
+    const run: ActiveRun = {
+      events: [],
+      listeners: new Set(),
+      done: false,
+      result: Promise.resolve(undefined as never),
+    };
+    this.active.set(runId, run);
+    const emit = (event: JournalEvent) => {
+      const runEvent = { ...event, runId } as RunEvent;
+      run.events.push(runEvent);
+      for (const listener of run.listeners) listener(runEvent);
+    };
+
+    run.result = (async () => {
+      const opened = await open();
+      const { writer, release, journal, definition, inputs } = opened;
+      for (const event of journal) emit(event);
+      try {
+        if (writer) {
+          const secrets = secretsOf(definition, this.env);
+          const append = async (event: JournalEvent) => {
+            const stored = redactValue({ ...event, at: this.now().toISOString() }, secrets);
+            await writer.append(stored);
+            stored.seq = journal.length + 1;
+            journal.push(stored);
+            emit(stored);
+          };
+          for (const event of opened.first) await append(event);
+          const controller = new AbortController();
+          const clients = new Map<string, ModelClient>();
+          const factory =
+            this.options.modelClientFactory ??
+            ((spec: ModelSpec) =>
+              createModelClient(spec, {
+                env: this.env,
+                ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+              }));
+          const driver = new RunDriver({
+            definition,
+            inputs,
+            journal,
+            append,
+            controller,
+            stepContext: {
+              runId,
+              definition,
+              inputs: effectiveInputs(definition, inputs),
+              env: this.env,
+              meter: new UsageMeter(definition.budget, foldJournal(journal).usage),
+              model: (name) => {
+                let client = clients.get(name);
+                if (!client) {
+                  const spec = definition.models[name];
+                  if (!spec) throw new Error(`model ${name} is not declared in models`);
+                  client = factory(spec);
+                  clients.set(name, client);
+                }
+                return client;
+              },
+              ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+              ratings: this.ratings,
+            },
+          });
+          run.driver = driver;
+          const onAbort = () => driver.cancel('the caller aborted the run');
+          if (signal?.aborted) onAbort();
+          signal?.addEventListener('abort', onAbort, { once: true });
+          try {
+            await driver.run();
+          } finally {
+            signal?.removeEventListener('abort', onAbort);
+            await writer.close();
+          }
+        }
+      } finally {
+        await release?.();
+      }
+      return runRecord(journal)!;
+    })().finally(() => {
+      run.done = true;
+      this.active.delete(runId);
+      for (const listener of run.listeners) listener(END as RunEvent);
+      run.listeners.clear();
+    });
+
+    return {
+      runId,
+      result: run.result,
+      onEvent: (listener) => {
+        for (const event of run.events) listener(event);
+        const wrapped = (event: RunEvent) => {
+          if (event !== END) listener(event);
+        };
+        if (!run.done) run.listeners.add(wrapped);
+        return () => run.listeners.delete(wrapped);
+      },
+      events: () => iterate(run),
+    };
+  }
+
+  /** Cancels a run driven by this process, or marks an abandoned incomplete run as cancelled. */
+  async cancel(runId: string, reason?: string): Promise<void> {
+    const active = this.active.get(runId);
+    if (active) {
+      if (active.driver) active.driver.cancel(reason);
+      else await active.result.catch(() => {});
+      await active.result.catch(() => {});
+      return;
+    }
+    const decoded = await this.store.read(runId);
+    if (!decoded) throw new Error(`no run ${runId} in ${this.dataDir}`);
+    if (decoded.events.some(isTerminal)) return;
+    if (decoded.problem?.kind === 'corrupt') {
+      throw new JournalCorruptError(decoded.problem.message, decoded.problem.file, decoded.problem.line);
+    }
+    const release = await this.store.lock(runId);
+    try {
+      const { writer } = await this.store.reopen(runId);
+      const at = this.now().toISOString();
+      await writer.append({ type: 'cancel_requested', ...(reason !== undefined ? { reason } : {}), at });
+      await writer.append({ type: 'run_cancelled', ...(reason !== undefined ? { reason } : {}), at });
+      await writer.close();
+    } finally {
+      await release();
+    }
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const active = this.active.get(runId);
+    if (active && active.events.length > 0) return runRecord(active.events);
+    const decoded = await this.store.read(runId).catch((error: Error) => {
+      if (/invalid run id/.test(error.message)) return undefined;
+      throw error;
+    });
+    if (!decoded) return undefined;
+    const record = runRecord(
+      decoded.events,
+      decoded.problem?.kind === 'truncated_tail' ? [decoded.problem.message] : [],
+    );
+    if (record && decoded.problem?.kind === 'corrupt') {
+      const { file, line, message } = decoded.problem;
+      record.needsAttention = { file, line, message };
+      record.warnings.push(message);
+    }
+    return record;
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    const summaries: RunSummary[] = [];
+    for (const runId of await this.store.list()) {
+      const record = await this.getRun(runId);
+      if (!record) continue;
+      if (filter.status && record.status !== filter.status) continue;
+      if (filter.workflow && record.workflow !== filter.workflow) continue;
+      summaries.push(summarize(record));
+    }
+    summaries.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+    return filter.limit !== undefined ? summaries.slice(0, filter.limit) : summaries;
+  }
+
+  /** Runs that have not ended, are not being driven by a live process, and whose journal is sound. */
+  async incompleteRuns(): Promise<string[]> {
+    const out: string[] = [];
+    for (const runId of await this.store.list()) {
+      if (this.active.has(runId)) continue;
+      const decoded = await this.store.read(runId);
+      if (!decoded || decoded.problem?.kind === 'corrupt' || decoded.events.some(isTerminal)) continue;
+      if (this.store instanceof FileJournalStore && (await this.store.owner(runId)) !== undefined) continue;
+      out.push(runId);
+    }
+    return out.sort();
+  }
+}
+
+const END = { type: 'warning', message: '__end__' } as unknown as RunEvent;
+
+async function* iterate(run: ActiveRun): AsyncIterable<RunEvent> {
+  let index = 0;
+  for (;;) {
+    while (index < run.events.length) yield run.events[index++]!;
+    if (run.done) return;
+    await new Promise<void>((resolve) => {
+      const listener = () => {
+        run.listeners.delete(listener);
+        resolve();
+      };
+      run.listeners.add(listener);
+    });
+  }
+}

@@ -1,0 +1,13 @@
+export type { RunRecord, RunStatus, RunSummary, StepRecord } from '../../engine/run-record.js';
+export type { Span } from '../../engine/trace.js';
+export { JournalCorruptError } from '../../store/file-journal-store.js';
+export {
+  defaultDataDir,
+  EmbeddedEngine,
+  type EmbeddedEngineOptions,
+  newRunId,
+  type RunEvent,
+  type RunFilter,
+  type RunHandle,
+  type StartOptions,
+} from './engine.js';
