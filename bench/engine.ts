@@ -1,0 +1,326 @@
+// Engine overhead benchmark: Weft (in memory, durable journal) side by side with LangGraph.js
+// (MemorySaver, SqliteSaver) on the same workflows, every step a mock model call.
+//   npx tsx bench/engine.ts [--quick] [--skip-memory] [--only weft|langgraph]
+// Prints markdown tables. Not a test: nothing here asserts on timings.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mockGenerate } from '../runtime/src/models/mock.js';
+import { langGraphRunner } from './lib/langgraph.js';
+import { busyProcesses, fmt, machineLine, mb, median, ratio, table, timeRuns } from './lib/report.js';
+import { loadEmbeddedEngine, weftRunner } from './lib/weft.js';
+import { type BenchWorkflow, definitionOf, fanoutWorkflow, INPUTS, linearWorkflow } from './lib/workflows.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+type SystemId = 'weft-memory' | 'weft-durable' | 'langgraph-memory' | 'langgraph-sqlite';
+
+const SYSTEMS: { id: SystemId; label: string; family: 'weft' | 'langgraph' }[] = [
+  { id: 'weft-memory', label: 'Weft in-memory (durable: false)', family: 'weft' },
+  { id: 'weft-durable', label: 'Weft durable journal (tmp dir)', family: 'weft' },
+  { id: 'langgraph-memory', label: 'LangGraph.js + MemorySaver', family: 'langgraph' },
+  { id: 'langgraph-sqlite', label: 'LangGraph.js + SqliteSaver (file)', family: 'langgraph' },
+];
+
+interface Runner {
+  run(): Promise<unknown>;
+  close(): Promise<void> | void;
+}
+
+async function runnerFor(system: SystemId, workflow: BenchWorkflow): Promise<Runner> {
+  switch (system) {
+    case 'weft-memory':
+      return weftRunner(definitionOf(workflow), INPUTS, 'memory');
+    case 'weft-durable':
+      return weftRunner(definitionOf(workflow), INPUTS, 'durable');
+    case 'langgraph-memory':
+      return langGraphRunner(workflow, 'memory');
+    case 'langgraph-sqlite': {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'lg-bench-'));
+      const runner = langGraphRunner(workflow, 'sqlite', path.join(dir, 'checkpoints.sqlite'));
+      return {
+        run: () => runner.run(),
+        close() {
+          runner.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
+  }
+}
+
+/** What the mock calls alone cost for one run of `workflow` (ms): subtracted to get engine overhead. */
+function bareCallsMs(workflow: BenchWorkflow): number {
+  const n = workflow.steps;
+  const once = () => {
+    let last = INPUTS.message;
+    for (let i = 0; i < n; i++) {
+      last = mockGenerate('mock-1', { messages: [{ role: 'user', content: `Step ${i}: ${last}` }] }).text;
+    }
+    return last;
+  };
+  for (let i = 0; i < 200; i++) once();
+  const reps = 2000;
+  const start = performance.now();
+  for (let i = 0; i < reps; i++) once();
+  return (performance.now() - start) / reps;
+}
+
+interface Cell {
+  workflow: BenchWorkflow;
+  system: SystemId;
+  runs: number;
+  medianMs: number;
+  cpuMs: number;
+  overheadUsPerStep: number;
+  error?: string;
+}
+
+async function measure(system: SystemId, workflow: BenchWorkflow, quick: boolean): Promise<Cell> {
+  const bare = bareCallsMs(workflow);
+  let runner: Runner | undefined;
+  try {
+    runner = await runnerFor(system, workflow);
+    const r = runner;
+    const cpuTimes: number[] = [];
+    const timed = async () => {
+      const cpu = process.cpuUsage();
+      await r.run();
+      const used = process.cpuUsage(cpu);
+      cpuTimes.push((used.user + used.system) / 1000);
+    };
+    const times = await timeRuns(timed, {
+      warmup: quick ? 2 : 5,
+      minRuns: quick ? 3 : 7,
+      maxRuns: quick ? 10 : 50,
+      budgetMs: quick ? 1000 : 4000,
+    });
+    const measuredCpu = cpuTimes.slice(cpuTimes.length - times.length);
+    const medianMs = median(times);
+    return {
+      workflow,
+      system,
+      runs: times.length,
+      medianMs,
+      cpuMs: median(measuredCpu),
+      overheadUsPerStep: ((medianMs - bare) * 1000) / workflow.steps,
+    };
+  } catch (error) {
+    return {
+      workflow,
+      system,
+      runs: 0,
+      medianMs: Number.NaN,
+      cpuMs: Number.NaN,
+      overheadUsPerStep: Number.NaN,
+      error: (error as Error).message.split('\n')[0],
+    };
+  } finally {
+    await runner?.close();
+  }
+}
+
+// ---------- 1,000 concurrent runs, peak memory, one child process per measurement ----------
+
+interface MemoryResult {
+  system: SystemId;
+  runs: number;
+  wallMs: number;
+  baselineRss: number;
+  peakRss: number;
+  baselineHeap: number;
+  peakHeap: number;
+  error?: string;
+}
+
+async function memoryChild(system: SystemId, runs: number): Promise<void> {
+  const workflow = linearWorkflow(10);
+  const runner = await runnerFor(system, workflow);
+  await runner.run(); // loads every lazy module before the baseline
+  (globalThis as { gc?: () => void }).gc?.();
+  const baseline = process.memoryUsage();
+  let peakRss = baseline.rss;
+  let peakHeap = baseline.heapUsed;
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss > peakRss) peakRss = m.rss;
+    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
+  };
+  const timer = setInterval(sample, 5);
+  const start = performance.now();
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < runs; i++) pending.push(runner.run());
+  sample();
+  const results = await Promise.all(pending);
+  sample();
+  const wallMs = performance.now() - start;
+  clearInterval(timer);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  const out: MemoryResult = {
+    system,
+    runs: results.length,
+    wallMs,
+    baselineRss: baseline.rss,
+    peakRss: Math.max(peakRss, maxRss),
+    baselineHeap: baseline.heapUsed,
+    peakHeap,
+  };
+  await runner.close();
+  process.stdout.write(`\nMEMORY_RESULT ${JSON.stringify(out)}\n`);
+}
+
+function memoryInChild(system: SystemId, runs: number): MemoryResult {
+  try {
+    const stdout = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', SELF, '--memory-child', system, '--runs', String(runs)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const line = stdout.split('\n').find((l) => l.startsWith('MEMORY_RESULT '));
+    if (!line) throw new Error(`no result from the child: ${stdout.slice(-300)}`);
+    return JSON.parse(line.slice('MEMORY_RESULT '.length)) as MemoryResult;
+  } catch (error) {
+    const e = error as Error & { stderr?: string };
+    const detail = (e.stderr ?? e.message)
+      .split('\n')
+      .filter((l) => /Error|error/.test(l))
+      .slice(0, 1)
+      .join(' ');
+    return {
+      system,
+      runs: 0,
+      wallMs: Number.NaN,
+      baselineRss: Number.NaN,
+      peakRss: Number.NaN,
+      baselineHeap: Number.NaN,
+      peakHeap: Number.NaN,
+      error: detail || e.message.split('\n')[0],
+    };
+  }
+}
+
+// ---------- main ----------
+
+async function main(): Promise<void> {
+  const quick = flag('--quick');
+  const only = option('--only');
+  const systems = SYSTEMS.filter((s) => !only || s.family === only);
+  const workflows = [linearWorkflow(10), linearWorkflow(100), fanoutWorkflow(50)];
+  const weft = await loadEmbeddedEngine();
+  if (!weft.engine) console.error(`note: ${weft.reason}; Weft rows show the error.`);
+
+  const busy = busyProcesses();
+  console.log('# Engine overhead: Weft vs LangGraph.js (mock model, offline)\n');
+  console.log(`Machine: ${machineLine()}`);
+  if (busy.length > 0) console.log(`Other busy processes at start: ${busy.join(', ')}`);
+  console.log('');
+
+  const cells: Cell[] = [];
+  for (const workflow of workflows) {
+    for (const system of systems) {
+      const cell = await measure(system.id, workflow, quick);
+      cells.push(cell);
+      console.error(
+        `  ${workflow.name.padEnd(22)} ${system.id.padEnd(17)} ${cell.error ? `ERROR ${cell.error}` : `${fmt(cell.medianMs, 2)} ms (${cell.runs} runs)`}`,
+      );
+    }
+  }
+
+  console.log(
+    '## Per run and per step\n\nMedian of the measured runs after warm-up, runs one after another. ' +
+      '"Overhead/step" = (median wall time − the same mock calls made directly) / steps. ' +
+      '"CPU/step" = process CPU time (user+system, all threads) / steps: less sensitive to other load.\n',
+  );
+  console.log(
+    table(
+      ['Workflow', 'System', 'Runs', 'Median ms/run', 'CPU ms/run', 'Overhead µs/step', 'CPU µs/step'],
+      cells.map((c) => [
+        c.workflow.name,
+        SYSTEMS.find((s) => s.id === c.system)!.label,
+        c.error ? `error: ${c.error}` : c.runs,
+        fmt(c.medianMs, 2),
+        fmt(c.cpuMs, 2),
+        fmt(c.overheadUsPerStep, 0),
+        fmt((c.cpuMs * 1000) / c.workflow.steps, 0),
+      ]),
+    ),
+  );
+
+  const find = (w: BenchWorkflow, s: SystemId) => cells.find((c) => c.workflow === w && c.system === s);
+  const ratioRows = workflows.map((w) => {
+    const wm = find(w, 'weft-memory');
+    const lm = find(w, 'langgraph-memory');
+    const wd = find(w, 'weft-durable');
+    const ls = find(w, 'langgraph-sqlite');
+    const r = (a?: Cell, b?: Cell) =>
+      ratio(a?.overheadUsPerStep ?? Number.NaN, b?.overheadUsPerStep ?? Number.NaN);
+    const met = (a?: Cell, b?: Cell) => {
+      const x = (a?.overheadUsPerStep ?? Number.NaN) / (b?.overheadUsPerStep ?? Number.NaN);
+      return Number.isFinite(x) ? (x >= 3 ? 'yes' : 'NO') : 'n/a';
+    };
+    return [w.name, r(lm, wm), met(lm, wm), r(ls, wd), met(ls, wd)];
+  });
+  console.log('\n## LangGraph / Weft per-step overhead (goal: Weft at least 3x lower)\n');
+  console.log(
+    table(
+      ['Workflow', 'memory: LangGraph/Weft', '>= 3x', 'durable: LangGraph SQLite / Weft journal', '>= 3x'],
+      ratioRows,
+    ),
+  );
+
+  if (!flag('--skip-memory')) {
+    const runs = Number(option('--runs') ?? 1000);
+    const memSystems = systems.map((s) => s.id);
+    console.log(
+      `\n## Peak memory: ${runs} concurrent runs of the 10-step workflow (one child process each)\n\n` +
+        `Baseline = after loading and one run, after GC. Peak RSS includes the baseline (Node + tsx + libraries).\n`,
+    );
+    const rows: (string | number)[][] = [];
+    for (const system of memSystems) {
+      const m = memoryInChild(system, runs);
+      console.error(`  memory ${system}: ${m.error ? `ERROR ${m.error}` : `${mb(m.peakRss)} MB peak RSS`}`);
+      rows.push([
+        SYSTEMS.find((s) => s.id === system)!.label,
+        m.error ? `error: ${m.error}` : m.runs,
+        fmt(m.wallMs, 0),
+        mb(m.baselineRss),
+        mb(m.peakRss),
+        mb(m.peakRss - m.baselineRss),
+        mb(m.baselineHeap),
+        mb(m.peakHeap),
+        fmt((m.peakHeap - m.baselineHeap) / 1024 / m.runs, 1),
+      ]);
+    }
+    console.log(
+      table(
+        [
+          'System',
+          'Runs',
+          'Wall ms (all)',
+          'Baseline RSS MB',
+          'Peak RSS MB',
+          'RSS growth MB',
+          'Baseline heap MB',
+          'Peak heap MB',
+          'Heap KB/run',
+        ],
+        rows,
+      ),
+    );
+  }
+  console.log(`\nMachine at the end: ${machineLine()}`);
+}
+
+if (args.includes('--memory-child')) {
+  await memoryChild(option('--memory-child') as SystemId, Number(option('--runs') ?? 1000));
+} else {
+  await main();
+}
