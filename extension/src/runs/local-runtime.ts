@@ -10,18 +10,28 @@ export interface LocalRuntime {
   stop(): void;
 }
 
-/** Where the `weft` CLI is: a workspace's own runtime (this repo), its node_modules, or PATH. */
+/**
+ * Where the `weft` CLI is: a workspace's own runtime (this repository: built, or its TypeScript
+ * sources through tsx), an installed @weft/runtime, or `weft` on PATH.
+ */
 export function findWeftCli(
   workspaceFolders: string[],
   extensionPath: string,
 ): { command: string; args: string[] } {
-  const candidates: string[] = [];
-  for (const folder of workspaceFolders) {
-    candidates.push(path.join(folder, 'runtime', 'bin', 'weft.js'));
-    candidates.push(path.join(folder, 'node_modules', '@weft', 'runtime', 'bin', 'weft.js'));
+  const roots = [...workspaceFolders, path.join(extensionPath, '..')];
+  for (const root of roots) {
+    for (const runtime of [path.join(root, 'runtime'), path.join(root, 'node_modules', '@weft', 'runtime')]) {
+      const bin = path.join(runtime, 'bin', 'weft.js');
+      if (existsSync(bin) && existsSync(path.join(runtime, 'dist', 'cli.js'))) {
+        return { command: process.execPath, args: [bin] };
+      }
+      const main = path.join(runtime, 'src', 'cli', 'main.ts');
+      const tsx = [path.join(root, 'node_modules', 'tsx'), path.join(runtime, 'node_modules', 'tsx')].find(
+        existsSync,
+      );
+      if (existsSync(main) && tsx) return { command: process.execPath, args: ['--import', 'tsx', main] };
+    }
   }
-  candidates.push(path.join(extensionPath, '..', 'runtime', 'bin', 'weft.js'));
-  for (const file of candidates) if (existsSync(file)) return { command: process.execPath, args: [file] };
   return { command: 'weft', args: [] };
 }
 
