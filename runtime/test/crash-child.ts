@@ -28,7 +28,8 @@ export const definition: WorkflowDefinition = {
 };
 
 const engine = new EmbeddedEngine({ dataDir, env: { OPENAI_API_KEY: 'sk-crash-test' } });
-const handle = mode === 'start' ? engine.start(definition, { topic: 'looms' }, { runId }) : engine.resume(runId);
+const handle =
+  mode === 'start' ? engine.start(definition, { topic: 'looms' }, { runId }) : engine.resume(runId);
 handle.onEvent((event) => process.stderr.write(`${event.type} ${'key' in event ? event.key : ''}\n`));
 const record = await handle.result;
 process.stdout.write(`${JSON.stringify(record)}\n`);

@@ -40,7 +40,10 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function child(mode: 'start' | 'resume', runId: string): { proc: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+function child(
+  mode: 'start' | 'resume',
+  runId: string,
+): { proc: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, dataDir, runId, fake.url], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,7 +73,10 @@ describe('crash and resume (real processes)', () => {
   it('kill -9 during step 2, resume in a new process: finishes, and step 1 is not called again', async () => {
     const runId = 'crash-run';
     const first = child('start', runId);
-    await waitFor(() => fake.requests.some((r) => prompt(r.body).includes('STEP TWO')), 'step two to be in flight');
+    await waitFor(
+      () => fake.requests.some((r) => prompt(r.body).includes('STEP TWO')),
+      'step two to be in flight',
+    );
     first.proc.kill('SIGKILL');
     const killed = await first.done;
     expect(killed.code).toBeNull();
