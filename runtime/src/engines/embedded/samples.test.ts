@@ -1,0 +1,55 @@
+// Every sample under samples/ checks clean and runs to success on the embedded engine, offline
+// (mock models; the HTTP tool sample against a local weather server).
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkWorkflow } from '../../language/index.js';
+import type { JsonValue } from '../../language/types.js';
+import { EmbeddedEngine } from './index.js';
+
+const SAMPLES = fileURLToPath(new URL('../../../../samples/', import.meta.url));
+
+let weather: Server;
+let weatherUrl: string;
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'weft-samples-'));
+  weather = createServer((req, res) => {
+    const city = new URL(req.url!, 'http://x').searchParams.get('city');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ city, temperature_c: 21, conditions: 'sunny' }));
+  });
+  await new Promise<void>((resolve) => weather.listen(0, '127.0.0.1', resolve));
+  weatherUrl = `http://127.0.0.1:${(weather.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => weather.close(() => resolve()));
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const inputs: Record<string, () => Record<string, JsonValue>> = {
+  'sales-inquiry': () => ({ message: 'We would like to buy 40 seats for our sales team.' }),
+  debate: () => ({ question: 'Should tests hit real services?' }),
+  research: () => ({}),
+  'http-tool': () => ({ city: 'Lisbon', weather_url: weatherUrl }),
+};
+
+describe('samples on the embedded engine', () => {
+  it.each(Object.keys(inputs))('%s runs to success', async (name) => {
+    const { definition, diagnostics } = checkWorkflow(
+      readFileSync(join(SAMPLES, name, 'workflow.yaml'), 'utf8'),
+    );
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const engine = new EmbeddedEngine({ dataDir, env: {} });
+    const record = await engine.start(definition!, inputs[name]!()).result;
+    expect(record.error).toBeUndefined();
+    expect(record.status).toBe('succeeded');
+    if (name === 'http-tool') expect(record.outputs?.temperature).toBe(21);
+    if (name === 'research') expect(record.outputs?.summaries).toBe(3);
+  });
+});
