@@ -1,0 +1,193 @@
+// buildServer(options): the Weft HTTP API as a fastify instance. Pure wiring: every concern is a
+// plugin with typed options (auth, CORS, rate limit, routes, docs, metrics, UI); nothing here reads
+// the environment (see config.ts and cli/commands/serve.ts for that).
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ServerEngine } from './engine.js';
+import { installErrorHandlers } from './errors.js';
+import type { CounterStore, RateWindow } from './limiter.js';
+import { ServerMetrics } from './metrics.js';
+import authPlugin from './plugins/auth.js';
+import corsPlugin from './plugins/cors.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
+import eventRoutes from './routes/events.js';
+import metaRoutes from './routes/meta.js';
+import runRoutes from './routes/runs.js';
+import uiRoutes from './routes/ui.js';
+import { MemoryRunStore, type RunStore } from './run-store.js';
+import { RunManager, type RunObserver } from './runs.js';
+import { makeScrubber, scrubValue } from './secrets.js';
+import { inputsSchema } from './validation.js';
+import type { WorkflowRegistry } from './workflows.js';
+
+export interface BuildServerOptions {
+  registry: WorkflowRegistry;
+  engine: ServerEngine;
+  /** Default: in memory (one process). Pass a RedisRunStore to share runs between replicas. */
+  store?: RunStore;
+  /** Wait this long for a run before answering 202 (default 30000). */
+  syncTimeoutMs?: number;
+  /** Largest request body in bytes (default 1 MiB) -> 413. */
+  bodyLimit?: number;
+  /** Bearer keys; empty or undefined = no authentication (loopback only; config.ts enforces that). */
+  apiKeys?: string[];
+  cors?: { origins: string[]; credentials?: boolean };
+  rateLimit?: { windows: RateWindow[]; store?: CounterStore; onStoreError?: (error: unknown) => void };
+  /** fastify trustProxy: true, a hop count, or addresses/CIDRs whose X-Forwarded-For is believed. */
+  trustProxy?: boolean | string | number;
+  /** fastify logger options (or false). Authorization headers are always redacted. */
+  logger?: FastifyServerOptions['logger'];
+  /** Secret values to scrub from every response and event (see secrets.ts). */
+  secrets?: string[];
+  instanceId?: string;
+  version?: string;
+  heartbeatMs?: number;
+  /** Extra run observers (e.g. the OTLP exporter). Metrics are always on. */
+  observers?: RunObserver[];
+  /** Describes the store in /ready (never with credentials). */
+  storeDescription?: string;
+  /** Resume runs the engine left incomplete when the server starts listening (default true). */
+  resumeIncomplete?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    weft: { runs: RunManager; store: RunStore; metrics: ServerMetrics; instanceId: string };
+  }
+}
+
+export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const store = options.store ?? new MemoryRunStore();
+  const instanceId = options.instanceId ?? randomUUID().slice(0, 8);
+  const syncTimeoutMs = options.syncTimeoutMs ?? 30_000;
+  const scrub = makeScrubber(options.secrets ?? []);
+  const metrics = new ServerMetrics();
+  const loggerOption =
+    options.logger === undefined || options.logger === false
+      ? false
+      : options.logger === true
+        ? { redact: REDACT }
+        : { ...(options.logger as object), redact: REDACT };
+  const fastifyOptions: FastifyServerOptions = {
+    logger: loggerOption as FastifyServerOptions['logger'],
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    trustProxy: options.trustProxy as FastifyServerOptions['trustProxy'],
+    genReqId: () => randomUUID(),
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  };
+  const app: FastifyInstance = Fastify(fastifyOptions);
+  // JSON only: drop the text/plain parser so anything but application/json is a 415
+  app.removeContentTypeParser('text/plain');
+  installErrorHandlers(app);
+
+  const runs = new RunManager({
+    engine: options.engine,
+    store,
+    instanceId,
+    log: app.log,
+    observers: [metrics, ...(options.observers ?? [])],
+    scrub: options.secrets?.length ? (value) => scrubValue(value, scrub) : undefined,
+  });
+  app.decorate('weft', { runs, store, metrics, instanceId });
+
+  // secrets never leave in a response body
+  if (options.secrets?.length) {
+    app.addHook('onSend', async (_request, _reply, payload) =>
+      typeof payload === 'string' ? scrub(payload) : payload,
+    );
+  }
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
+    if (reply.statusCode === 429) metrics.rateLimited.inc();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Weft runtime',
+        version: options.version ?? '0.0.0',
+        description: 'Run Weft workflows over HTTP.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      ...(options.apiKeys?.length ? { security: [{ bearer: [] }] } : {}),
+    },
+    transformObject: (documentObject) => {
+      const doc =
+        'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject;
+      const single = options.registry.single();
+      const post = (doc as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths?.[
+        '/run'
+      ]?.post;
+      if (single && post) {
+        post.requestBody = {
+          required: false,
+          content: { 'application/json': { schema: inputsSchema(single.definition.inputs) } },
+        };
+      }
+      return doc;
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(corsPlugin, {
+    origins: options.cors?.origins ?? [],
+    credentials: options.cors?.credentials,
+  });
+  await app.register(authPlugin, { apiKeys: options.apiKeys ?? [] });
+  if (options.rateLimit) {
+    await app.register(rateLimitPlugin, {
+      windows: options.rateLimit.windows,
+      store: options.rateLimit.store,
+      onStoreError:
+        options.rateLimit.onStoreError ??
+        ((error) =>
+          app.log.warn({ err: (error as Error).message }, 'rate-limit store failed; limiting per process')),
+    });
+  }
+  await app.register(runRoutes, { registry: options.registry, runs, store, syncTimeoutMs });
+  await app.register(eventRoutes, { store, heartbeatMs: options.heartbeatMs, scrub });
+  await app.register(metaRoutes, {
+    registry: options.registry,
+    store,
+    metrics,
+    version: options.version ?? '0.0.0',
+    instanceId,
+    storeDescription: options.storeDescription ?? store.kind,
+    syncTimeoutMs,
+  });
+  await app.register(uiRoutes, {});
+
+  if (options.resumeIncomplete !== false) {
+    app.addHook('onReady', async () => {
+      const resumed = await runs.resumeIncomplete();
+      if (resumed.length > 0) app.log.info({ runs: resumed }, `resumed ${resumed.length} incomplete run(s)`);
+    });
+  }
+  app.addHook('onClose', async () => {
+    await runs.close();
+    options.registry.close();
+  });
+  return app;
+}
+
+const REDACT = {
+  paths: [
+    'req.headers.authorization',
+    'req.headers.cookie',
+    'req.headers["x-api-key"]',
+    'headers.authorization',
+    'request.headers.authorization',
+  ],
+  censor: '[redacted]',
+};

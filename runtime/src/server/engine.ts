@@ -1,0 +1,248 @@
+// The server's view of an engine (the embedded engine satisfies it structurally) and the pure
+// adapters from the engine's records and journal events to what the server stores and streams.
+import type { JsonValue, WorkflowDefinition } from '../language/types.js';
+import type { RunEvent, RunStatus, RunUsage, StoredRun, TraceSpan } from './run-store.js';
+
+export interface EngineStartOptions {
+  runId?: string;
+  workflowFile?: string;
+  signal?: AbortSignal;
+}
+
+export type EngineListener = (event: unknown) => void;
+
+/** `events` is a listener registration or an async iterable, depending on the engine. */
+export interface EngineRunHandle {
+  runId: string;
+  result: Promise<unknown>;
+  events?: AsyncIterable<unknown> | { on?: unknown; subscribe?: unknown } | unknown;
+  onEvent?: (listener: EngineListener) => unknown;
+  subscribe?: (listener: EngineListener) => unknown;
+}
+
+export interface ServerEngine {
+  start(
+    definition: WorkflowDefinition,
+    inputs: Record<string, JsonValue>,
+    opts?: EngineStartOptions,
+  ): EngineRunHandle;
+  resume?(runId: string): EngineRunHandle | Promise<EngineRunHandle | undefined> | undefined;
+  cancel(runId: string, reason?: string): unknown;
+  getRun?(runId: string): Promise<unknown>;
+  listRuns?(filter?: unknown): Promise<unknown[]>;
+  incompleteRuns?(): Promise<unknown[]>;
+  close?(): unknown;
+}
+
+/** Subscribe to a run handle's events, whatever form the engine offers them in. */
+export function subscribeHandle(handle: EngineRunHandle, listener: EngineListener): void {
+  if (typeof handle.onEvent === 'function') {
+    handle.onEvent(listener);
+    return;
+  }
+  if (typeof handle.events === 'function' && handle.events.length === 0) {
+    const iterable = (handle.events as () => unknown).call(handle);
+    if (iterable && typeof iterable === 'object' && Symbol.asyncIterator in iterable) {
+      void (async () => {
+        try {
+          for await (const event of iterable as AsyncIterable<unknown>) listener(event);
+        } catch {
+          // the result promise reports failures
+        }
+      })();
+      return;
+    }
+  }
+  const events = handle.events as
+    | (AsyncIterable<unknown> & Record<string, unknown>)
+    | ((listener: EngineListener) => unknown)
+    | Record<string, unknown>
+    | undefined;
+  if (typeof events === 'function') {
+    events(listener);
+    return;
+  }
+  if (events && typeof events === 'object') {
+    if (typeof (events as { on?: unknown }).on === 'function') {
+      (events as { on: (name: string, l: EngineListener) => unknown }).on('event', listener);
+      return;
+    }
+    if (typeof (events as { subscribe?: unknown }).subscribe === 'function') {
+      (events as { subscribe: (l: EngineListener) => unknown }).subscribe(listener);
+      return;
+    }
+    if (Symbol.asyncIterator in events) {
+      void (async () => {
+        try {
+          for await (const event of events as AsyncIterable<unknown>) listener(event);
+        } catch {
+          // the result promise reports failures
+        }
+      })();
+      return;
+    }
+  }
+  if (typeof handle.subscribe === 'function') handle.subscribe(listener);
+}
+
+const obj = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+const EVENT_TYPES: Record<string, string> = {
+  run_started: 'run.started',
+  run_resumed: 'run.resumed',
+  step_started: 'step.started',
+  step_completed: 'step.finished',
+  step_failed: 'step.finished',
+  step_skipped: 'step.skipped',
+  decision_made: 'decision.made',
+  items_expanded: 'map.expanded',
+  cancel_requested: 'run.cancelling',
+  text_delta: 'model.delta',
+  model_delta: 'model.delta',
+  model_text_delta: 'model.delta',
+  warning: 'run.warning',
+};
+
+/**
+ * An engine event (journal event, or a model text delta) -> the event the server streams.
+ * Returns undefined for terminal journal events: the server emits `run.finished` itself from the result.
+ * Never copies `definition` (large) and never `inputs` of other events.
+ */
+export function toRunEvent(runId: string, raw: unknown): RunEvent | undefined {
+  const e = obj(raw);
+  const type = str(e.type) ?? 'unknown';
+  if (type === 'run_completed' || type === 'run_failed' || type === 'run_cancelled') return undefined;
+  const mapped = EVENT_TYPES[type] ?? type.replace(/_/g, '.');
+  const at = str(e.at) ?? new Date().toISOString();
+  const out: RunEvent = { type: mapped, runId, at };
+  const step = str(e.key) ?? str(e.step) ?? str(e.stepId);
+  if (step) out.step = step;
+  if (type === 'step_completed') {
+    out.status = 'succeeded';
+    if (e.usage) out.usage = e.usage as JsonValue;
+    if (Array.isArray(e.calls)) out.calls = e.calls as JsonValue;
+  } else if (type === 'step_failed') {
+    out.status = 'failed';
+    out.attempt = num(e.attempt);
+    const error = obj(e.error);
+    out.error = { code: str(error.code) ?? 'step_failed', message: str(error.message) ?? '' };
+  } else if (type === 'step_started') {
+    out.attempt = num(e.attempt);
+    if (str(e.kind)) out.kind = str(e.kind);
+  } else if (type === 'step_skipped') {
+    out.reason = str(e.reason) ?? '';
+  } else if (type === 'decision_made') {
+    out.branch = str(e.branch) ?? '';
+  } else if (mapped === 'model.delta') {
+    out.text = str(e.text) ?? str(e.delta) ?? '';
+    if (str(e.model)) out.model = str(e.model);
+  } else if (type === 'run_started') {
+    out.workflow = str(e.workflow) ?? '';
+  } else if (type === 'warning') {
+    out.message = str(e.message) ?? '';
+  } else {
+    for (const [k, v] of Object.entries(e)) {
+      if (k === 'type' || k === 'definition' || k === 'inputs' || k === 'seq' || k === 'at' || k === 'key')
+        continue;
+      if (v !== undefined) out[k] = v as JsonValue;
+    }
+  }
+  return out;
+}
+
+function toUsage(value: unknown): RunUsage {
+  const u = obj(value);
+  const inputTokens = num(u.inputTokens);
+  const outputTokens = num(u.outputTokens);
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: num(u.totalTokens) || inputTokens + outputTokens,
+    costUsd: num(u.costUsd),
+  };
+}
+
+function toStatus(value: unknown): RunStatus {
+  const s = str(value);
+  if (s === 'succeeded' || s === 'failed' || s === 'cancelled' || s === 'running') return s;
+  if (s === 'completed' || s === 'success') return 'succeeded';
+  if (s === 'canceled') return 'cancelled';
+  return 'running';
+}
+
+const iso = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : typeof value === 'number' ? new Date(value).toISOString() : undefined;
+
+/** An engine span -> TraceSpan, tolerant of the usual field names. */
+export function toTraceSpan(raw: unknown, index: number): TraceSpan {
+  const s = obj(raw);
+  const attributes: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(obj(s.attributes))) attributes[k] = v as JsonValue;
+  for (const k of [
+    'model',
+    'provider',
+    'inputTokens',
+    'outputTokens',
+    'costUsd',
+    'modelName',
+    'attempt',
+    'error',
+  ]) {
+    if (s[k] !== undefined && attributes[k] === undefined) attributes[k] = s[k] as JsonValue;
+  }
+  const span: TraceSpan = {
+    spanId: str(s.spanId) ?? str(s.id) ?? `span-${index}`,
+    name: str(s.name) ?? str(s.stepId) ?? str(s.step) ?? `span ${index}`,
+    kind: str(s.kind) ?? str(s.type) ?? 'step',
+    startedAt: iso(s.startedAt) ?? iso(s.start) ?? iso(s.startTime) ?? new Date(0).toISOString(),
+    attributes,
+  };
+  const traceId = str(s.traceId);
+  if (traceId) span.traceId = traceId;
+  const message = str(s.statusMessage);
+  if (message) span.statusMessage = message;
+  const parent = str(s.parentSpanId) ?? str(s.parentId) ?? str(s.parent);
+  if (parent) span.parentSpanId = parent;
+  const step = str(s.stepId) ?? str(s.step) ?? str(s.key);
+  if (step) span.stepId = step;
+  const ended = iso(s.endedAt) ?? iso(s.end) ?? iso(s.endTime);
+  if (ended) span.endedAt = ended;
+  const status = str(s.status);
+  if (status) span.status = status;
+  return span;
+}
+
+/** An engine run record -> StoredRun (fills what is missing from `fallback`). */
+export function toStoredRun(raw: unknown, fallback: Partial<StoredRun> & { runId: string }): StoredRun {
+  const r = obj(raw);
+  const error = obj(r.error);
+  const run: StoredRun = {
+    runId: str(r.runId) ?? fallback.runId,
+    workflow: str(r.workflow) ?? fallback.workflow ?? '',
+    status: r.status === undefined ? (fallback.status ?? 'running') : toStatus(r.status),
+    inputs: (r.inputs as Record<string, JsonValue> | undefined) ?? fallback.inputs ?? {},
+    usage: r.usage ? toUsage(r.usage) : (fallback.usage ?? toUsage(undefined)),
+    startedAt: iso(r.startedAt) ?? fallback.startedAt ?? new Date().toISOString(),
+    trace: Array.isArray(r.trace) ? r.trace.map(toTraceSpan) : (fallback.trace ?? []),
+  };
+  if (r.outputs && typeof r.outputs === 'object') run.outputs = r.outputs as Record<string, JsonValue>;
+  if (str(error.code) || str(error.message)) {
+    run.error = { code: str(error.code) ?? 'failed', message: str(error.message) ?? '' };
+    if (str(error.step)) run.error.step = str(error.step);
+  }
+  const ended = iso(r.endedAt);
+  if (ended) run.endedAt = ended;
+  else if (run.status !== 'running') run.endedAt = fallback.endedAt ?? new Date().toISOString();
+  if (fallback.instance) run.instance = fallback.instance;
+  return run;
+}
+
+/** Milliseconds between startedAt and endedAt (undefined while running). */
+export function durationMs(run: Pick<StoredRun, 'startedAt' | 'endedAt'>): number | undefined {
+  return run.endedAt ? Math.max(0, Date.parse(run.endedAt) - Date.parse(run.startedAt)) : undefined;
+}

@@ -1,0 +1,139 @@
+// Server-Sent Events: one run's events (GET /runs/{id}/events) and every run's lifecycle (GET /events).
+import type {} from '@fastify/swagger';
+// `: connected` goes out right after the headers, `: heartbeat` every 15 s, `id:` on every event,
+// and Last-Event-ID (header, or ?lastEventId=) resumes after that event.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../errors.js';
+import { GLOBAL_STREAM, type RunStore, type StoredEvent, type Unsubscribe } from '../run-store.js';
+import { formatComment, formatRetry, formatSse, resumeId, SSE_HEADERS } from '../sse.js';
+import { storeCall } from './runs.js';
+
+export interface EventRoutesOptions {
+  store: RunStore;
+  heartbeatMs?: number;
+  /** How long to wait for `run.finished` once the record says the run ended (default 2000 ms). */
+  finishGraceMs?: number;
+  /** Close a client that has this many bytes unsent (a stuck reader); default 8 MiB. */
+  maxBufferedBytes?: number;
+  /** Scrubs secrets from event payloads. */
+  scrub?: (text: string) => string;
+}
+
+const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, options) => {
+  const { store } = options;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const graceMs = options.finishGraceMs ?? 2000;
+  const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+  const scrub = options.scrub ?? ((t: string) => t);
+  const open = new Set<() => void>();
+  app.addHook('onClose', async () => {
+    for (const close of [...open]) close();
+  });
+
+  function stream(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    name: string,
+    after: string | undefined,
+    endWhenFinished: () => Promise<boolean>,
+  ) {
+    reply.hijack();
+    const raw = reply.raw;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
+    raw.writeHead(200, { ...headers, ...SSE_HEADERS });
+    raw.write(formatComment('connected'));
+    raw.write(formatRetry(2000));
+    let closed = false;
+    let unsubscribe: Unsubscribe | undefined;
+    let finishTimer: NodeJS.Timeout | undefined;
+    const heartbeat = setInterval(() => write(formatComment('heartbeat')), heartbeatMs);
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearTimeout(finishTimer);
+      unsubscribe?.();
+      open.delete(close);
+      if (!raw.writableEnded) raw.end();
+    };
+    open.add(close);
+    const write = (chunk: string) => {
+      if (closed || raw.destroyed) return;
+      raw.write(chunk);
+      if (raw.writableLength > maxBuffered) {
+        request.log.warn({ stream: name }, 'SSE client is not reading; closing the stream');
+        raw.destroy();
+      }
+    };
+    raw.on('close', close);
+    raw.on('error', close);
+    const onEvent = (e: StoredEvent) => {
+      write(formatSse({ id: e.id, event: e.event.type, data: scrub(JSON.stringify(e.event)) }));
+      if (e.event.type === 'run.finished' && name !== GLOBAL_STREAM) setImmediate(close);
+    };
+    void (async () => {
+      try {
+        unsubscribe = await store.subscribe(name, after, onEvent);
+        if (closed) unsubscribe();
+        else if (await endWhenFinished()) {
+          // The record says the run ended; its run.finished event follows the record shortly.
+          finishTimer = setTimeout(close, graceMs);
+        }
+      } catch (error) {
+        write(
+          formatSse({
+            event: 'error',
+            data: {
+              code: 'store_unavailable',
+              message: `The event store is not reachable: ${(error as Error).message}`,
+            },
+          }),
+        );
+        close();
+      }
+    })();
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { lastEventId?: string } }>(
+    '/runs/:id/events',
+    {
+      schema: {
+        summary: "A run's events as Server-Sent Events (Last-Event-ID resumes)",
+        tags: ['runs'],
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        querystring: { type: 'object', properties: { lastEventId: { type: 'string' } } },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      const run = await storeCall(() => store.getRun(id));
+      if (!run) throw new ApiError(404, 'run_not_found', `No run with id "${id}".`);
+      const after = resumeId(request.headers['last-event-id'], request.query.lastEventId);
+      stream(request, reply, id, after, async () => {
+        const now = await store.getRun(id).catch(() => undefined);
+        return (now ?? run).status !== 'running';
+      });
+    },
+  );
+
+  app.get<{ Querystring: { lastEventId?: string } }>(
+    '/events',
+    {
+      schema: {
+        summary: 'Every run started and finished, as Server-Sent Events',
+        tags: ['runs'],
+        querystring: { type: 'object', properties: { lastEventId: { type: 'string' } } },
+      },
+    },
+    async (request, reply) => {
+      const after = resumeId(request.headers['last-event-id'], request.query.lastEventId);
+      // a new client without a resume point only wants what happens from now on
+      const start = after ?? (await storeCall(() => store.latestEventId(GLOBAL_STREAM)));
+      stream(request, reply, GLOBAL_STREAM, start, async () => false);
+    },
+  );
+};
+
+export default fp(eventRoutes, { name: 'weft-event-routes' });

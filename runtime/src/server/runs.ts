@@ -1,0 +1,282 @@
+// Starts runs on the engine, mirrors their events and records into the RunStore (in order, retrying
+// while the store is unreachable), and cancels runs here or on whichever replica executes them.
+import { randomUUID } from 'node:crypto';
+import type { JsonValue, WorkflowDefinition } from '../language/types.js';
+import { coalescingSink, textDeltaContext } from './deltas.js';
+import {
+  type EngineRunHandle,
+  type ServerEngine,
+  subscribeHandle,
+  toRunEvent,
+  toStoredRun,
+} from './engine.js';
+import { GLOBAL_STREAM, type RunEvent, type RunStore, type StoredRun } from './run-store.js';
+
+export interface RunObserver {
+  runStarted?(run: StoredRun): void;
+  event?(event: RunEvent): void;
+  runFinished?(run: StoredRun): void;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface RunManagerOptions {
+  engine: ServerEngine;
+  store: RunStore;
+  /** Names this process in run records (`instance`). */
+  instanceId: string;
+  log: Logger;
+  observers?: RunObserver[];
+  /** Applied to every event and record before it is stored (removes secret values). */
+  scrub?: <T>(value: T) => T;
+  /** How long a store write is retried before it is reported lost (default 10 minutes). */
+  writeRetryMs?: number;
+}
+
+export interface ActiveRun {
+  runId: string;
+  /** Resolves with the final record once it is stored (or could not be, after retries). */
+  done: Promise<StoredRun>;
+}
+
+/** Runs store writes one at a time, in order, retrying each with backoff until `deadlineMs`. */
+export class OrderedWriter {
+  private tail: Promise<void> = Promise.resolve();
+  private failing = false;
+  constructor(
+    private readonly what: string,
+    private readonly log: Logger,
+    private readonly retryMs: number,
+  ) {}
+
+  push(task: () => Promise<unknown>): Promise<void> {
+    const run = async () => {
+      const started = Date.now();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await task();
+          if (this.failing) {
+            this.failing = false;
+            this.log.info({ what: this.what }, 'store writes recovered');
+          }
+          return;
+        } catch (error) {
+          if (!this.failing) {
+            this.failing = true;
+            this.log.warn({ what: this.what, err: (error as Error).message }, 'store write failed; retrying');
+          }
+          if (Date.now() - started > this.retryMs) {
+            this.log.error(
+              { what: this.what, err: (error as Error).message },
+              'store write lost after retries',
+            );
+            return;
+          }
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(100 * 2 ** Math.min(attempt, 5), 2000)),
+          );
+        }
+      }
+    };
+    this.tail = this.tail.then(run);
+    return this.tail;
+  }
+
+  get idle(): Promise<void> {
+    return this.tail;
+  }
+}
+
+export type CancelOutcome = 'cancelling' | 'requested' | 'finished' | 'not_found';
+
+export class RunManager {
+  private readonly active = new Map<string, { handle: EngineRunHandle; done: Promise<StoredRun> }>();
+  private readonly unsubscribe: () => void;
+  private readonly writeRetryMs: number;
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.writeRetryMs = options.writeRetryMs ?? 600_000;
+    this.unsubscribe = options.store.onCancelRequest((runId) => {
+      if (this.active.has(runId)) void this.cancelLocal(runId);
+    });
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  start(
+    definition: WorkflowDefinition,
+    inputs: Record<string, JsonValue>,
+    opts: { workflowFile?: string; runId?: string } = {},
+  ): ActiveRun {
+    const runId = opts.runId ?? randomUUID();
+    const deltas: { emit?: (model: string, text: string) => void } = {};
+    const sink = coalescingSink((model, text) => deltas.emit?.(model, text));
+    const handle = textDeltaContext.run(sink, () =>
+      this.options.engine.start(definition, inputs, { runId, workflowFile: opts.workflowFile }),
+    );
+    return this.attach(handle, { runId, workflow: definition.name, inputs, resumed: false, deltas, sink });
+  }
+
+  /** Resume every run the engine left incomplete (after a crash or restart). Returns their ids. */
+  async resumeIncomplete(): Promise<string[]> {
+    const engine = this.options.engine;
+    if (!engine.incompleteRuns || !engine.resume) return [];
+    const resumed: string[] = [];
+    for (const raw of await engine.incompleteRuns()) {
+      const info = typeof raw === 'string' ? { runId: raw } : (raw as Partial<StoredRun> & { runId: string });
+      if (!info?.runId || this.active.has(info.runId)) continue;
+      try {
+        const handle = await engine.resume(info.runId);
+        if (!handle) continue;
+        this.attach(handle, {
+          runId: info.runId,
+          workflow: info.workflow ?? '',
+          inputs: info.inputs ?? {},
+          startedAt: info.startedAt,
+          resumed: true,
+        });
+        resumed.push(info.runId);
+      } catch (error) {
+        this.options.log.error({ runId: info.runId, err: (error as Error).message }, 'could not resume run');
+      }
+    }
+    return resumed;
+  }
+
+  private attach(
+    handle: EngineRunHandle,
+    info: {
+      runId: string;
+      workflow: string;
+      inputs: Record<string, JsonValue>;
+      startedAt?: string;
+      resumed: boolean;
+      deltas?: { emit?: (model: string, text: string) => void };
+      sink?: { flush(): void };
+    },
+  ): ActiveRun {
+    const { store, log, observers = [], instanceId } = this.options;
+    const runId = handle.runId || info.runId;
+    const writer = new OrderedWriter(`run ${runId}`, log, this.writeRetryMs);
+    const initial: StoredRun = {
+      runId,
+      workflow: info.workflow,
+      status: 'running',
+      inputs: info.inputs,
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 },
+      startedAt: info.startedAt ?? new Date().toISOString(),
+      trace: [],
+      instance: instanceId,
+    };
+    const scrub = this.options.scrub ?? (<T>(value: T) => value);
+    const emit = (stream: string, raw: RunEvent) => {
+      const event = scrub(raw);
+      for (const o of observers) o.event?.(event);
+      void writer.push(() => store.appendEvent(stream, event));
+    };
+    void writer.push(() => store.putRun(initial));
+    for (const o of observers) o.runStarted?.(initial);
+    const startEvent: RunEvent = {
+      type: info.resumed ? 'run.resumed' : 'run.started',
+      runId,
+      at: initial.startedAt,
+      workflow: info.workflow,
+      instance: instanceId,
+    };
+    emit(runId, startEvent);
+    emit(GLOBAL_STREAM, startEvent);
+    if (info.deltas) {
+      info.deltas.emit = (model, text) =>
+        emit(runId, { type: 'model.delta', runId, at: new Date().toISOString(), model, text });
+    }
+    let sawStart = false;
+    subscribeHandle(handle, (raw) => {
+      const event = toRunEvent(runId, raw);
+      if (!event) return;
+      if (event.type !== 'model.delta') info.sink?.flush();
+      // our own run.started already went out; the engine's adds nothing
+      if ((event.type === 'run.started' || event.type === 'run.resumed') && !sawStart) {
+        sawStart = true;
+        return;
+      }
+      emit(runId, event);
+    });
+    const done = handle.result
+      .then(
+        (record) => toStoredRun(record, { ...initial, status: 'succeeded' }),
+        (error: unknown) => {
+          log.error({ runId, err: (error as Error)?.message }, 'run ended with an engine error');
+          return {
+            ...initial,
+            status: 'failed' as const,
+            endedAt: new Date().toISOString(),
+            error: { code: 'engine_error', message: (error as Error)?.message ?? String(error) },
+          };
+        },
+      )
+      .then(async (final) => {
+        info.sink?.flush();
+        final.instance = instanceId;
+        if (!final.workflow) final.workflow = info.workflow;
+        const scrubbed = scrub(final);
+        void writer.push(() => store.putRun(scrubbed));
+        const finished: RunEvent = {
+          type: 'run.finished',
+          runId,
+          at: final.endedAt ?? new Date().toISOString(),
+          workflow: final.workflow,
+          status: final.status,
+          usage: final.usage as unknown as JsonValue,
+        };
+        if (final.error) finished.error = final.error as unknown as JsonValue;
+        emit(runId, finished);
+        emit(GLOBAL_STREAM, finished);
+        for (const o of observers) o.runFinished?.(final);
+        await writer.idle;
+        this.active.delete(runId);
+        return final;
+      });
+    this.active.set(runId, { handle, done });
+    return { runId, done };
+  }
+
+  isLocal(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  private async cancelLocal(runId: string): Promise<void> {
+    try {
+      await this.options.engine.cancel(runId, 'cancelled through the API');
+    } catch (error) {
+      this.options.log.warn({ runId, err: (error as Error).message }, 'engine cancel failed');
+    }
+  }
+
+  async cancel(runId: string): Promise<CancelOutcome> {
+    if (this.active.has(runId)) {
+      await this.cancelLocal(runId);
+      return 'cancelling';
+    }
+    const run = await this.options.store.getRun(runId);
+    if (!run) return 'not_found';
+    if (run.status !== 'running') return 'finished';
+    await this.options.store.requestCancel(runId);
+    return 'requested';
+  }
+
+  /** Wait for the active runs to finish (up to `timeoutMs`), then stop listening. */
+  async close(timeoutMs = 5000): Promise<void> {
+    this.unsubscribe();
+    const pending = [...this.active.values()].map((a) => a.done);
+    await Promise.race([
+      Promise.allSettled(pending),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+  }
+}

@@ -1,0 +1,1 @@
+export const UI_HTML = '<!doctype html><title>Weft</title>';
