@@ -287,6 +287,9 @@ describe('EmbeddedEngine', () => {
     const record = await handle.result;
     expect(record.status).toBe('cancelled');
     expect(model.aborted()).toBe(1);
+    const immediate = engine.start(workflow([llm('a', 'x')]), {});
+    await engine.cancel(immediate.runId);
+    expect((await immediate.result).status).toBe('cancelled');
     const controller = new AbortController();
     const viaSignal = engine.start(workflow([llm('a', 'x')]), {}, { signal: controller.signal });
     setTimeout(() => controller.abort(), 30);

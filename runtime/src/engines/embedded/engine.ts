@@ -77,6 +77,8 @@ export function newRunId(now = new Date()): string {
 
 interface ActiveRun {
   driver?: RunDriver;
+  /** A cancel that arrived before the driver existed. */
+  cancelBeforeStart?: { reason?: string };
   events: RunEvent[];
   listeners: Set<(event: RunEvent) => void>;
   done: boolean;
@@ -247,6 +249,7 @@ export class EmbeddedEngine {
             },
           });
           run.driver = driver;
+          if (run.cancelBeforeStart) driver.cancel(run.cancelBeforeStart.reason);
           const onAbort = () => driver.cancel('the caller aborted the run');
           if (signal?.aborted) onAbort();
           signal?.addEventListener('abort', onAbort, { once: true });
@@ -288,7 +291,7 @@ export class EmbeddedEngine {
     const active = this.active.get(runId);
     if (active) {
       if (active.driver) active.driver.cancel(reason);
-      else await active.result.catch(() => {});
+      else active.cancelBeforeStart = reason !== undefined ? { reason } : {};
       await active.result.catch(() => {});
       return;
     }
