@@ -1,10 +1,13 @@
 // The `weft` CLI entry: wires the commands, nothing else. Each command lives in commands/<name>.ts.
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import * as ratings from './commands/ratings.js';
+import * as run from './commands/run.js';
+import * as runs from './commands/runs.js';
 import * as validate from './commands/validate.js';
 
 /** Add new commands here (each exports `register(program)`). */
-const commands: Array<{ register(program: Command): void }> = [validate];
+const commands: Array<{ register(program: Command): void }> = [validate, run, runs, ratings];
 
 export function createProgram(): Command {
   const program = new Command('weft')

@@ -37,6 +37,12 @@ export class FileRatingsStore implements RatingsStore {
     }
   }
 
+  /** Every namespace (a debate step: `workflow/step`) with its ratings. */
+  async all(): Promise<Record<string, Ratings>> {
+    const data = await this.load();
+    return Object.fromEntries(Object.entries(data.namespaces).map(([name, ns]) => [name, ns.ratings]));
+  }
+
   async get(namespace: string, names: string[]): Promise<Ratings> {
     return readRatings(await this.load(), namespace, names);
   }

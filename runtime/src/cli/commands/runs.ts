@@ -1,0 +1,107 @@
+// weft runs [list] | weft runs show ID | weft runs resume ID: the runs kept in the data directory.
+import type { Command } from 'commander';
+import { EmbeddedEngine, type RunSummary } from '../../engines/embedded/index.js';
+import { UsageError } from '../files.js';
+import { formatSeconds, formatUsage } from '../output/progress.js';
+import { renderTraceTree } from '../output/trace-tree.js';
+import { followRun } from './run.js';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function summaryRow(run: RunSummary): string[] {
+  const took = run.endedAt ? formatSeconds(Date.parse(run.endedAt) - Date.parse(run.startedAt)) : '';
+  const status = run.needsAttention ? `${run.status} (needs attention)` : run.status;
+  return [
+    run.runId,
+    run.workflow,
+    status,
+    run.startedAt,
+    took,
+    formatUsage(run.usage),
+    run.error?.code ?? '',
+  ];
+}
+
+async function list(options: { workflow?: string; status?: string; limit: string; json?: boolean }) {
+  const engine = new EmbeddedEngine();
+  const runs = await engine.listRuns({
+    ...(options.workflow ? { workflow: options.workflow } : {}),
+    ...(options.status ? { status: options.status as RunSummary['status'] } : {}),
+    limit: Number(options.limit),
+  });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return;
+  }
+  if (runs.length === 0) {
+    process.stderr.write(`no runs in ${engine.dataDir} (start one with \`weft run FILE\`)\n`);
+    return;
+  }
+  const header = ['RUN', 'WORKFLOW', 'STATUS', 'STARTED', 'TOOK', 'USAGE', 'ERROR'];
+  process.stdout.write(`${table([header, ...runs.map(summaryRow)])}\n`);
+}
+
+async function show(runId: string, options: { json?: boolean }) {
+  const engine = new EmbeddedEngine();
+  const record = await engine.getRun(runId);
+  if (!record) throw new UsageError(`no run ${runId} in ${engine.dataDir} (see \`weft runs\`)`);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    return;
+  }
+  const out = [
+    `run       ${record.runId}`,
+    `workflow  ${record.workflow}${record.workflowFile ? ` (${record.workflowFile})` : ''}`,
+    `status    ${record.status}${record.error ? ` - ${record.error.code}: ${record.error.message}` : ''}`,
+    `usage     ${formatUsage(record.usage)}`,
+    ...record.warnings.map((w) => `warning   ${w}`),
+    ...(record.needsAttention
+      ? [
+          `ATTENTION ${record.needsAttention.file}:${record.needsAttention.line}: ${record.needsAttention.message}`,
+        ]
+      : []),
+    '',
+    'trace',
+    ...renderTraceTree(record.trace).map((l) => `  ${l}`),
+  ];
+  if (record.outputs) out.push('', 'outputs', JSON.stringify(record.outputs, null, 2));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+export function register(program: Command): void {
+  const runs = program.command('runs').description('List runs, show one with its trace, or resume one');
+  runs
+    .command('list', { isDefault: true })
+    .description('List runs, newest first')
+    .option('--workflow <name>', 'only runs of this workflow')
+    .option('--status <status>', 'running | succeeded | failed | cancelled')
+    .option('--limit <n>', 'at most this many', '20')
+    .option('--json', 'print JSON')
+    .action(list);
+  runs
+    .command('show')
+    .description('Show a run: status, usage, outputs and its trace as a tree')
+    .argument('<runId>')
+    .option('--json', 'print the whole run record')
+    .action(show);
+  runs
+    .command('resume')
+    .description('Resume a run that did not finish (after a crash); finished steps are not run again')
+    .argument('<runId>')
+    .option('--json', 'print the run record on stdout')
+    .action(async (runId: string, options: { json?: boolean }) => {
+      const engine = new EmbeddedEngine();
+      if (!(await engine.getRun(runId))) throw new UsageError(`no run ${runId} in ${engine.dataDir}`);
+      process.exitCode = await followRun(engine.resume(runId), options);
+    });
+}
