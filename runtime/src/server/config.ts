@@ -28,6 +28,8 @@ export interface ServerConfig {
   otlpHeaders: Record<string, string>;
   dataDir: string;
   logLevel: string;
+  /** SSE heartbeat comment interval (default 15000). */
+  heartbeatMs: number;
 }
 
 export function isLoopback(host: string): boolean {
@@ -118,6 +120,7 @@ export function loadServerConfig(
     otlpHeaders: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     dataDir: env.WEFT_DATA_DIR ?? '.weft',
     logLevel: env.WEFT_LOG_LEVEL ?? env.LOG_LEVEL ?? 'info',
+    heartbeatMs: positiveInt('WEFT_SSE_HEARTBEAT_MS', env.WEFT_SSE_HEARTBEAT_MS, 15_000),
   };
   if (config.rateLimit === undefined && rateSpec === undefined && !isLoopback(host)) {
     // off by default on loopback only; exposed servers get a conservative default

@@ -1,0 +1,161 @@
+// weft serve [--host 127.0.0.1] [--port 8000] [--workflows PATH]: the HTTP API over one workflow
+// file or a folder of them. Configuration comes from the environment (see server/config.ts);
+// unsafe set-ups (exposed without API keys, production without its identity variables) refuse to start.
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { EmbeddedEngine } from '../../engines/embedded/index.js';
+import { createModelClient } from '../../models/index.js';
+import { buildServer } from '../../server/app.js';
+import { assertSafeToStart, type CliFlags, ConfigError, loadServerConfig } from '../../server/config.js';
+import { withTextDeltas } from '../../server/deltas.js';
+import { OtlpExporter } from '../../server/otlp.js';
+import type { RunStore } from '../../server/run-store.js';
+import { makeScrubber, scrubbingStream, secretValues } from '../../server/secrets.js';
+import { WorkflowRegistry } from '../../server/workflows.js';
+import { redactRedisUrl } from '../../store/redis/client.js';
+import { RedisCounterStore } from '../../store/redis/rate-limit-store.js';
+import { RedisRunStore } from '../../store/redis/run-store.js';
+
+export interface ServeResult {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Start the server as `weft serve` does (tests call this directly). */
+export async function startServe(
+  flags: CliFlags,
+  env: Record<string, string | undefined> = process.env,
+  logDestination: NodeJS.WritableStream = process.stdout,
+): Promise<ServeResult> {
+  const config = loadServerConfig(env, flags);
+  assertSafeToStart(config, env);
+  const secrets = secretValues(env);
+  const scrub = makeScrubber(secrets);
+  const logger = {
+    level: config.logLevel,
+    stream: scrubbingStream(logDestination, scrub),
+  };
+
+  const registry = new WorkflowRegistry({ path: resolve(config.workflowsPath) });
+  const instanceId = `${hostname()}-${process.pid}`;
+  let store: RunStore | undefined;
+  let storeDescription = 'memory';
+  let counters: RedisCounterStore | undefined;
+  const startupErrors: string[] = [];
+  let report = (message: string) => {
+    startupErrors.push(scrub(message));
+  };
+  if (config.redisUrl) {
+    const redisStore = new RedisRunStore({
+      url: config.redisUrl,
+      onError: (message) => report(message),
+    });
+    store = redisStore;
+    storeDescription = `redis ${redactRedisUrl(config.redisUrl)}`;
+    counters = new RedisCounterStore(redisStore.redis);
+  }
+  const engine = new EmbeddedEngine({
+    dataDir: resolve(config.dataDir),
+    env,
+    modelClientFactory: withTextDeltas((spec) => createModelClient(spec, { env })),
+  });
+  const observers = config.otlpEndpoint
+    ? [
+        new OtlpExporter({
+          endpoint: config.otlpEndpoint,
+          headers: config.otlpHeaders,
+          serviceName: env.OTEL_SERVICE_NAME ?? 'weft',
+          serviceVersion: packageJson.version,
+          onError: (message) => report(message),
+        }),
+      ]
+    : [];
+  const app = await buildServer({
+    registry,
+    engine,
+    store,
+    storeDescription,
+    syncTimeoutMs: config.syncTimeoutMs,
+    bodyLimit: config.bodyLimit,
+    apiKeys: config.apiKeys,
+    cors: { origins: config.corsOrigins, credentials: config.corsCredentials },
+    rateLimit: config.rateLimit ? { windows: config.rateLimit, store: counters } : undefined,
+    trustProxy: config.trustProxy,
+    logger,
+    secrets,
+    instanceId,
+    version: packageJson.version,
+    observers,
+    heartbeatMs: config.heartbeatMs,
+  });
+  for (const message of startupErrors.splice(0)) app.log.warn(message);
+  report = (message) => app.log.warn(scrub(message));
+  for (const problem of registry.problems) app.log.warn({ problem }, 'workflow has errors');
+  if (registry.list().length === 0) {
+    app.log.warn(`no valid workflow found at ${config.workflowsPath}; the server starts anyway (see GET /)`);
+  }
+  const address = await app.listen({ host: config.host, port: config.port });
+  app.log.info(
+    {
+      address,
+      workflows: registry.list().map((w) => w.name),
+      store: storeDescription,
+      auth: config.apiKeys.length > 0 ? `${config.apiKeys.length} API key(s)` : 'off (loopback)',
+      rateLimit: config.rateLimit?.map((w) => `${w.limit}/${w.name}`).join(',') ?? 'off',
+      cors: config.corsOrigins.length > 0 ? config.corsOrigins : 'off',
+    },
+    'weft serve listening',
+  );
+  return {
+    app,
+    url: address,
+    async close() {
+      await app.close();
+      await store?.close();
+      await Promise.all(observers.map((o) => o.close()));
+    },
+  };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('a port is 0..65535');
+  return port;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve workflows over HTTP (POST /run, GET /runs, SSE events, /docs, /ui)')
+    .option('--host <host>', 'address to bind (non-loopback requires WEFT_API_KEYS)', '127.0.0.1')
+    .option('--port <port>', 'port', parsePort, 8000)
+    .option('--workflows <path>', 'a workflow.yaml or a folder of workflows', 'workflow.yaml')
+    .action(async (options: { host: string; port: number; workflows: string }) => {
+      let server: ServeResult;
+      try {
+        server = await startServe({ host: options.host, port: options.port, workflows: options.workflows });
+      } catch (error) {
+        if (error instanceof ConfigError || (error as Error).message.startsWith('workflows path not found')) {
+          console.error(`weft serve: ${(error as Error).message}`);
+          process.exit(2);
+        }
+        throw error;
+      }
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) process.exit(130);
+        stopping = true;
+        server.app.log.info(
+          `${signal}: stopping (runs in flight keep their journal and resume on next start)`,
+        );
+        void server.close().then(() => process.exit(0));
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}
