@@ -23,7 +23,7 @@ async function waitFor<T>(
 }
 
 /** Asks the runner for a screenshot of the workbench (artifacts/NAME.png) and waits for it. */
-export async function screenshot(name: string): Promise<void> {
+async function screenshot(name: string): Promise<void> {
   const dir = process.env.WEFT_E2E_SCREENSHOT_REQUESTS;
   if (!dir) return;
   await new Promise((r) => setTimeout(r, 600)); // let the workbench paint
