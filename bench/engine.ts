@@ -3,17 +3,19 @@
 //   npx tsx bench/engine.ts [--quick] [--skip-memory] [--only weft|langgraph]
 // Prints markdown tables. Not a test: nothing here asserts on timings.
 import { execFileSync } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mockGenerate } from '../runtime/src/models/mock.js';
-import { langGraphRunner } from './lib/langgraph.js';
 import { busyProcesses, fmt, machineLine, mb, median, ratio, table, timeRuns } from './lib/report.js';
-import { loadEmbeddedEngine, weftRunner } from './lib/weft.js';
+import { weftRunner } from './lib/weft.js';
 import { type BenchWorkflow, definitionOf, fanoutWorkflow, INPUTS, linearWorkflow } from './lib/workflows.js';
 
 const SELF = fileURLToPath(import.meta.url);
+// LangGraph adds one abort listener per task to a shared signal: 50-way fan-out trips the default warning.
+setMaxListeners(1000);
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string) => {
@@ -41,9 +43,13 @@ async function runnerFor(system: SystemId, workflow: BenchWorkflow): Promise<Run
       return weftRunner(definitionOf(workflow), INPUTS, 'memory');
     case 'weft-durable':
       return weftRunner(definitionOf(workflow), INPUTS, 'durable');
-    case 'langgraph-memory':
+    case 'langgraph-memory': {
+      // imported on demand: a Weft memory child process must not load LangGraph and SQLite
+      const { langGraphRunner } = await import('./lib/langgraph.js');
       return langGraphRunner(workflow, 'memory');
+    }
     case 'langgraph-sqlite': {
+      const { langGraphRunner } = await import('./lib/langgraph.js');
       const dir = mkdtempSync(path.join(os.tmpdir(), 'lg-bench-'));
       const runner = langGraphRunner(workflow, 'sqlite', path.join(dir, 'checkpoints.sqlite'));
       return {
@@ -214,8 +220,6 @@ async function main(): Promise<void> {
   const only = option('--only');
   const systems = SYSTEMS.filter((s) => !only || s.family === only);
   const workflows = [linearWorkflow(10), linearWorkflow(100), fanoutWorkflow(50)];
-  const weft = await loadEmbeddedEngine();
-  if (!weft.engine) console.error(`note: ${weft.reason}; Weft rows show the error.`);
 
   const busy = busyProcesses();
   console.log('# Engine overhead: Weft vs LangGraph.js (mock model, offline)\n');

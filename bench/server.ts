@@ -29,6 +29,11 @@ const SUBSCRIBERS = Number(option('--subscribers', '100'));
 const SSE_RUNS = Number(option('--sse-runs', '5'));
 const HOST = '127.0.0.1';
 
+/** An error as one table-friendly line (the last lines of a child's output included). */
+function oneLine(error: unknown): string {
+  return (error as Error).message.replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 400);
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -156,7 +161,7 @@ async function load(system: string, baseUrl: string): Promise<LoadRow> {
 
 function ensureBuilt(): void {
   const cli = path.join(ROOT, 'runtime', 'dist', 'cli.js');
-  if (flag('--no-build') && existsSync(cli)) return;
+  if ((flag('--no-build') && existsSync(cli)) || option('--weft-entry', '')) return;
   console.error('  building the runtime (npm run build) ...');
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
@@ -166,11 +171,14 @@ async function startWeft(
   dataDir: string,
 ): Promise<{ baseUrl: string; server: Started; port: number }> {
   const port = await freePort();
+  // --weft-entry FILE runs `node --import tsx FILE serve ...` instead of the built CLI (a development aid)
+  const entry = option('--weft-entry', '');
   const server = startProcess(
     process.execPath,
     [
-      path.join(ROOT, 'runtime', 'bin', 'weft.js'),
+      ...(entry ? ['--import', 'tsx', entry] : [path.join(ROOT, 'runtime', 'bin', 'weft.js')]),
       'serve',
+      '--workflows',
       workflowsPath,
       '--host',
       HOST,
@@ -424,7 +432,7 @@ async function main(): Promise<void> {
       rows.push(await load('Weft (`weft serve`, Node)', weft.baseUrl));
       await weft.server.stop();
     } catch (error) {
-      rows.push({ system: 'Weft (`weft serve`, Node)', error: (error as Error).message.split('\n')[0] });
+      rows.push({ system: 'Weft (`weft serve`, Node)', error: oneLine(error) });
     }
 
     // Python peer
@@ -440,7 +448,7 @@ async function main(): Promise<void> {
       } catch (error) {
         rows.push({
           system: 'FastAPI + uvicorn + LangGraph',
-          error: (error as Error).message.split('\n')[0],
+          error: oneLine(error),
         });
       }
     }
@@ -535,7 +543,7 @@ async function main(): Promise<void> {
           ),
         );
       } catch (error) {
-        console.log(`SSE fan-out: error: ${(error as Error).message.split('\n')[0]}`);
+        console.log(`SSE fan-out: error: ${oneLine(error)}`);
       }
     }
     console.log(`\nMachine at the end: ${machineLine()}`);
