@@ -1,30 +1,52 @@
 // The Temporal workflow: the same interpreter as the embedded engine, driven from Temporal's
 // deterministic sandbox. Step side effects are activities; the journal lives in workflow memory and
 // is rebuilt by replay. Only deterministic code may be imported here (checked by bundle.test.ts).
+//
+// It mirrors the embedded driver (engines/embedded/driver.ts) event for event: step_started is
+// recorded when a step's activity is scheduled (after its retry delay), its result when the activity
+// returns; a run that fails or is cancelled first stops its in-flight steps, records their outcome,
+// then records the end of the run. Event `at` is workflow time (deterministic under replay).
 import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
   condition,
   defineQuery,
   defineSignal,
+  isCancellation,
   proxyActivities,
   setHandler,
   sleep,
+  TimeoutFailure,
 } from '@temporalio/workflow';
 import type { ExecuteCommand } from '../../engine/commands.js';
-import { decide } from '../../engine/interpreter.js';
+import { decide, effectiveInputs } from '../../engine/interpreter.js';
 import type { ErrorInfo, JournalEvent, ModelCallRecord, Usage } from '../../engine/journal.js';
+import { foldJournal } from '../../engine/state.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
+
+export const WORKFLOW_TYPE = 'weftWorkflow';
 
 export interface WeftWorkflowInput {
   runId: string;
   definition: WorkflowDefinition;
   inputs: Record<string, JsonValue>;
+  workflowFile?: string;
 }
 
-export interface ExecuteStepInput extends WeftWorkflowInput {
+export interface ExecuteStepInput {
+  runId: string;
+  definition: WorkflowDefinition;
+  /** Inputs with defaults filled in. */
+  inputs: Record<string, JsonValue>;
   command: ExecuteCommand;
+  /** What the run had spent when the step was scheduled (starts the step's budget breaker). */
+  usageSoFar: Usage;
 }
 
-/** Activities report failures as values so the workflow can journal the error code and usage. */
+/** Activities report step failures as values so the workflow can journal the error code and usage. */
 export type ExecuteStepOutcome =
   | { ok: true; output: JsonValue; usage: Usage; calls: ModelCallRecord[] }
   | { ok: false; error: ErrorInfo; usage?: Usage; calls?: ModelCallRecord[] };
@@ -33,85 +55,181 @@ export interface WeftActivities {
   executeStep(input: ExecuteStepInput): Promise<ExecuteStepOutcome>;
 }
 
+/** Requests cancellation of the run (optional reason). */
 export const cancelSignal = defineSignal<[string?]>('weft.cancel');
-export const journalQuery = defineQuery<JournalEvent[]>('weft.journal');
+/** The run's journal from index `after` (default 0) on. */
+export const journalQuery = defineQuery<JournalEvent[], [number?]>('weft.journal');
 
-const activities = proxyActivities<WeftActivities>({
-  startToCloseTimeout: '1 hour',
-  // Retries are the interpreter's decision (retry.attempts), not Temporal's.
-  retry: { maximumAttempts: 1 },
-});
+/** Extra time an activity gets beyond the step's own timeout (which the executor enforces itself). */
+const TIMEOUT_MARGIN_MS = 30_000;
+
+function activitiesFor(command: ExecuteCommand): WeftActivities {
+  return proxyActivities<WeftActivities>({
+    startToCloseTimeout: command.timeoutMs !== undefined ? command.timeoutMs + TIMEOUT_MARGIN_MS : '24 hours',
+    // The activity heartbeats every second: a worker that dies is noticed within this time.
+    heartbeatTimeout: '30 seconds',
+    // Retries are the interpreter's decision (retry.attempts), not Temporal's.
+    retry: { maximumAttempts: 1 },
+    // A stopped run waits for its steps to stop (like the embedded driver's settle()).
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+}
+
+/** An activity that did not return an outcome (cancelled, timed out, worker lost) as step error info. */
+function failureInfo(error: unknown, command: ExecuteCommand): ErrorInfo {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof CancelledFailure) {
+    return { code: 'cancelled', message: `step ${command.key} was cancelled`, retryable: false };
+  }
+  if (cause instanceof TimeoutFailure) {
+    return {
+      code: 'timeout',
+      message: `step ${command.key}: the activity timed out (${String(cause.timeoutType)}); its worker may have stopped`,
+    };
+  }
+  if (cause instanceof ApplicationFailure) {
+    return {
+      code: cause.type ?? 'error',
+      message: cause.message,
+      ...(cause.nonRetryable ? { retryable: false } : {}),
+    };
+  }
+  return { code: 'error', message: (cause as Error)?.message ?? String(cause) };
+}
+
+type Unstamped = JournalEvent extends infer E ? (E extends unknown ? Omit<E, 'seq' | 'at'> : never) : never;
 
 export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEvent[]> {
   const { runId, definition, inputs } = input;
-  const journal: JournalEvent[] = [{ type: 'run_started', runId, workflow: definition.name, inputs }];
-  const inFlight = new Map<string, Promise<void>>();
-  let cancel: { reason?: string } | undefined;
-  setHandler(cancelSignal, (reason) => {
-    cancel = reason !== undefined ? { reason } : {};
+  const resolvedInputs = effectiveInputs(definition, inputs);
+  const journal: JournalEvent[] = [];
+  const append = (event: Unstamped) => {
+    journal.push({ ...event, seq: journal.length + 1, at: new Date().toISOString() } as JournalEvent);
+  };
+  append({
+    type: 'run_started',
+    runId,
+    workflow: definition.name,
+    inputs: resolvedInputs,
+    ...(input.workflowFile !== undefined ? { workflowFile: input.workflowFile } : {}),
   });
-  setHandler(journalQuery, () => journal);
+
+  const inFlight = new Map<string, Promise<void>>();
+  const steps = new CancellationScope();
+  let changed = false;
+  let pendingCancel: { reason?: string } | undefined;
+  let fatal: { error: unknown } | undefined;
+  setHandler(cancelSignal, (reason) => {
+    pendingCancel = reason !== undefined ? { reason } : {};
+  });
+  setHandler(journalQuery, (after) => journal.slice(Math.max(0, after ?? 0)));
 
   const launch = (command: ExecuteCommand) => {
-    const task = (async () => {
-      if (command.delayMs > 0) await sleep(command.delayMs);
-      journal.push({ type: 'step_started', key: command.key, attempt: command.attempt });
-      const outcome = await activities.executeStep({ ...input, command });
-      if (outcome.ok) {
-        journal.push({
-          type: 'step_completed',
-          key: command.key,
-          output: outcome.output,
-          usage: outcome.usage,
-          calls: outcome.calls,
-        });
-      } else {
-        journal.push({
-          type: 'step_failed',
-          key: command.key,
-          attempt: command.attempt,
-          error: outcome.error,
-          ...(outcome.usage ? { usage: outcome.usage } : {}),
-          ...(outcome.calls ? { calls: outcome.calls } : {}),
-        });
-      }
-    })().finally(() => inFlight.delete(command.key));
+    const task = steps
+      .run(async () => {
+        if (command.delayMs > 0) await sleep(command.delayMs);
+        append({ type: 'step_started', key: command.key, attempt: command.attempt });
+        let outcome: ExecuteStepOutcome;
+        try {
+          outcome = await activitiesFor(command).executeStep({
+            runId,
+            definition,
+            inputs: resolvedInputs,
+            command,
+            usageSoFar: foldJournal(journal).usage,
+          });
+        } catch (error) {
+          outcome = { ok: false, error: failureInfo(error, command) };
+        }
+        if (outcome.ok) {
+          append({
+            type: 'step_completed',
+            key: command.key,
+            output: outcome.output,
+            usage: outcome.usage,
+            calls: outcome.calls,
+          });
+        } else {
+          append({
+            type: 'step_failed',
+            key: command.key,
+            attempt: command.attempt,
+            error: outcome.error,
+            ...(outcome.usage ? { usage: outcome.usage } : {}),
+            ...(outcome.calls ? { calls: outcome.calls } : {}),
+          });
+        }
+      })
+      .catch((error: unknown) => {
+        // A retry delay cut short by the run stopping: the step never started (as in the embedded driver).
+        if (!isCancellation(error)) fatal ??= { error };
+      })
+      .finally(() => {
+        inFlight.delete(command.key);
+        changed = true;
+      });
     inFlight.set(command.key, task);
   };
 
+  const stop = async () => {
+    if (inFlight.size > 0) steps.cancel();
+    await Promise.allSettled([...inFlight.values()]);
+  };
+
   for (;;) {
-    if (cancel) {
-      journal.push({ type: 'cancel_requested', ...cancel });
-      cancel = undefined;
+    if (fatal) {
+      await stop();
+      throw engineFailure(fatal.error);
     }
-    const commands = decide(definition, inputs, journal);
-    let recorded = false;
+    if (pendingCancel) {
+      append({ type: 'cancel_requested', ...pendingCancel });
+      pendingCancel = undefined;
+    }
+    changed = false;
+    let commands: ReturnType<typeof decide>;
+    try {
+      commands = decide(definition, inputs, journal);
+    } catch (error) {
+      await stop();
+      throw engineFailure(error);
+    }
     for (const command of commands) {
       switch (command.type) {
         case 'record':
-          journal.push(command.event);
-          recorded = true;
+          append(command.event);
           break;
         case 'execute':
           if (!inFlight.has(command.key)) launch(command);
           break;
         case 'complete_run':
-          journal.push({ type: 'run_completed', outputs: command.outputs });
+          await Promise.allSettled([...inFlight.values()]);
+          append({ type: 'run_completed', outputs: command.outputs });
           return journal;
         case 'fail_run':
-          journal.push({ type: 'run_failed', error: command.error });
+          await stop();
+          append({ type: 'run_failed', error: command.error });
           return journal;
         case 'cancel_run':
-          journal.push({
+          await stop();
+          append({
             type: 'run_cancelled',
             ...(command.reason !== undefined ? { reason: command.reason } : {}),
           });
           return journal;
       }
     }
-    if (recorded) continue;
-    if (inFlight.size === 0)
-      throw new Error('the interpreter asked for nothing to be done but the run has not ended');
-    await Promise.race([...inFlight.values(), condition(() => cancel !== undefined)]);
+    if (commands.some((c) => c.type === 'record')) continue;
+    if (inFlight.size === 0) {
+      throw engineFailure(
+        new Error('the interpreter asked for nothing to be done but the run has not ended'),
+      );
+    }
+    await condition(() => changed || pendingCancel !== undefined || fatal !== undefined);
   }
+}
+
+/** An engine bug fails the workflow (rather than retrying the workflow task forever). */
+function engineFailure(error: unknown): ApplicationFailure {
+  const message = (error as Error)?.message ?? String(error);
+  return ApplicationFailure.nonRetryable(`weft engine error: ${message}`, 'weft_engine_error');
 }
