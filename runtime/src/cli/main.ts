@@ -6,9 +6,10 @@ import * as run from './commands/run.js';
 import * as runs from './commands/runs.js';
 import * as serve from './commands/serve.js';
 import * as validate from './commands/validate.js';
+import * as worker from './commands/worker.js';
 
 /** Add new commands here (each exports `register(program)`). */
-const commands: Array<{ register(program: Command): void }> = [validate, run, runs, ratings, serve];
+const commands: Array<{ register(program: Command): void }> = [validate, run, runs, ratings, serve, worker];
 
 export function createProgram(): Command {
   const program = new Command('weft')

@@ -1,15 +1,17 @@
-// weft run FILE [--input k=v]... [--inputs-file F] [--engine embedded] [--json] [--run-id ID]
+// weft run FILE [--input k=v]... [--inputs-file F] [--engine embedded|temporal] [--json] [--run-id ID]
 // Progress on stderr; --json prints the run record on stdout. Exit 0 succeeded, 1 failed, 2 invalid/usage.
+// Both engines print the same lines and record: followRun() takes any handle that streams run events.
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { EmbeddedEngine, type RunHandle, type RunRecord } from '../../engines/embedded/index.js';
+import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
 import { compileInputValidator } from '../../server/validation.js';
 import { UsageError } from '../files.js';
 import { parseInputPairs, readInputsFile } from '../inputs.js';
 import { formatSeconds, formatUsage, ProgressFormatter } from '../output/progress.js';
 import { loadWorkflow } from '../workflow-file.js';
 
-interface RunOptions {
+export interface RunOptions {
   input: string[];
   inputsFile?: string;
   engine: 'embedded' | 'temporal';
@@ -27,7 +29,14 @@ export function runResultJson(record: RunRecord) {
   };
 }
 
-export async function followRun(handle: RunHandle, options: { json?: boolean }): Promise<number> {
+/** What followRun needs from a run, whichever engine drives it. */
+export type FollowedRun = Pick<RunHandle, 'runId' | 'result' | 'onEvent'>;
+
+export async function followRun(
+  handle: FollowedRun,
+  options: { json?: boolean },
+  cancel?: (reason: string) => Promise<void>,
+): Promise<number> {
   const progress = new ProgressFormatter(process.stderr.isTTY === true && !process.env.NO_COLOR);
   const unsubscribe = handle.onEvent((event) => {
     const line = progress.line(event);
@@ -40,7 +49,9 @@ export async function followRun(handle: RunHandle, options: { json?: boolean }):
     process.stderr.write(
       '\nCancelling the run (Ctrl-C again to quit at once; the journal keeps it resumable)\n',
     );
-    void engineFor.get(handle)?.cancel(handle.runId, 'interrupted from the terminal');
+    const reason = 'interrupted from the terminal';
+    const request = cancel ? cancel(reason) : engineFor.get(handle)?.cancel(handle.runId, reason);
+    void request?.catch((error: Error) => process.stderr.write(`could not cancel: ${error.message}\n`));
   };
   process.on('SIGINT', onSigint);
   try {
@@ -63,15 +74,13 @@ export async function followRun(handle: RunHandle, options: { json?: boolean }):
   }
 }
 
-const engineFor = new WeakMap<RunHandle, EmbeddedEngine>();
+const engineFor = new WeakMap<FollowedRun, EmbeddedEngine>();
 
 async function run(file: string, options: RunOptions): Promise<number> {
-  if (options.engine === 'temporal') {
-    throw new UsageError(
-      '--engine temporal: running through Temporal from the CLI is not available yet; use the embedded engine (the default)',
-    );
-  }
   const definition = await loadWorkflow(file);
+  if (options.engine === 'temporal') {
+    return runOnTemporal(definition, file, options);
+  }
   const engine = new EmbeddedEngine();
   if (options.runId) {
     const existing = await engine.getRun(options.runId);
@@ -86,6 +95,19 @@ async function run(file: string, options: RunOptions): Promise<number> {
       return followRun(handle, options);
     }
   }
+  const handle = engine.start(definition, await checkedInputs(definition, options), {
+    workflowFile: path.resolve(file),
+    ...(options.runId ? { runId: options.runId } : {}),
+  });
+  engineFor.set(handle, engine);
+  return followRun(handle, options);
+}
+
+/** --inputs-file and --input values, checked against the workflow's inputs (UsageError if invalid). */
+export async function checkedInputs(
+  definition: WorkflowDefinition,
+  options: Pick<RunOptions, 'input' | 'inputsFile'>,
+): Promise<Record<string, JsonValue>> {
   const given = {
     ...(options.inputsFile ? await readInputsFile(options.inputsFile) : {}),
     ...parseInputPairs(definition, options.input),
@@ -95,12 +117,46 @@ async function run(file: string, options: RunOptions): Promise<number> {
     const lines = checked.errors.map((e) => `  input ${e.pointer.slice(1) || '(all)'}: ${e.message}`);
     throw new UsageError(`invalid inputs for ${definition.name}:\n${lines.join('\n')}`);
   }
-  const handle = engine.start(definition, checked.inputs, {
-    workflowFile: path.resolve(file),
-    ...(options.runId ? { runId: options.runId } : {}),
-  });
-  engineFor.set(handle, engine);
-  return followRun(handle, options);
+  return checked.inputs;
+}
+
+/**
+ * --engine temporal: starts the workflow (workflow id = run id) on TEMPORAL_TASK_QUEUE and follows it
+ * through its journal query. When no worker polls the queue, this process runs one for the run (so a
+ * dev server is all that is needed); `weft worker` keeps one running. --run-id of an existing workflow
+ * follows that run instead of starting one (Temporal keeps it; there is nothing to resume).
+ */
+async function runOnTemporal(definition: WorkflowDefinition, file: string, options: RunOptions) {
+  const temporal = await import('../../engines/temporal/index.js');
+  temporal.installCliRuntime();
+  const config = temporal.temporalConfig();
+  const runs = await temporal.TemporalRuns.connect(config);
+  let local: Awaited<ReturnType<typeof temporal.startInProcessWorker>> | undefined;
+  try {
+    let handle = options.runId ? await runs.attach(options.runId) : undefined;
+    if (!handle) {
+      const inputs = await checkedInputs(definition, options);
+      if (!(await runs.hasWorker())) {
+        process.stderr.write(
+          `no worker polls queue ${config.taskQueue} at ${config.address}: running one in this process for this run (\`weft worker\` keeps one running)\n`,
+        );
+        process.stderr.write('bundling workflows…\n');
+        local = await temporal.startInProcessWorker(config);
+        process.stderr.write(`worker ready on queue ${config.taskQueue}\n`);
+      }
+      handle = await runs.start(definition, inputs, {
+        workflowFile: path.resolve(file),
+        ...(options.runId ? { runId: options.runId } : {}),
+      });
+    } else if (!(await runs.hasWorker())) {
+      local = await temporal.startInProcessWorker(config);
+    }
+    const started = handle;
+    return await followRun(started, options, (reason) => started.cancel(reason));
+  } finally {
+    await local?.stop();
+    await runs.close();
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -127,7 +127,7 @@ function perKey(sequence: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const line of sequence) {
     const key = line.split(' ')[1]!;
-    (out[key] ??= []).push(line);
+    out[key] = [...(out[key] ?? []), line];
   }
   return out;
 }
