@@ -30,7 +30,12 @@ function mockCall(prompt: string): { text: string } {
   return { text: response.text };
 }
 
-export type Checkpointer = 'memory' | 'sqlite';
+/**
+ * `sqlite`: SqliteSaver as it comes (WAL; SQLite then syncs the WAL only at checkpoints, not per commit:
+ * safe from a process crash, not from a power loss). `sqlite-full`: the same with `PRAGMA synchronous=FULL`,
+ * an fsync per commit, the guarantee Weft's journal gives (an fsync per event).
+ */
+export type Checkpointer = 'memory' | 'sqlite' | 'sqlite-full';
 
 export interface LangGraphRunner {
   run(): Promise<string>;
@@ -84,6 +89,9 @@ export function langGraphRunner(
   }
   const saver: BaseCheckpointSaver =
     checkpointer === 'memory' ? new MemorySaver() : SqliteSaver.fromConnString(sqlitePath ?? ':memory:');
+  const db = (saver as unknown as { db?: { pragma(source: string): unknown; close(): void } }).db;
+  if (checkpointer === 'sqlite-full') db?.pragma('synchronous = FULL');
+  if (checkpointer === 'sqlite') db?.pragma('synchronous = NORMAL');
   const app = graph.compile({ checkpointer: saver });
   const last = workflow.shape === 'linear' ? stepId(n - 1) : 'join';
   let thread = 0;
@@ -98,7 +106,7 @@ export function langGraphRunner(
       return text;
     },
     close() {
-      if (saver instanceof SqliteSaver) (saver as unknown as { db: { close(): void } }).db.close();
+      if (saver instanceof SqliteSaver) db?.close();
     },
   };
 }
