@@ -2,6 +2,7 @@
 // executeStep activity on one task queue. Used by `weft worker`, by `weft run --engine temporal` when
 // no worker is polling, and by tests.
 import { existsSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import {
@@ -45,9 +46,33 @@ export class TemporalUnreachableError extends Error {
 
 const CONNECT_TIMEOUT_MS = 5000;
 
+/** Fails at once when nothing listens at host:port (gRPC would retry until its deadline). */
+async function probe(address: string): Promise<void> {
+  const match = /^(.*):(\d+)$/.exec(address);
+  if (!match) return;
+  const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(match[2]);
+  await new Promise<void>((resolve, reject) => {
+    const socket = new Socket();
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
+      socket.destroy();
+      resolve(); // slow network: let the real connection decide
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(error);
+    });
+    socket.connect(port, host, () => {
+      socket.destroy();
+      resolve();
+    });
+  });
+}
+
 /** A client connection; fails with TemporalUnreachableError when nothing answers at the address. */
 export async function connectClient(config: TemporalConfig): Promise<Connection> {
   try {
+    await probe(config.address);
     const connection = await Connection.connect({
       address: config.address,
       connectTimeout: CONNECT_TIMEOUT_MS,
@@ -61,6 +86,7 @@ export async function connectClient(config: TemporalConfig): Promise<Connection>
 
 export async function connectWorker(config: TemporalConfig): Promise<NativeConnection> {
   try {
+    await probe(config.address);
     return await NativeConnection.connect({ address: config.address });
   } catch (error) {
     throw new TemporalUnreachableError(config.address, error);
