@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mockGenerate } from '../runtime/src/models/mock.js';
-import { busyProcesses, fmt, machineLine, mb, median, ratio, table, timeRuns } from './lib/report.js';
+import { busyProcesses, fmt, machineLine, mb, median, ratio, table } from './lib/report.js';
 import { weftRunner } from './lib/weft.js';
 import { type BenchWorkflow, definitionOf, fanoutWorkflow, INPUTS, linearWorkflow } from './lib/workflows.js';
 
@@ -106,48 +106,75 @@ interface Cell {
   error?: string;
 }
 
-async function measure(system: SystemId, workflow: BenchWorkflow, quick: boolean): Promise<Cell> {
+const errorCell = (workflow: BenchWorkflow, system: SystemId, error: unknown): Cell => ({
+  workflow,
+  system,
+  runs: 0,
+  medianMs: Number.NaN,
+  cpuMs: Number.NaN,
+  overheadUsPerStep: Number.NaN,
+  error: (error as Error).message.split('\n')[0],
+});
+
+/**
+ * All systems on one workflow, interleaved: round after round, each system runs once, so a burst of load
+ * from other processes hits every system alike. Stops after maxRuns rounds, or at the time budget once
+ * minRuns rounds are done.
+ */
+async function measureWorkflow(
+  workflow: BenchWorkflow,
+  systems: SystemId[],
+  quick: boolean,
+): Promise<Cell[]> {
   const bare = bareCallsMs(workflow);
-  let runner: Runner | undefined;
-  try {
-    runner = await runnerFor(system, workflow);
-    const r = runner;
-    const cpuTimes: number[] = [];
-    const timed = async () => {
-      const cpu = process.cpuUsage();
-      await r.run();
-      const used = process.cpuUsage(cpu);
-      cpuTimes.push((used.user + used.system) / 1000);
-    };
-    const times = await timeRuns(timed, {
-      warmup: quick ? 2 : 5,
-      minRuns: quick ? 3 : 7,
-      maxRuns: quick ? 10 : 50,
-      budgetMs: quick ? 1000 : 4000,
-    });
-    const measuredCpu = cpuTimes.slice(cpuTimes.length - times.length);
-    const medianMs = median(times);
-    return {
-      workflow,
-      system,
-      runs: times.length,
-      medianMs,
-      cpuMs: median(measuredCpu),
-      overheadUsPerStep: ((medianMs - bare) * 1000) / workflow.steps,
-    };
-  } catch (error) {
-    return {
-      workflow,
-      system,
-      runs: 0,
-      medianMs: Number.NaN,
-      cpuMs: Number.NaN,
-      overheadUsPerStep: Number.NaN,
-      error: (error as Error).message.split('\n')[0],
-    };
-  } finally {
-    await runner?.close();
+  const warmup = quick ? 2 : 5;
+  const minRuns = quick ? 3 : 7;
+  const maxRuns = quick ? 10 : 50;
+  const budgetMs = (quick ? 1500 : 6000) * systems.length;
+  const live: { system: SystemId; runner: Runner; wall: number[]; cpu: number[] }[] = [];
+  const failed: Cell[] = [];
+  for (const system of systems) {
+    try {
+      const runner = await runnerFor(system, workflow);
+      for (let i = 0; i < warmup; i++) await runner.run();
+      live.push({ system, runner, wall: [], cpu: [] });
+    } catch (error) {
+      failed.push(errorCell(workflow, system, error));
+    }
   }
+  const deadline = performance.now() + budgetMs;
+  for (let round = 0; round < maxRuns && (round < minRuns || performance.now() < deadline); round++) {
+    for (const entry of [...live]) {
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      try {
+        await entry.runner.run();
+      } catch (error) {
+        failed.push(errorCell(workflow, entry.system, error));
+        live.splice(live.indexOf(entry), 1);
+        continue;
+      }
+      entry.wall.push(performance.now() - start);
+      const used = process.cpuUsage(cpu);
+      entry.cpu.push((used.user + used.system) / 1000);
+    }
+  }
+  for (const entry of live) await entry.runner.close();
+  const cells = [
+    ...live.map((entry): Cell => {
+      const medianMs = median(entry.wall);
+      return {
+        workflow,
+        system: entry.system,
+        runs: entry.wall.length,
+        medianMs,
+        cpuMs: median(entry.cpu),
+        overheadUsPerStep: ((medianMs - bare) * 1000) / workflow.steps,
+      };
+    }),
+    ...failed,
+  ];
+  return systems.map((id) => cells.find((c) => c.system === id)!);
 }
 
 // ---------- 1,000 concurrent runs, peak memory, one child process per measurement ----------
@@ -245,17 +272,20 @@ async function main(): Promise<void> {
 
   const cells: Cell[] = [];
   for (const workflow of workflows) {
-    for (const system of systems) {
-      const cell = await measure(system.id, workflow, quick);
+    for (const cell of await measureWorkflow(
+      workflow,
+      systems.map((s) => s.id),
+      quick,
+    )) {
       cells.push(cell);
       console.error(
-        `  ${workflow.name.padEnd(22)} ${system.id.padEnd(17)} ${cell.error ? `ERROR ${cell.error}` : `${fmt(cell.medianMs, 2)} ms (${cell.runs} runs)`}`,
+        `  ${workflow.name.padEnd(22)} ${cell.system.padEnd(21)} ${cell.error ? `ERROR ${cell.error}` : `${fmt(cell.medianMs, 2)} ms (${cell.runs} runs)`}`,
       );
     }
   }
 
   console.log(
-    '## Per run and per step\n\nMedian of the measured runs after warm-up, runs one after another. ' +
+    '## Per run and per step\n\nMedian of the measured runs after 5 warm-ups; runs one after another, the systems interleaved (one run of each per round). ' +
       '"Overhead/step" = (median wall time − the same mock calls made directly) / steps. ' +
       '"CPU/step" = process CPU time (user+system, all threads) / steps: less sensitive to other load.\n',
   );

@@ -61,30 +61,6 @@ export function ratio(a: number, b: number): string {
   return `${fmt(a / b, 1)}x`;
 }
 
-export interface TimingOptions {
-  /** Runs before measuring (JIT, caches, connections). */
-  warmup: number;
-  /** Measured runs at least ... */
-  minRuns: number;
-  /** ... and at most. */
-  maxRuns: number;
-  /** Stop measuring once this much time went by (and minRuns were done). */
-  budgetMs: number;
-}
-
-/** Runs `fn` sequentially, returns the wall time of each measured run in ms. */
-export async function timeRuns(fn: () => Promise<unknown>, options: TimingOptions): Promise<number[]> {
-  for (let i = 0; i < options.warmup; i++) await fn();
-  const times: number[] = [];
-  const deadline = performance.now() + options.budgetMs;
-  while (times.length < options.maxRuns && (times.length < options.minRuns || performance.now() < deadline)) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  return times;
-}
-
 export function mb(bytes: number): string {
   return fmt(bytes / 1024 / 1024, 1);
 }
