@@ -156,7 +156,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     });
   }
   await app.register(runRoutes, { registry: options.registry, runs, store, syncTimeoutMs });
-  await app.register(eventRoutes, { store, heartbeatMs: options.heartbeatMs, scrub });
+  metrics.sseClients.set({}, 0);
+  await app.register(eventRoutes, {
+    store,
+    heartbeatMs: options.heartbeatMs,
+    scrub,
+    onClientsChanged: (open) => metrics.sseClients.set({}, open),
+  });
   await app.register(metaRoutes, {
     registry: options.registry,
     store,

@@ -91,6 +91,7 @@ export class ServerMetrics implements RunObserver {
   readonly tokens = new Counter('weft_tokens_total', 'Model tokens used by finished runs.');
   readonly cost = new Counter('weft_cost_usd_total', 'Model cost of finished runs in USD.');
   readonly requests = new Counter('weft_http_requests_total', 'HTTP requests, by method, route and status.');
+  readonly sseClients = new Counter('weft_sse_clients', 'Open Server-Sent Events streams.', 'gauge');
   readonly rateLimited = new Counter('weft_rate_limited_total', 'Requests refused by the rate limiter.');
   private readonly workflows = new Map<string, string>();
   private readonly stepStarts = new Map<string, number>();
@@ -150,6 +151,7 @@ export class ServerMetrics implements RunObserver {
       this.cost,
       this.requests,
       this.rateLimited,
+      this.sseClients,
     ]
       .map((m) => m.render())
       .join('');

@@ -223,6 +223,8 @@ export class RunManager {
       .then(async (final) => {
         info.sink?.flush();
         final.instance = instanceId;
+        // one start time for a run everywhere (the store indexes runs by it)
+        final.startedAt = initial.startedAt;
         if (!final.workflow) final.workflow = info.workflow;
         const scrubbed = scrub(final);
         void writer.push(() => store.putRun(scrubbed));

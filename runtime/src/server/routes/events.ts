@@ -18,6 +18,8 @@ export interface EventRoutesOptions {
   maxBufferedBytes?: number;
   /** Scrubs secrets from event payloads. */
   scrub?: (text: string) => string;
+  /** Told the number of open streams whenever it changes. */
+  onClientsChanged?: (open: number) => void;
 }
 
 const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, options) => {
@@ -56,9 +58,11 @@ const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, options)
       clearTimeout(finishTimer);
       unsubscribe?.();
       open.delete(close);
+      options.onClientsChanged?.(open.size);
       if (!raw.writableEnded) raw.end();
     };
     open.add(close);
+    options.onClientsChanged?.(open.size);
     const write = (chunk: string) => {
       if (closed || raw.destroyed) return;
       raw.write(chunk);
