@@ -1,7 +1,8 @@
 // checkWorkflow: parse, schema, definition, semantic checks. Pure; never throws.
 import { buildDefinition } from './build-definition.js';
 import { duplicateKeyDiagnostics } from './duplicate-keys.js';
-import { MAX_ALIAS_COUNT, type ParsedWorkflow, parseWorkflowText } from './parse.js';
+import { parseWorkflowChunked } from './incremental.js';
+import { MAX_ALIAS_COUNT, type ParsedWorkflow, parseWhole, refuse, withPlainEnv } from './parse.js';
 import { headRange, rangeOf } from './positions.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import type { CheckContext } from './semantic/context.js';
@@ -47,6 +48,7 @@ function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 
 function checkParsed(parsed: ParsedWorkflow): CheckResult {
   const diagnostics = [...parsed.diagnostics];
+  if (diagnostics.some((d) => d.code === 'file-too-large')) return { diagnostics };
   if (
     diagnostics.some(
       (d) =>
@@ -106,10 +108,16 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   return { definition, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-export function checkWorkflow(text: string): CheckResult {
+function checkText(text: string, chunked: boolean): CheckResult {
   let parsed: ParsedWorkflow | undefined;
   try {
-    parsed = parseWorkflowText(typeof text === 'string' ? text : String(text));
+    const source = typeof text === 'string' ? text : String(text);
+    // Refused files first; then the chunked, cached parse (same nodes and ranges as a whole-document parse, or
+    // undefined when the split is not clearly safe), else the whole document.
+    parsed =
+      refuse(source) ??
+      (chunked ? withPlainEnv(() => parseWorkflowChunked(source)) : undefined) ??
+      parseWhole(source);
     return checkParsed(parsed);
   } catch (e) {
     const message = `internal error while checking: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
@@ -118,4 +126,13 @@ export function checkWorkflow(text: string): CheckResult {
       : { line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 };
     return { diagnostics: [{ severity: 'error', code: 'internal', message, range }] };
   }
+}
+
+export function checkWorkflow(text: string): CheckResult {
+  return checkText(text, true);
+}
+
+/** checkWorkflow through a whole-document parse, never the chunk cache (tests compare the two). */
+export function checkWorkflowWhole(text: string): CheckResult {
+  return checkText(text, false);
 }

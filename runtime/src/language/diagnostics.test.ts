@@ -15,6 +15,18 @@ describe('diagnostics: each code at its exact range', () => {
     ]);
   });
 
+  it('file-too-large on the first line, without parsing', () => {
+    const text = `name: big\n${'# padding padding padding\n'.repeat(45_000)}`;
+    const result = checkWorkflow(text);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['file-too-large']);
+    expect(rangesOf(text, 'file-too-large')).toEqual([[1, 1, 1, 10]]);
+    expect(result.diagnostics[0]!.message).toMatch(/1\.1 MB.*1\.0 MB limit.*split it/);
+    expect(checkWorkflow('é'.repeat(600_000)).diagnostics.map((d) => d.code)).toEqual(['file-too-large']);
+    expect(checkWorkflow(`name: x\n#${'é'.repeat(300_000)}\n`).diagnostics.map((d) => d.code)).not.toContain(
+      'file-too-large',
+    );
+  });
+
   it('yaml-syntax warning on a duplicate key, at the second key', () => {
     const d = only(`${HEADER}${llm('a', 'x')}name: u\n`, 'yaml-syntax');
     expect(d.severity).toBe('warning');
