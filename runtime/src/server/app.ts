@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { inputsSchema } from '../language/inputs.js';
 import type { ServerEngine } from './engine.js';
 import { installErrorHandlers } from './errors.js';
 import type { CounterStore, RateWindow } from './limiter.js';
@@ -19,7 +20,6 @@ import uiRoutes from './routes/ui.js';
 import { MemoryRunStore, type RunStore } from './run-store.js';
 import { RunManager, type RunObserver } from './runs.js';
 import { makeScrubber, scrubValue } from './secrets.js';
-import { inputsSchema } from './validation.js';
 import type { WorkflowRegistry } from './workflows.js';
 
 export interface BuildServerOptions {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, FixedWindowLimiter, MemoryCounterStore, parseRateLimit, windowAt } from './limiter.js';
 import { formatComment, formatSse, resumeId } from './sse.js';
-import { mapAjvErrors } from './validation.js';
 
 describe('rate limit windows (pure)', () => {
   it('parses COUNT/UNIT lists', () => {
@@ -64,33 +63,5 @@ describe('SSE framing (pure)', () => {
     expect(resumeId('5', undefined)).toBe('5');
     expect(resumeId(undefined, '6')).toBe('6');
     expect(resumeId(' ', undefined)).toBeUndefined();
-  });
-});
-
-describe('input errors (pure)', () => {
-  it('maps ajv errors to JSON pointers at the offending value', () => {
-    const errors = mapAjvErrors([
-      { keyword: 'required', instancePath: '', params: { missingProperty: 'a/b' }, schemaPath: '#' },
-      {
-        keyword: 'type',
-        instancePath: '/n',
-        params: { type: 'integer' },
-        message: 'must be integer',
-        schemaPath: '#',
-      },
-      {
-        keyword: 'additionalProperties',
-        instancePath: '',
-        params: { additionalProperty: 'x' },
-        schemaPath: '#',
-      },
-      { keyword: 'enum', instancePath: '/c', params: { allowedValues: ['a', 'b'] }, schemaPath: '#' },
-    ]);
-    expect(errors).toEqual([
-      { pointer: '/a~1b', message: 'is required', keyword: 'required' },
-      { pointer: '/n', message: 'must be integer', keyword: 'type' },
-      { pointer: '/x', message: 'is not an input of this workflow', keyword: 'additionalProperties' },
-      { pointer: '/c', message: 'must be one of "a", "b"', keyword: 'enum' },
-    ]);
   });
 });

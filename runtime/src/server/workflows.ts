@@ -4,8 +4,8 @@
 import { existsSync, type FSWatcher, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { checkWorkflow } from '../language/index.js';
+import { compileInputValidator, type InputValidator, inputsSchema } from '../language/inputs.js';
 import type { Diagnostic, WorkflowDefinition } from '../language/types.js';
-import { compileInputValidator, type InputValidator, inputsSchema } from './validation.js';
 
 export interface LoadedWorkflow {
   name: string;

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { EmbeddedEngine, type RunHandle, type RunRecord } from '../../engines/embedded/index.js';
+import { compileInputValidator } from '../../language/inputs.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
-import { compileInputValidator } from '../../server/validation.js';
 import { UsageError } from '../files.js';
 import { parseInputPairs, readInputsFile } from '../inputs.js';
 import { formatSeconds, formatUsage, ProgressFormatter } from '../output/progress.js';

@@ -1,7 +1,8 @@
 // Workflow inputs -> one JSON Schema -> ajv validator; ajv errors -> JSON-pointer details. Pure.
+// Used by the CLI (weft run --input) and the server (POST /run) alike.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { InputSpec, JsonSchema, JsonValue } from '../language/types.js';
+import type { InputSpec, JsonSchema, JsonValue } from './types.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
