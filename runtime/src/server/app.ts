@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { inputsSchema } from '../language/inputs.js';
+import { type EmbeddedRunSource, EmbeddedRunStore } from '../store/embedded-run-store.js';
 import type { ServerEngine } from './engine.js';
 import { installErrorHandlers } from './errors.js';
 import type { CounterStore, RateWindow } from './limiter.js';
@@ -17,7 +18,7 @@ import eventRoutes from './routes/events.js';
 import metaRoutes from './routes/meta.js';
 import runRoutes from './routes/runs.js';
 import uiRoutes from './routes/ui.js';
-import { MemoryRunStore, type RunStore } from './run-store.js';
+import type { RunStore } from './run-store.js';
 import { RunManager, type RunObserver } from './runs.js';
 import { makeScrubber, scrubValue } from './secrets.js';
 import type { WorkflowRegistry } from './workflows.js';
@@ -25,7 +26,10 @@ import type { WorkflowRegistry } from './workflows.js';
 export interface BuildServerOptions {
   registry: WorkflowRegistry;
   engine: ServerEngine;
-  /** Default: in memory (one process). Pass a RedisRunStore to share runs between replicas. */
+  /**
+   * Default: the embedded store over the engine's journals (durable; needs the embedded engine).
+   * Pass a RedisRunStore to share runs between replicas.
+   */
   store?: RunStore;
   /** Wait this long for a run before answering 202 (default 30000). */
   syncTimeoutMs?: number;
@@ -59,7 +63,7 @@ declare module 'fastify' {
 }
 
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
-  const store = options.store ?? new MemoryRunStore();
+  const store = options.store ?? defaultStore(options.engine);
   const instanceId = options.instanceId ?? randomUUID().slice(0, 8);
   const syncTimeoutMs = options.syncTimeoutMs ?? 30_000;
   const scrub = makeScrubber(options.secrets ?? []);
@@ -169,10 +173,15 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     metrics,
     version: options.version ?? '0.0.0',
     instanceId,
-    storeDescription: options.storeDescription ?? store.kind,
+    storeDescription:
+      options.storeDescription ??
+      (store.kind === 'embedded' && 'dataDir' in options.engine
+        ? `embedded ${String(options.engine.dataDir)}`
+        : store.kind),
     syncTimeoutMs,
   });
   await app.register(uiRoutes, {});
+  if (!options.store) app.addHook('onClose', async () => store.close());
 
   if (options.resumeIncomplete !== false) {
     app.addHook('onReady', async () => {
@@ -185,6 +194,16 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     options.registry.close();
   });
   return app;
+}
+
+function defaultStore(engine: BuildServerOptions['engine']): RunStore {
+  const source = engine as Partial<EmbeddedRunSource>;
+  if (typeof source.getRun !== 'function' || !source.store || typeof source.store.list !== 'function') {
+    throw new Error(
+      'buildServer: without a store option the engine must be the embedded engine (its journals are the run store); pass store: a RedisRunStore otherwise',
+    );
+  }
+  return new EmbeddedRunStore(source as EmbeddedRunSource);
 }
 
 const REDACT = {

@@ -1,5 +1,6 @@
-// Where the server keeps run records and run events: in memory (one process) or Redis
-// (store/redis/run-store.ts: many replicas share runs, events and cancellation).
+// Where the server keeps run records and run events: the embedded store (default; backed by the
+// embedded engine's journals on disk, store/embedded-run-store.ts) or Redis (store/redis/run-store.ts:
+// many replicas share runs, events and cancellation).
 import type { JsonValue } from '../language/types.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -75,12 +76,15 @@ export const GLOBAL_STREAM = '*';
 export type Unsubscribe = () => void;
 
 export interface RunStore {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'embedded' | 'redis';
   putRun(run: StoredRun): Promise<void>;
   getRun(runId: string): Promise<StoredRun | undefined>;
   listRuns(filter: RunFilter): Promise<RunPage>;
-  /** Appends to a stream (a run id or GLOBAL_STREAM); returns the event id. */
-  appendEvent(stream: string, event: RunEvent): Promise<string>;
+  /**
+   * Appends to a stream (a run id or GLOBAL_STREAM); returns the event id. `meta.seq` is the engine's
+   * journal sequence number of the event, when it is a journaled one (the embedded store keys on it).
+   */
+  appendEvent(stream: string, event: RunEvent, meta?: { seq?: number }): Promise<string>;
   /** Events after `afterId` (all when undefined), oldest first. */
   readEvents(stream: string, afterId?: string, limit?: number): Promise<StoredEvent[]>;
   /** Id of the newest event in a stream (undefined when empty). */
@@ -124,110 +128,4 @@ export function matchesFilter(run: StoredRun, filter: Pick<RunFilter, 'workflow'
   return (
     (!filter.workflow || run.workflow === filter.workflow) && (!filter.status || run.status === filter.status)
   );
-}
-
-// ---------------------------------------------------------------------------- memory
-
-const MAX_GLOBAL_EVENTS = 10_000;
-
-export class MemoryRunStore implements RunStore {
-  readonly kind = 'memory' as const;
-  private readonly runs = new Map<string, StoredRun>();
-  private readonly streams = new Map<
-    string,
-    { seq: number; events: StoredEvent[]; listeners: Set<(e: StoredEvent) => void> }
-  >();
-  private readonly cancelHandlers = new Set<(runId: string) => void>();
-
-  async putRun(run: StoredRun): Promise<void> {
-    this.runs.set(run.runId, structuredClone(run));
-  }
-
-  async getRun(runId: string): Promise<StoredRun | undefined> {
-    const run = this.runs.get(runId);
-    return run ? structuredClone(run) : undefined;
-  }
-
-  async listRuns(filter: RunFilter): Promise<RunPage> {
-    const after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
-    const sorted = [...this.runs.values()]
-      .map((run) => ({ run, key: { ms: Date.parse(run.startedAt), runId: run.runId } }))
-      .sort((a, b) => compareRuns(a.key, b.key));
-    const out: StoredRun[] = [];
-    let more = false;
-    for (const { run, key } of sorted) {
-      if (after && compareRuns(after, key) >= 0) continue;
-      if (!matchesFilter(run, filter)) continue;
-      if (out.length === filter.limit) {
-        more = true;
-        break;
-      }
-      out.push(structuredClone(run));
-    }
-    const last = out[out.length - 1];
-    return more && last ? { runs: out, nextCursor: encodeCursor(last) } : { runs: out };
-  }
-
-  private stream(name: string) {
-    let s = this.streams.get(name);
-    if (!s) {
-      s = { seq: 0, events: [], listeners: new Set() };
-      this.streams.set(name, s);
-    }
-    return s;
-  }
-
-  async appendEvent(stream: string, event: RunEvent): Promise<string> {
-    const s = this.stream(stream);
-    s.seq += 1;
-    const stored = { id: String(s.seq), event };
-    s.events.push(stored);
-    if (stream === GLOBAL_STREAM && s.events.length > MAX_GLOBAL_EVENTS)
-      s.events.splice(0, s.events.length - MAX_GLOBAL_EVENTS);
-    for (const listener of s.listeners) listener(stored);
-    return stored.id;
-  }
-
-  async readEvents(
-    stream: string,
-    afterId?: string,
-    limit = Number.POSITIVE_INFINITY,
-  ): Promise<StoredEvent[]> {
-    const s = this.streams.get(stream);
-    if (!s) return [];
-    const after = afterId === undefined ? 0 : Number(afterId);
-    const from = Number.isFinite(after) ? after : 0;
-    return s.events.filter((e) => Number(e.id) > from).slice(0, limit);
-  }
-
-  async latestEventId(stream: string): Promise<string | undefined> {
-    return this.streams.get(stream)?.events.at(-1)?.id;
-  }
-
-  async subscribe(
-    stream: string,
-    afterId: string | undefined,
-    onEvent: (e: StoredEvent) => void,
-  ): Promise<Unsubscribe> {
-    // Synchronous backlog + listener registration: nothing can be appended in between.
-    const s = this.stream(stream);
-    const after = afterId === undefined ? 0 : Number(afterId);
-    for (const e of s.events) if (Number(e.id) > (Number.isFinite(after) ? after : 0)) onEvent(e);
-    s.listeners.add(onEvent);
-    return () => s.listeners.delete(onEvent);
-  }
-
-  async requestCancel(runId: string): Promise<void> {
-    for (const handler of this.cancelHandlers) handler(runId);
-  }
-
-  onCancelRequest(handler: (runId: string) => void): Unsubscribe {
-    this.cancelHandlers.add(handler);
-    return () => this.cancelHandlers.delete(handler);
-  }
-
-  async ping(): Promise<void> {}
-  async close(): Promise<void> {
-    for (const s of this.streams.values()) s.listeners.clear();
-  }
 }

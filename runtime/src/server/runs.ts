@@ -175,10 +175,10 @@ export class RunManager {
       instance: instanceId,
     };
     const scrub = this.options.scrub ?? (<T>(value: T) => value);
-    const emit = (stream: string, raw: RunEvent) => {
+    const emit = (stream: string, raw: RunEvent, seq?: number) => {
       const event = scrub(raw);
       for (const o of observers) o.event?.(event);
-      void writer.push(() => store.appendEvent(stream, event));
+      void writer.push(() => store.appendEvent(stream, event, seq === undefined ? undefined : { seq }));
     };
     void writer.push(() => store.putRun(initial));
     for (const o of observers) o.runStarted?.(initial);
@@ -205,7 +205,8 @@ export class RunManager {
         sawStart = true;
         return;
       }
-      emit(runId, event);
+      const seq = (raw as { seq?: unknown } | null)?.seq;
+      emit(runId, event, typeof seq === 'number' ? seq : undefined);
     });
     const done = handle.result
       .then(

@@ -43,7 +43,7 @@ export async function startServe(
   const registry = new WorkflowRegistry({ path: resolve(config.workflowsPath) });
   const instanceId = `${hostname()}-${process.pid}`;
   let store: RunStore | undefined;
-  let storeDescription = 'memory';
+  let storeDescription = `embedded ${resolve(config.dataDir)}`;
   let counters: RedisCounterStore | undefined;
   const startupErrors: string[] = [];
   let report = (message: string) => {
