@@ -140,33 +140,47 @@ function apply(text: string, m: Mutation): string {
 }
 type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 
-const RUNS = { numRuns: 300, interruptAfterTimeLimit: 4_000, markInterruptAsFailure: false };
+// WEFT_FUZZ_RUNS / WEFT_FUZZ_MS: a longer search, e.g. before touching incremental.ts.
+const RUNS = {
+  numRuns: Number(process.env.WEFT_FUZZ_RUNS) || 300,
+  interruptAfterTimeLimit: Number(process.env.WEFT_FUZZ_MS) || 4_000,
+  markInterruptAsFailure: false,
+};
+const TIMEOUT = RUNS.interruptAfterTimeLimit + 30_000;
 
 describe('incremental (chunked, cached) parse gives exactly the whole-document result', () => {
-  it('valid workflows: chunked path taken, same nodes, same diagnostics', () => {
-    fc.assert(
-      fc.property(workflowText, (text) => {
-        const chunked = parseWorkflowChunked(text);
-        expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
-        expect(chunked).toBeDefined();
-        const whole = parseWhole(text);
-        expect(chunked!.document.toJS()).toEqual(whole.document.toJS());
-        expect(nodeRanges(chunked!.document.contents)).toEqual(nodeRanges(whole.document.contents));
-        expect(chunked!.lineCounter.lineStarts).toEqual(whole.lineCounter.lineStarts);
-      }),
-      RUNS,
-    );
-  });
+  it(
+    'valid workflows: chunked path taken, same nodes, same diagnostics',
+    () => {
+      fc.assert(
+        fc.property(workflowText, (text) => {
+          const chunked = parseWorkflowChunked(text);
+          expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+          expect(chunked).toBeDefined();
+          const whole = parseWhole(text);
+          expect(chunked!.document.toJS()).toEqual(whole.document.toJS());
+          expect(nodeRanges(chunked!.document.contents)).toEqual(nodeRanges(whole.document.contents));
+          expect(chunked!.lineCounter.lineStarts).toEqual(whole.lineCounter.lineStarts);
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('mutated workflows: same diagnostics (the chunk cache is warm and shared between runs)', () => {
-    fc.assert(
-      fc.property(workflowText, fc.array(mutation, { minLength: 1, maxLength: 4 }), (text, mutations) => {
-        const mutated = mutations.reduce(apply, text);
-        expect(checkWorkflow(mutated)).toEqual(checkWorkflowWhole(mutated));
-      }),
-      RUNS,
-    );
-  });
+  it(
+    'mutated workflows: same diagnostics (the chunk cache is warm and shared between runs)',
+    () => {
+      fc.assert(
+        fc.property(workflowText, fc.array(mutation, { minLength: 1, maxLength: 4 }), (text, mutations) => {
+          const mutated = mutations.reduce(apply, text);
+          expect(checkWorkflow(mutated)).toEqual(checkWorkflowWhole(mutated));
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
 
   it('falls back to the whole document when the split is not clearly safe', () => {
     for (const text of [

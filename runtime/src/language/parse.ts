@@ -24,23 +24,14 @@ function firstLine(message: string): string {
     .trim();
 }
 
-/** Deepest flow-collection nesting ([ and {); a cheap guard before the recursive composer runs. */
-function flowDepth(text: string): number {
+/**
+ * Deepest flow-collection nesting ([ and {) and deepest block indentation (leading spaces and dashes, in
+ * columns), in one pass: cheap guards before the recursive composer runs.
+ */
+function nesting(text: string): { flow: number; indent: number } {
   let depth = 0;
-  let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 91 || c === 123) {
-      depth++;
-      if (depth > max) max = depth;
-    } else if ((c === 93 || c === 125) && depth > 0) depth--;
-  }
-  return max;
-}
-
-/** Deepest block indentation, in columns. */
-function maxIndent(text: string): number {
-  let max = 0;
+  let flow = 0;
+  let indent = 0;
   let column = 0;
   let inIndent = true;
   for (let i = 0; i < text.length; i++) {
@@ -48,12 +39,22 @@ function maxIndent(text: string): number {
     if (c === 10) {
       column = 0;
       inIndent = true;
-    } else if (inIndent && (c === 32 || c === 45)) {
-      column++;
-      if (column > max) max = column;
-    } else inIndent = false;
+      continue;
+    }
+    if (inIndent) {
+      if (c === 32 || c === 45) {
+        column++;
+        if (column > indent) indent = column;
+        continue;
+      }
+      inIndent = false;
+    }
+    if (c === 91 || c === 123) {
+      depth++;
+      if (depth > flow) flow = depth;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
   }
-  return max;
+  return { flow, indent };
 }
 
 /** The options of every parse (whole document or chunk), so both give the same nodes. */
@@ -98,8 +99,9 @@ export function fileTooLarge(text: string): Diagnostic | undefined {
 
 function limitProblem(text: string): string | undefined {
   if (text.includes('\u0000')) return 'the file contains NUL bytes; it looks binary, not YAML';
-  if (flowDepth(text) > MAX_NESTING) return `values nest deeper than ${MAX_NESTING} levels`;
-  if (maxIndent(text) > MAX_NESTING * 4) return `values nest deeper than ${MAX_NESTING} levels (indentation)`;
+  const { flow, indent } = nesting(text);
+  if (flow > MAX_NESTING) return `values nest deeper than ${MAX_NESTING} levels`;
+  if (indent > MAX_NESTING * 4) return `values nest deeper than ${MAX_NESTING} levels (indentation)`;
   return undefined;
 }
 
