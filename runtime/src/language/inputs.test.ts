@@ -90,12 +90,15 @@ inputs:
         name: { type: string }
         age: { type: integer }
       required: [name]
+models:
+  m: { provider: mock, model: mock-1 }
 steps:
   - id: s
-    kind: transform
-    value: "\${{ inputs.people }}"
+    kind: llm
+    model: m
+    prompt: "\${{ inputs.people }}"
 `);
-    expect(checked.definition, JSON.stringify(checked.diagnostics)).toBeDefined();
+    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const validate = compileInputValidator(checked.definition!.inputs);
     expect(inputsSchema(checked.definition!.inputs).required).toEqual(['people']);
     const result = validate({
