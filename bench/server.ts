@@ -4,7 +4,7 @@
 //   npm run bench:server [-- --duration 10 --connections 50 --no-build --skip-python --skip-sse]
 // Everything listens on 127.0.0.1 only, on free ports; each load phase is bounded in time.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -131,31 +131,77 @@ async function waitReady(url: string, started: Started, timeoutMs = 60_000): Pro
   throw new Error(`the server did not answer ${url} within ${timeoutMs} ms: ${started.output().slice(-600)}`);
 }
 
+interface Target {
+  system: string;
+  baseUrl: string;
+  pid: number;
+}
+
 interface LoadRow {
   system: string;
-  result?: Result;
-  sample?: string;
+  segments: Result[];
+  /** Server process CPU time (user + system) over the measured segments, ms. */
+  cpuMs: number;
   error?: string;
 }
 
-async function load(system: string, baseUrl: string): Promise<LoadRow> {
-  const sample = await request(`${baseUrl}/run`, 'POST', INPUTS);
-  if (sample.status !== 200) {
-    return { system, error: `POST /run answered ${sample.status}: ${sample.body.slice(0, 300)}` };
+/** utime + stime of a process in ms, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
   }
-  const options = {
-    url: `${baseUrl}/run`,
+}
+
+const SEGMENTS = Number(option('--segments', '2'));
+
+/**
+ * Load on every target, alternating: warm-up on each, then SEGMENTS rounds of DURATION/SEGMENTS seconds on
+ * each in turn, so a burst of load from other processes on the shared machine hits both servers alike.
+ */
+async function loadAll(targets: Target[]): Promise<LoadRow[]> {
+  const rows = new Map<Target, LoadRow>();
+  const options = (t: Target) => ({
+    url: `${t.baseUrl}/run`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(INPUTS),
     connections: CONNECTIONS,
     timeout: 30,
-  };
-  console.error(`  ${system}: warm-up ${WARMUP} s, then ${DURATION} s with ${CONNECTIONS} connections`);
-  if (WARMUP > 0) await autocannon({ ...options, duration: WARMUP });
-  const result = await autocannon({ ...options, duration: DURATION });
-  return { system, result, sample: sample.body.slice(0, 200) };
+  });
+  for (const t of targets) {
+    const sample = await request(`${t.baseUrl}/run`, 'POST', INPUTS);
+    if (sample.status !== 200) {
+      rows.set(t, {
+        system: t.system,
+        segments: [],
+        cpuMs: Number.NaN,
+        error: `POST /run answered ${sample.status}: ${sample.body.slice(0, 300)}`,
+      });
+      continue;
+    }
+    rows.set(t, { system: t.system, segments: [], cpuMs: 0 });
+    console.error(`  ${t.system}: warm-up ${WARMUP} s`);
+    if (WARMUP > 0) await autocannon({ ...options(t), duration: WARMUP });
+  }
+  const live = targets.filter((t) => !rows.get(t)!.error);
+  for (let segment = 0; segment < SEGMENTS; segment++) {
+    for (const t of live) {
+      const row = rows.get(t)!;
+      console.error(`  ${t.system}: segment ${segment + 1}/${SEGMENTS}, ${DURATION / SEGMENTS} s`);
+      const cpu = processCpuMs(t.pid);
+      row.segments.push(await autocannon({ ...options(t), duration: DURATION / SEGMENTS }));
+      row.cpuMs += processCpuMs(t.pid) - cpu;
+    }
+  }
+  return targets.map((t) => rows.get(t)!);
 }
+
+const sum = (rs: Result[], f: (r: Result) => number) => rs.reduce((n, r) => n + f(r), 0);
 
 // ---------- Weft ----------
 
@@ -422,20 +468,26 @@ async function main(): Promise<void> {
   mkdirSync(path.dirname(workflowFile), { recursive: true });
   writeFileSync(workflowFile, linearWorkflow(3).yaml);
 
-  const rows: LoadRow[] = [];
   try {
-    // Weft
+    const targets: Target[] = [];
+    const rows: LoadRow[] = [];
     try {
       ensureBuilt();
       const weft = await startWeft(workflowFile, path.join(work, 'data-throughput'));
       stops.push(weft.server.stop);
-      rows.push(await load('Weft (`weft serve`, Node)', weft.baseUrl));
-      await weft.server.stop();
+      targets.push({
+        system: 'Weft (`weft serve`, Node)',
+        baseUrl: weft.baseUrl,
+        pid: weft.server.child.pid!,
+      });
     } catch (error) {
-      rows.push({ system: 'Weft (`weft serve`, Node)', error: oneLine(error) });
+      rows.push({
+        system: 'Weft (`weft serve`, Node)',
+        segments: [],
+        cpuMs: Number.NaN,
+        error: oneLine(error),
+      });
     }
-
-    // Python peer
     let pythonLine = '';
     if (!flag('--skip-python')) {
       try {
@@ -443,51 +495,90 @@ async function main(): Promise<void> {
         pythonLine = pythonVersions(venv);
         const py = await startPython(venv);
         stops.push(py.server.stop);
-        rows.push(await load('FastAPI + uvicorn + LangGraph (Python, 1 worker)', py.baseUrl));
-        await py.server.stop();
+        targets.push({
+          system: 'FastAPI + uvicorn + LangGraph (Python, 1 worker)',
+          baseUrl: py.baseUrl,
+          pid: py.server.child.pid!,
+        });
       } catch (error) {
         rows.push({
           system: 'FastAPI + uvicorn + LangGraph',
+          segments: [],
+          cpuMs: Number.NaN,
           error: oneLine(error),
         });
       }
     }
+    rows.unshift(...(await loadAll(targets)));
+    for (const stop of stops.splice(0).reverse()) await stop();
 
     console.log(
       `\n## POST /run, synchronous, 3-step mock workflow\n\nautocannon from this process: ${CONNECTIONS} connections, ` +
-        `${WARMUP} s warm-up then ${DURATION} s measured, same for both; 127.0.0.1; one server process each; ` +
+        `${WARMUP} s warm-up each, then ${DURATION} s measured each in ${SEGMENTS} alternating segments (Weft, Python, Weft, ...), same for both; ` +
+        '127.0.0.1; one server process each; p50/p99 = request-weighted mean over the segments; server CPU = utime+stime of the server process. ' +
         'request logging off on both. Weft keeps its default durable run journal (tmp dir).' +
         (pythonLine ? `\nPeer: ${pythonLine} (InMemorySaver per run).` : '') +
         '\n',
     );
+    const view = (row: LoadRow) => {
+      const total = sum(row.segments, (r) => r.requests.total);
+      const seconds = sum(row.segments, (r) => r.duration);
+      const weighted = (f: (r: Result) => number) =>
+        sum(row.segments, (r) => f(r) * r.requests.total) / Math.max(1, total);
+      return {
+        rps: total / seconds,
+        p50: weighted((r) => r.latency.p50),
+        p99: weighted((r) => r.latency.p99),
+        worstP99: Math.max(...row.segments.map((r) => r.latency.p99)),
+        max: Math.max(...row.segments.map((r) => r.latency.max)),
+        total,
+        cpuPerRequest: row.cpuMs / total,
+        non2xx: sum(row.segments, (r) => r.non2xx),
+        errors: sum(row.segments, (r) => r.errors + r.timeouts),
+      };
+    };
     console.log(
       table(
-        ['Server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors'],
-        rows.map((row) =>
-          row.result
-            ? [
-                row.system,
-                fmt(row.result.requests.average, 0),
-                fmt(row.result.latency.p50, 1),
-                fmt(row.result.latency.p90, 1),
-                fmt(row.result.latency.p99, 1),
-                fmt(row.result.latency.max, 1),
-                row.result.requests.total,
-                row.result.non2xx,
-                row.result.errors + row.result.timeouts,
-              ]
-            : [row.system, `error: ${row.error}`, '', '', '', '', '', '', ''],
-        ),
+        [
+          'Server',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'worst segment p99 ms',
+          'max ms',
+          'requests',
+          'server CPU ms/request',
+          'non-2xx',
+          'errors',
+        ],
+        rows.map((row) => {
+          if (row.error || row.segments.length === 0)
+            return [row.system, `error: ${row.error}`, '', '', '', '', '', '', '', ''];
+          const v = view(row);
+          return [
+            row.system,
+            fmt(v.rps, 0),
+            fmt(v.p50, 1),
+            fmt(v.p99, 1),
+            fmt(v.worstP99, 1),
+            fmt(v.max, 1),
+            v.total,
+            fmt(v.cpuPerRequest, 2),
+            v.non2xx,
+            v.errors,
+          ];
+        }),
       ),
     );
-    const weftRow = rows[0]?.result;
-    const pyRow = rows[1]?.result;
-    if (weftRow && pyRow) {
-      const x = weftRow.requests.average / pyRow.requests.average;
+    const [weftRow, pyRow] = rows;
+    if (weftRow?.segments.length && pyRow?.segments.length) {
+      const w = view(weftRow);
+      const p = view(pyRow);
+      const x = w.rps / p.rps;
       console.log(
         `\nWeft / Python throughput: ${fmt(x, 2)}x (goal >= 5x: ${x >= 5 ? 'met' : 'NOT met'}); ` +
-          `p99 ${fmt(weftRow.latency.p99, 1)} ms vs ${fmt(pyRow.latency.p99, 1)} ms ` +
-          `(goal lower: ${weftRow.latency.p99 < pyRow.latency.p99 ? 'met' : 'NOT met'}).`,
+          `p99 ${fmt(w.p99, 1)} ms vs ${fmt(p.p99, 1)} ms (goal lower: ${w.p99 < p.p99 ? 'met' : 'NOT met'}); ` +
+          `server CPU per request: Python / Weft = ${fmt(p.cpuPerRequest / w.cpuPerRequest, 2)}x.`,
       );
     }
 
