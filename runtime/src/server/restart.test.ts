@@ -5,11 +5,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltCli, buildCli } from '../../test/support/cli.js';
 import { type FakeServer, startFakeOpenAI } from '../models/testing/fake-openai.js';
 import { ECHO_WORKFLOW, type TempDir, tempDir } from './test-support.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 const FAKE_KEY = 'sk-test-fake-key-0123456789';
 
 interface Served {
@@ -21,11 +21,11 @@ interface Served {
 
 const running = new Set<ChildProcess>();
 
-/** Starts `weft serve --port 0` and waits for its "listening" log line (which names the address). */
+/** Starts `weft serve --port 0` (the built CLI) and waits for its "listening" log line (which names the address). */
 async function serve(workflows: string, dataDir: string): Promise<Served> {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--workflows', workflows],
+    [cli.file, 'serve', '--host', '127.0.0.1', '--port', '0', '--workflows', workflows],
     {
       cwd: REPO,
       env: {
@@ -127,11 +127,14 @@ steps:
 `;
 }
 
+let cli: BuiltCli;
 let fake: FakeServer;
 let stepTwoCalls = 0;
 const dirs: TempDir[] = [];
 
 beforeAll(async () => {
+  // the real `weft` bundle, as shipped (starts in well under a second, unlike tsx)
+  cli = await buildCli('restart');
   fake = await startFakeOpenAI({
     script: (request) => {
       const text = prompt(request.body);
@@ -150,6 +153,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await fake.close();
+  cli.remove();
   for (const dir of dirs) dir.remove();
 });
 
