@@ -233,6 +233,15 @@ function isIndicator(text: string, at: number): boolean {
 
 /** Parses `text` chunk by chunk (cached); undefined when only a whole-document parse is safe. */
 export function parseWorkflowChunked(text: string): ParsedWorkflow | undefined {
+  try {
+    return assemble(text);
+  } catch {
+    // Whatever went wrong here, the whole-document parse reports it properly.
+    return undefined;
+  }
+}
+
+function assemble(text: string): ParsedWorkflow | undefined {
   const spans = split(text);
   if (!spans) return undefined;
   assembly++;
