@@ -11,8 +11,9 @@ import {
   type TraceSpan,
 } from '../runtime-client/client.js';
 import { language } from '../vscode/lazy.js';
+import { askInputs, type InputField } from './input-form.js';
 import { findWeftCli, type LocalRuntime, startLocalRuntime } from './local-runtime.js';
-import { formatDuration, type SpanNode, spanTree, waterfall } from './trace-model.js';
+import { formatDuration, type SpanNode, spanLabel, spanTree, spanUsage, waterfall } from './trace-model.js';
 
 const SECRET_KEY = 'weft.apiKey';
 
@@ -23,7 +24,43 @@ const STATUS_ICON: Record<string, vscode.ThemeIcon> = {
   cancelled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
   skipped: new vscode.ThemeIcon('debug-step-over', new vscode.ThemeColor('disabledForeground')),
 };
+// span statuses (OpenTelemetry style) map onto run statuses
+STATUS_ICON.ok = STATUS_ICON.succeeded!;
+STATUS_ICON.error = STATUS_ICON.failed!;
 const iconFor = (status?: string) => STATUS_ICON[status ?? ''] ?? new vscode.ThemeIcon('circle-outline');
+
+export interface RunFilter {
+  workflow?: string;
+  status?: string;
+}
+
+function describeFilter(filter: RunFilter): string | undefined {
+  const parts = [filter.workflow, filter.status].filter(Boolean);
+  return parts.length ? `filter: ${parts.join(', ')}` : undefined;
+}
+
+interface SnapshotItem {
+  label: string;
+  description: string;
+  icon?: string;
+  contextValue?: string;
+}
+
+export interface RunsSnapshot {
+  runtimeUrl?: string;
+  localRuntime?: { url: string; pid?: number; workflowsDir: string };
+  filter: RunFilter;
+  runs: Array<SnapshotItem & { runId: string; status: string; workflow: string }>;
+  traceRunId?: string;
+  trace: Array<SnapshotItem & { depth: number; kind: string; attributes: Record<string, unknown> }>;
+  waterfall?: { title: string; visible: boolean; html: string };
+}
+
+/** What `weft.runWorkflow` accepts besides a Uri or a Workflows view item (tests, automation). */
+export interface RunRequest {
+  uri: vscode.Uri | string;
+  inputs?: Record<string, unknown>;
+}
 
 export class RunItem extends vscode.TreeItem {
   constructor(readonly run: RunRecord) {
@@ -34,7 +71,10 @@ export class RunItem extends vscode.TreeItem {
         ? formatDuration(Date.parse(run.endedAt) - Date.parse(run.startedAt))
         : undefined;
     this.id = run.runId;
-    this.description = [run.status, duration, started?.toLocaleTimeString()].filter(Boolean).join(' · ');
+    const tokens = run.usage?.totalTokens ? `${run.usage.totalTokens} tokens` : undefined;
+    this.description = [run.status, duration, tokens, started?.toLocaleTimeString()]
+      .filter(Boolean)
+      .join(' · ');
     this.iconPath = iconFor(run.status);
     this.contextValue = `run.${run.status}`;
     const usage = run.usage ? `\n${run.usage.totalTokens} tokens, $${run.usage.costUsd.toFixed(4)}` : '';
@@ -54,10 +94,14 @@ class RunsProvider implements vscode.TreeDataProvider<RunItem> {
     this.runs = runs;
     this.changed.fire();
   }
-  upsert(run: RunRecord): void {
+  upsert(run: RunRecord, filter: RunFilter = {}): void {
     const i = this.runs.findIndex((r) => r.runId === run.runId);
     if (i >= 0) this.runs[i] = { ...this.runs[i], ...run };
-    else this.runs.unshift(run);
+    else if (
+      (!filter.workflow || filter.workflow === run.workflow) &&
+      (!filter.status || filter.status === run.status)
+    )
+      this.runs.unshift(run);
     this.changed.fire();
   }
   getTreeItem(item: RunItem): vscode.TreeItem {
@@ -72,16 +116,21 @@ class TraceItem extends vscode.TreeItem {
   constructor(readonly node: SpanNode) {
     const span = node.span;
     super(
-      span.kind === 'step' && span.stepId ? span.stepId : span.name,
+      spanLabel(span),
       node.children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
     this.id = span.spanId;
-    this.description = [span.kind, formatDuration(node.durationMs)].join(' · ');
-    this.iconPath = iconFor(span.endedAt ? (span.status ?? 'succeeded') : 'running');
+    const skipped = span.attributes?.['weft.step.skipped'];
+    this.description = skipped
+      ? `${span.kind} · skipped (${String(skipped)})`
+      : [span.kind, formatDuration(node.durationMs), spanUsage(span)].filter(Boolean).join(' · ');
+    this.iconPath = iconFor(skipped ? 'skipped' : span.endedAt ? (span.status ?? 'succeeded') : 'running');
     this.tooltip = new vscode.MarkdownString(
-      Object.entries(span.attributes ?? {})
-        .map(([k, v]) => `- \`${k}\`: ${JSON.stringify(v)}`)
-        .join('\n') || span.name,
+      [
+        `**${span.name}** (${span.kind})`,
+        '',
+        ...Object.entries(span.attributes ?? {}).map(([k, v]) => `- \`${k}\`: ${JSON.stringify(v)}`),
+      ].join('\n'),
     );
     this.contextValue = `span.${span.kind}`;
   }
@@ -144,7 +193,83 @@ export class RunsController implements vscode.Disposable {
       vscode.commands.registerCommand('weft.rerun', (item?: RunItem) => this.rerun(item)),
       vscode.commands.registerCommand('weft.showTrace', (item?: RunItem | RunRecord) => this.showTrace(item)),
       vscode.commands.registerCommand('weft.setApiKey', () => this.setApiKey()),
+      vscode.commands.registerCommand('weft.filterRuns', (filter?: RunFilter) => this.pickFilter(filter)),
+      vscode.commands.registerCommand('weft.internal.runsSnapshot', () => this.snapshot()),
     );
+  }
+
+  // ---- filter ----
+
+  filter: RunFilter = {};
+
+  private async pickFilter(filter?: RunFilter): Promise<void> {
+    if (!filter) {
+      const workflows = [...new Set(this.runs.runs.map((r) => r.workflow))].sort();
+      const items: Array<vscode.QuickPickItem & { filter: RunFilter }> = [
+        { label: 'All runs', filter: {} },
+        ...['running', 'succeeded', 'failed', 'cancelled'].map((status) => ({
+          label: `$(filter) status: ${status}`,
+          filter: { ...this.filter, status },
+        })),
+        ...workflows.map((workflow) => ({
+          label: `$(symbol-event) workflow: ${workflow}`,
+          filter: { ...this.filter, workflow },
+        })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, {
+        title: 'Filter Weft runs',
+        placeHolder: describeFilter(this.filter) ?? 'all runs',
+      });
+      if (!picked) return;
+      filter = picked.filter;
+    }
+    this.filter = { workflow: filter.workflow || undefined, status: filter.status || undefined };
+    this.runsView.description = describeFilter(this.filter);
+    void vscode.commands.executeCommand('setContext', 'weft.runsFiltered', !!this.runsView.description);
+    await this.refresh();
+  }
+
+  /** What the Runs and Trace views show (for tests and automation). */
+  snapshot(): RunsSnapshot {
+    const plain = (item: vscode.TreeItem) => ({
+      label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+      description: typeof item.description === 'string' ? item.description : '',
+      icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+      contextValue: item.contextValue,
+    });
+    const traceItems: RunsSnapshot['trace'] = [];
+    const walk = (items: TraceItem[], depth: number) => {
+      for (const item of items) {
+        traceItems.push({
+          ...plain(item),
+          depth,
+          kind: item.node.span.kind,
+          attributes: item.node.span.attributes,
+        });
+        walk(this.trace.getChildren(item), depth + 1);
+      }
+    };
+    walk(this.trace.getChildren(), 0);
+    return {
+      runtimeUrl: this.client?.baseUrl,
+      localRuntime: this.local
+        ? { url: this.local.url, pid: this.local.process.pid, workflowsDir: this.local.workflowsDir }
+        : undefined,
+      filter: this.filter,
+      runs: this.runs
+        .getChildren()
+        .map((item) => ({
+          ...plain(item),
+          runId: item.run.runId,
+          status: item.run.status,
+          workflow: item.run.workflow,
+        })),
+      traceRunId: this.trace.run?.runId,
+      trace: traceItems,
+      waterfall: this.panel
+        ? { title: this.panel.title, visible: this.panel.visible, html: this.panel.webview.html }
+        : undefined,
+    };
   }
 
   // ---- connection ----
@@ -184,19 +309,29 @@ export class RunsController implements vscode.Disposable {
       );
     }
     if (this.local && this.local.process.exitCode === null) {
-      const client = new RuntimeClient({ baseUrl: this.local.url, apiKey: await this.apiKey() });
-      if (await client.health()) {
-        this.client = client;
-        return client;
+      if (this.local.workflowsDir === workflowsDir) {
+        const client = new RuntimeClient({ baseUrl: this.local.url, apiKey: await this.apiKey() });
+        if (await client.health()) {
+          this.client = client;
+          return client;
+        }
       }
+      // ours, but serving another folder (or not answering): replace it; runs persist in dataDir
       this.local.stop();
       this.local = undefined;
     }
     progress.report({ message: 'starting a local weft serve' });
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const cli = findWeftCli(folders, this.context.extensionPath);
-    this.local = await startLocalRuntime(cli, workflowsDir, (line) => this.log.info(`[weft serve] ${line}`));
-    this.log.info(`local runtime at ${this.local.url} (pid ${this.local.process.pid})`);
+    const storage = this.context.storageUri ?? this.context.globalStorageUri;
+    const dataDir = path.join(storage.fsPath, 'runtime-data');
+    const t0 = Date.now();
+    this.local = await startLocalRuntime(cli, workflowsDir, dataDir, (line, level) =>
+      this.log[level](`[weft serve] ${line}`),
+    );
+    this.log.info(
+      `local runtime at ${this.local.url} (pid ${this.local.process.pid}, ${Date.now() - t0} ms to start, data in ${dataDir})`,
+    );
     this.client = new RuntimeClient({ baseUrl: this.local.url, apiKey: await this.apiKey() });
     return this.client;
   }
@@ -205,7 +340,7 @@ export class RunsController implements vscode.Disposable {
     const client = await this.existingClient();
     if (!client) return;
     try {
-      this.runs.set(await client.listRuns({ limit: 50 }));
+      this.runs.set(await client.listRuns({ ...this.filter, limit: 50 }));
       void vscode.commands.executeCommand('setContext', 'weft.hasRuns', this.runs.runs.length > 0);
       for (const run of this.runs.runs) if (run.status === 'running') this.follow(run.runId);
     } catch (error) {
@@ -228,62 +363,22 @@ export class RunsController implements vscode.Disposable {
 
   private resolveTarget(target: unknown): vscode.Uri | undefined {
     if (target instanceof vscode.Uri) return target;
-    if (
-      target &&
-      typeof target === 'object' &&
-      'uri' in target &&
-      (target as { uri: unknown }).uri instanceof vscode.Uri
-    ) {
-      return (target as { uri: vscode.Uri }).uri;
+    if (typeof target === 'string')
+      return target.includes('://') ? vscode.Uri.parse(target) : vscode.Uri.file(target);
+    if (target && typeof target === 'object' && 'uri' in target) {
+      const uri = (target as { uri: unknown }).uri;
+      if (uri instanceof vscode.Uri || typeof uri === 'string') return this.resolveTarget(uri);
     }
     const doc = vscode.window.activeTextEditor?.document;
     if (doc && isWorkflowFile(doc.fileName, doc.lineCount ? doc.lineAt(0).text : '')) return doc.uri;
     return undefined;
   }
 
-  private async askInputs(text: string): Promise<Record<string, unknown> | undefined> {
-    const inputs: Record<string, unknown> = {};
-    const defs = language()
-      .analyze(text)
-      .definitions.filter((d) => d.kind === 'input');
-    for (const def of defs) {
-      const schema = (def.node?.toJSON() ?? {}) as { type?: string; description?: string; default?: unknown };
-      const value = await vscode.window.showInputBox({
-        title: `Workflow input: ${def.name}`,
-        prompt: [
-          schema.description,
-          schema.type ? `(${schema.type}${schema.type === 'string' ? '' : ', as JSON'})` : '',
-        ]
-          .filter(Boolean)
-          .join(' '),
-        value:
-          schema.default === undefined
-            ? ''
-            : typeof schema.default === 'string'
-              ? schema.default
-              : JSON.stringify(schema.default),
-        ignoreFocusOut: true,
-        validateInput: (v) => {
-          if (schema.type && schema.type !== 'string' && v.trim() !== '') {
-            try {
-              JSON.parse(v);
-            } catch {
-              return `Enter JSON for a ${schema.type}`;
-            }
-          }
-          return undefined;
-        },
-      });
-      if (value === undefined) return undefined; // cancelled
-      if (value === '' && schema.default !== undefined) continue;
-      inputs[def.name] = schema.type && schema.type !== 'string' ? JSON.parse(value) : value;
-    }
-    return inputs;
-  }
-
   private async runCommand(target: unknown, debug: boolean): Promise<RunRecord | undefined> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Weft runs workflows only in a trusted workspace.');
+      void vscode.window.showWarningMessage(
+        'Weft runs workflows only in a trusted workspace (Manage Workspace Trust).',
+      );
       return undefined;
     }
     const uri = this.resolveTarget(target);
@@ -293,9 +388,31 @@ export class RunsController implements vscode.Disposable {
       );
       return undefined;
     }
-    const doc = await vscode.workspace.openTextDocument(uri);
-    const inputs = await this.askInputs(doc.getText());
-    if (!inputs) return undefined;
+    const given =
+      target && typeof target === 'object' && 'inputs' in target ? (target as RunRequest).inputs : undefined;
+    let inputs = given;
+    if (!inputs) {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const checked = language().checkWorkflow(doc.getText());
+      if (!checked.definition) {
+        const first = checked.diagnostics.find((d) => d.severity === 'error');
+        void vscode.window.showErrorMessage(
+          `Weft: fix the workflow before running it${first ? `: ${first.message}` : ''}`,
+        );
+        return undefined;
+      }
+      const fields: InputField[] = Object.entries(checked.definition.inputs).map(([name, spec]) => ({
+        name,
+        required: spec.required,
+        schema: {
+          ...(spec.schema as InputField['schema']),
+          description: spec.description ?? (spec.schema as InputField['schema']).description,
+          default: spec.default,
+        },
+      }));
+      inputs = await askInputs(checked.definition.name, fields);
+      if (!inputs) return undefined;
+    }
     return this.start(uri, inputs, debug);
   }
 
@@ -321,7 +438,8 @@ export class RunsController implements vscode.Disposable {
           const client = await this.ensureClient(path.dirname(uri.fsPath), progress);
           progress.report({ message: 'starting the run' });
           const run = await client.startRun({ workflow: name, inputs });
-          this.runs.upsert(run);
+          this.runs.upsert(run, this.filter);
+          this.trace.set(run); // the Trace view follows the newest run
           void vscode.commands.executeCommand('setContext', 'weft.hasRuns', true);
           token.onCancellationRequested(() => void client.cancel(run.runId).catch(() => {}));
           this.log.info(`run ${run.runId} of ${name}: ${run.status}`);
@@ -360,7 +478,7 @@ export class RunsController implements vscode.Disposable {
     if (!client) return undefined;
     try {
       const run = await client.getRun(runId);
-      this.runs.upsert(run);
+      this.runs.upsert(run, this.filter);
       if (this.trace.run?.runId === runId) this.showTrace(run, false);
       return run;
     } catch (error) {
@@ -519,11 +637,13 @@ function escapeHtml(s: string): string {
 
 export function waterfallHtml(run: RunRecord, cspSource: string): string {
   const { rows, totalMs } = waterfall((run.trace ?? []) as TraceSpan[]);
+  const statusClass = (status?: string) =>
+    status === 'error' || status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : '';
   const body = rows.length
     ? rows
         .map(
           (r) =>
-            `<div class="row"><div class="label" style="padding-left:${r.depth * 14}px" title="${escapeHtml(r.detail)}">${escapeHtml(r.label)} <span class="kind">${escapeHtml(r.kind)}</span></div><div class="track"><div class="bar ${escapeHtml(r.kind)} ${escapeHtml(r.status ?? '')}" style="left:${r.offset.toFixed(2)}%;width:${r.width.toFixed(2)}%"></div></div><div class="dur">${escapeHtml(formatDuration(r.durationMs))}</div></div>`,
+            `<div class="row${r.skipped ? ' skipped' : ''}"><div class="label" style="padding-left:${r.depth * 14}px" title="${escapeHtml([r.label, r.detail].filter(Boolean).join(' · '))}">${escapeHtml(r.label)} <span class="kind">${escapeHtml(r.skipped ? 'skipped' : r.kind.replace('_', ' '))}</span></div><div class="track"><div class="bar kind-${escapeHtml(r.kind)} ${statusClass(r.status)}" style="left:${r.offset.toFixed(2)}%;width:${r.width.toFixed(2)}%"></div></div><div class="dur">${escapeHtml(r.skipped ? '—' : formatDuration(r.durationMs))}</div><div class="usage">${escapeHtml(r.usage ?? '')}</div></div>`,
         )
         .join('\n')
     : '<p class="empty">No spans recorded for this run yet.</p>';
@@ -532,19 +652,25 @@ export function waterfallHtml(run: RunRecord, cspSource: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">
 <style>
 body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:8px 12px}
-h2{font-weight:600;font-size:1.1em;margin:4px 0 10px} .meta{color:var(--vscode-descriptionForeground)}
-.row{display:grid;grid-template-columns:minmax(160px,28%) 1fr 80px;align-items:center;gap:8px;height:22px}
+h2{font-weight:600;font-size:1.1em;margin:4px 0 4px} .meta{color:var(--vscode-descriptionForeground);margin:0 0 10px}
+.status-succeeded{color:var(--vscode-testing-iconPassed)} .status-failed{color:var(--vscode-testing-iconFailed)} .status-running{color:var(--vscode-charts-blue)}
+.error{color:var(--vscode-errorForeground)}
+.head,.row{display:grid;grid-template-columns:minmax(150px,24%) minmax(120px,1fr) 64px minmax(120px,22%);align-items:center;gap:8px;min-height:22px}
+.head{color:var(--vscode-descriptionForeground);font-size:.85em;border-bottom:1px solid var(--vscode-panel-border,var(--vscode-widget-border,transparent));margin-bottom:2px}
 .row:hover{background:var(--vscode-list-hoverBackground)}
-.label{white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .kind{color:var(--vscode-descriptionForeground);font-size:.85em}
+.label,.usage{white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .kind{color:var(--vscode-descriptionForeground);font-size:.85em}
 .track{position:relative;height:12px;background:var(--vscode-editorWidget-background);border-radius:2px}
-.bar{position:absolute;top:0;height:12px;border-radius:2px;background:var(--vscode-charts-blue)}
-.bar.model,.bar.llm{background:var(--vscode-charts-purple)} .bar.tool{background:var(--vscode-charts-orange)}
-.bar.run{background:var(--vscode-charts-green)} .bar.failed,.bar.error{background:var(--vscode-charts-red)}
-.dur{text-align:right;color:var(--vscode-descriptionForeground);font-variant-numeric:tabular-nums}
+.bar{position:absolute;top:0;height:12px;min-width:2px;border-radius:2px;background:var(--vscode-charts-blue)}
+.bar.kind-model_call,.bar.kind-model,.bar.kind-llm{background:var(--vscode-charts-purple)} .bar.kind-tool,.bar.kind-tool_call{background:var(--vscode-charts-orange)}
+.bar.kind-run{background:var(--vscode-charts-green)} .bar.failed{background:var(--vscode-charts-red)} .bar.cancelled{background:var(--vscode-disabledForeground)}
+.row.skipped .label,.row.skipped .dur{color:var(--vscode-disabledForeground)} .row.skipped .bar{opacity:.35}
+.dur{text-align:right;font-variant-numeric:tabular-nums} .usage{color:var(--vscode-descriptionForeground);font-variant-numeric:tabular-nums;font-size:.9em}
 .empty{color:var(--vscode-descriptionForeground)}
 </style></head><body>
-<h2>${escapeHtml(run.workflow)} <span class="meta">${escapeHtml(run.status)} · ${escapeHtml(formatDuration(totalMs || undefined))}${escapeHtml(usage)} · ${escapeHtml(run.runId)}</span></h2>
-${run.error ? `<p>${escapeHtml(run.error.code)}: ${escapeHtml(run.error.message)}</p>` : ''}
+<h2>${escapeHtml(run.workflow)} <span class="status-${escapeHtml(run.status)}">${escapeHtml(run.status)}</span></h2>
+<p class="meta">${escapeHtml(formatDuration(totalMs || undefined))}${escapeHtml(usage)} · run ${escapeHtml(run.runId)}</p>
+${run.error ? `<p class="error">${escapeHtml(run.error.code)}: ${escapeHtml(run.error.message)}</p>` : ''}
+${rows.length ? '<div class="head"><div>span</div><div>timeline</div><div style="text-align:right">latency</div><div>tokens · cost</div></div>' : ''}
 ${body}
 </body></html>`;
 }

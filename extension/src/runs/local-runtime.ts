@@ -6,6 +6,8 @@ import * as path from 'node:path';
 
 export interface LocalRuntime {
   url: string;
+  /** What it serves (--workflows). */
+  workflowsDir: string;
   process: ChildProcess;
   stop(): void;
 }
@@ -35,22 +37,40 @@ export function findWeftCli(
   return { command: 'weft', args: [] };
 }
 
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** One line of `weft serve` output (pino JSON, or plain text) as a readable line and a level. */
+export function formatLogLine(line: string): { level: LogLevel; text: string } {
+  if (!line.startsWith('{')) return { level: 'info', text: line };
+  try {
+    const { level, time, pid, hostname, msg, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const n = typeof level === 'number' ? level : 30;
+    const mapped: LogLevel =
+      n >= 50 ? 'error' : n >= 40 ? 'warn' : n >= 30 ? 'info' : n >= 20 ? 'debug' : 'trace';
+    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+    return { level: mapped, text: `${String(msg ?? '')}${extra}` };
+  } catch {
+    return { level: 'info', text: line };
+  }
+}
+
 /**
- * Spawns `weft serve --host 127.0.0.1 --port 0 --workflows DIR` and resolves with the URL it prints.
- * `log` receives its output line by line.
+ * Spawns `weft serve --host 127.0.0.1 --port 0 --workflows DIR` (runs kept in dataDir) and resolves
+ * with the URL it prints. `log` receives its output line by line.
  */
 export function startLocalRuntime(
   cli: { command: string; args: string[] },
   workflowsDir: string,
-  log: (line: string) => void,
+  dataDir: string,
+  log: (line: string, level: LogLevel) => void,
   timeoutMs = 30_000,
 ): Promise<LocalRuntime> {
   const args = [...cli.args, 'serve', '--host', '127.0.0.1', '--port', '0', '--workflows', workflowsDir];
-  log(`starting: ${cli.command} ${args.join(' ')}`);
+  log(`starting: ${cli.command} ${args.join(' ')}`, 'info');
   const child = spawn(cli.command, args, {
     cwd: workflowsDir,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', FORCE_COLOR: '0', WEFT_DATA_DIR: dataDir },
   });
   const stop = () => {
     if (child.exitCode === null && child.pid) {
@@ -64,6 +84,7 @@ export function startLocalRuntime(
   return new Promise((resolve, reject) => {
     let settled = false;
     let seen = '';
+    let partial = '';
     const timer = setTimeout(() => {
       if (settled) return;
       settled = true;
@@ -72,13 +93,21 @@ export function startLocalRuntime(
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
-      seen += text;
-      for (const line of text.split(/\r?\n/)) if (line.trim()) log(line);
-      const m = /(https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d+)/.exec(seen);
+      if (!settled) seen += text;
+      const lines = (partial + text).split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        const { level, text: formatted } = formatLogLine(line);
+        log(formatted, level);
+      }
+      // "Server listening at URL" (fastify) or {"address":"URL", ..., "msg":"weft serve listening"}
+      const m = /(?:listening at |"address":")(https?:\/\/[^\s"]+)/.exec(seen);
       if (m && !settled) {
         settled = true;
         clearTimeout(timer);
-        resolve({ url: m[1]!, process: child, stop });
+        seen = '';
+        resolve({ url: m[1]!, workflowsDir, process: child, stop });
       }
     };
     child.stdout?.on('data', onData);
@@ -90,7 +119,7 @@ export function startLocalRuntime(
       reject(new Error(`cannot start weft serve (${cli.command}): ${error.message}`));
     });
     child.on('exit', (code) => {
-      log(`weft serve exited with ${code}`);
+      log(`weft serve exited with ${code}`, code ? 'warn' : 'info');
       if (settled) return;
       settled = true;
       clearTimeout(timer);

@@ -38,6 +38,9 @@ export interface WaterfallRow {
   label: string;
   kind: string;
   status?: string;
+  /** Tokens and cost, when the span used a model. */
+  usage?: string;
+  skipped?: boolean;
   /** Percent of the run's duration. */
   offset: number;
   width: number;
@@ -67,8 +70,10 @@ export function waterfall(spans: TraceSpan[], now = Date.now()): { rows: Waterfa
       .join(', ');
     rows.push({
       depth,
-      label: node.span.stepId && node.span.kind === 'step' ? node.span.stepId : node.span.name,
+      label: spanLabel(node.span),
       kind: node.span.kind,
+      usage: spanUsage(node.span),
+      skipped: a['weft.step.skipped'] !== undefined,
       status: node.span.status,
       offset: ((node.startMs - t0) / total) * 100,
       width: Math.max(0.5, ((end - node.startMs) / total) * 100),
@@ -86,4 +91,23 @@ export function formatDuration(ms: number | undefined): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+/** A step span shows its step id, everything else its name ("chat mock-1", "workflow triage"). */
+export function spanLabel(span: TraceSpan): string {
+  const a = span.attributes ?? {};
+  if (span.kind === 'step') return span.stepId ?? (a['weft.step.key'] as string | undefined) ?? span.name;
+  return span.name;
+}
+
+/** "16 tokens (6 in / 10 out) · $0.0000" for spans that used a model. */
+export function spanUsage(span: TraceSpan): string | undefined {
+  const a = span.attributes ?? {};
+  const input = a['gen_ai.usage.input_tokens'];
+  const output = a['gen_ai.usage.output_tokens'];
+  const parts: string[] = [];
+  if (typeof input === 'number' && typeof output === 'number')
+    parts.push(`${input + output} tokens (${input} in / ${output} out)`);
+  if (typeof a['weft.cost_usd'] === 'number') parts.push(`$${(a['weft.cost_usd'] as number).toFixed(4)}`);
+  return parts.length ? parts.join(' · ') : undefined;
 }

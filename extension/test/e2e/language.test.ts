@@ -249,10 +249,7 @@ describe('Weft language features in the extension host', () => {
     await vscode.commands.executeCommand('workbench.view.extension.weft');
     await waitFor('the Workflows view', () => api.workflowsView.visible || undefined);
     const items = await api.workflows.getChildren();
-    assert.deepStrictEqual(
-      items.map((i) => i.label),
-      ['triage'],
-    );
+    assert.deepStrictEqual(items.map((i) => i.label).sort(), ['hello', 'triage']);
     // the suggest widget, for the screenshot: complete step ids in `otherwise`
     await vscode.window.showTextDocument(doc);
     const at = positionOf(doc, 'otherwise: [other_reply]', 'otherwise: ['.length);
