@@ -3,10 +3,11 @@
 // workflow journals their code and usage); Temporal's own retries are off (the interpreter decides).
 //
 // Budget breaker: the run's meter cannot be shared across worker processes, so each worker keeps one
-// meter per run for the steps of that run it has in flight at the same time (seeded with what the run
-// had spent when the step was scheduled). With one worker this matches the embedded engine: a step
-// crossing the budget aborts its in-flight siblings at once. Across workers, a sibling on another
-// worker is stopped when the workflow fails the run (activity cancellation, within a heartbeat).
+// meter per run for the steps of that run it runs (seeded with what the run had spent when the step
+// was scheduled, kept a minute after its last step). With one worker this matches the embedded
+// engine: a step crossing the budget aborts its in-flight siblings at once. Across workers, a sibling
+// on another worker is stopped when the workflow fails the run (activity cancellation, within a
+// heartbeat) and is then journaled as `cancelled` rather than `budget_exceeded`.
 import { Context } from '@temporalio/activity';
 import { toErrorInfo } from '../../engine/steps/errors.js';
 import { executeStep } from '../../engine/steps/execute.js';
@@ -45,7 +46,11 @@ function secretsOf(definition: WorkflowDefinition, env: Record<string, string | 
 interface SharedMeter {
   meter: UsageMeter;
   users: number;
+  expiry?: NodeJS.Timeout;
 }
+
+/** How long a run's meter outlives its last in-flight step (a sibling may start a moment later). */
+const METER_GRACE_MS = 60_000;
 
 export function createActivities(options: ActivityOptions = {}): WeftActivities {
   const env = options.env ?? process.env;
@@ -76,11 +81,16 @@ export function createActivities(options: ActivityOptions = {}): WeftActivities 
       }
     }
     shared.users += 1;
+    clearTimeout(shared.expiry);
     return shared;
   };
   const releaseMeter = (runId: string, shared: SharedMeter) => {
     shared.users -= 1;
-    if (shared.users === 0 && meters.get(runId) === shared) meters.delete(runId);
+    if (shared.users > 0) return;
+    shared.expiry = setTimeout(() => {
+      if (shared.users === 0 && meters.get(runId) === shared) meters.delete(runId);
+    }, METER_GRACE_MS);
+    shared.expiry.unref();
   };
 
   return {

@@ -60,6 +60,12 @@ export const cancelSignal = defineSignal<[string?]>('weft.cancel');
 /** The run's journal from index `after` (default 0) on. */
 export const journalQuery = defineQuery<JournalEvent[], [number?]>('weft.journal');
 
+/**
+ * A step stopped by the budget breaker is journaled after its in-flight siblings report (at most
+ * this long), as in the embedded engine, where the step that crossed the budget reports first.
+ */
+const BREAKER_VICTIM_WAIT_MS = 5000;
+
 /** Extra time an activity gets beyond the step's own timeout (which the executor enforces itself). */
 const TIMEOUT_MARGIN_MS = 30_000;
 
@@ -119,6 +125,7 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
   let changed = false;
   let pendingCancel: { reason?: string } | undefined;
   let fatal: { error: unknown } | undefined;
+  let breakerVictims = 0;
   setHandler(cancelSignal, (reason) => {
     pendingCancel = reason !== undefined ? { reason } : {};
   });
@@ -140,6 +147,13 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
           });
         } catch (error) {
           outcome = { ok: false, error: failureInfo(error, command) };
+        }
+        if (!outcome.ok && outcome.error.code === 'budget_exceeded') {
+          breakerVictims += 1;
+          await CancellationScope.nonCancellable(() =>
+            condition(() => inFlight.size <= breakerVictims, BREAKER_VICTIM_WAIT_MS),
+          );
+          breakerVictims -= 1;
         }
         if (outcome.ok) {
           append({
