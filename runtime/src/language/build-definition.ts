@@ -137,64 +137,61 @@ function retry(raw: unknown): RetrySpec | undefined {
 /** needs: explicit needs plus implied dependencies, computed by the semantic checks. */
 export type NeedsOf = (entry: StepEntry) => string[];
 
+/**
+ * Properties are assigned onto one object (no spreads: this runs for every step of every check), in the order
+ * the spec types list them, so a definition serializes the same way it always has.
+ */
 function step(entry: StepEntry, needsOf: NeedsOf): StepSpec | undefined {
   const raw = entry.value;
-  const base = { id: entry.id, needs: needsOf(entry), range: entry.idRange } as StepSpec;
-  if (typeof raw.name === 'string') base.name = raw.name;
-  if (typeof raw.if === 'string') base.if = raw.if;
+  const spec: Record<string, unknown> = { id: entry.id, needs: needsOf(entry), range: entry.idRange };
+  if (typeof raw.name === 'string') spec.name = raw.name;
+  if (typeof raw.if === 'string') spec.if = raw.if;
   const r = retry(raw.retry);
-  if (r) base.retry = r;
+  if (r) spec.retry = r;
   const timeout = durationMs(raw.timeout);
-  if (timeout !== undefined) base.timeoutMs = timeout;
+  if (timeout !== undefined) spec.timeoutMs = timeout;
   const outputSchema = isObject(raw.output_schema) ? raw.output_schema : undefined;
   switch (entry.kind) {
     case 'llm':
-      return {
-        ...base,
-        kind: 'llm',
-        model: str(raw.model),
-        prompt: str(raw.prompt),
-        ...(typeof raw.system === 'string' ? { system: raw.system } : {}),
-        ...(outputSchema ? { outputSchema } : {}),
-      };
+      spec.kind = 'llm';
+      spec.model = str(raw.model);
+      spec.prompt = str(raw.prompt);
+      if (typeof raw.system === 'string') spec.system = raw.system;
+      if (outputSchema) spec.outputSchema = outputSchema;
+      break;
     case 'agent':
-      return {
-        ...base,
-        kind: 'agent',
-        agent: str(raw.agent),
-        prompt: str(raw.prompt),
-        ...(optNum(raw.max_iterations) !== undefined ? { maxIterations: raw.max_iterations as number } : {}),
-        ...(outputSchema ? { outputSchema } : {}),
-      };
+      spec.kind = 'agent';
+      spec.agent = str(raw.agent);
+      spec.prompt = str(raw.prompt);
+      if (optNum(raw.max_iterations) !== undefined) spec.maxIterations = raw.max_iterations;
+      if (outputSchema) spec.outputSchema = outputSchema;
+      break;
     case 'tool':
-      return { ...base, kind: 'tool', tool: str(raw.tool), args: obj(raw.args) as Record<string, JsonValue> };
+      spec.kind = 'tool';
+      spec.tool = str(raw.tool);
+      spec.args = obj(raw.args) as Record<string, JsonValue>;
+      break;
     case 'decision':
-      return {
-        ...base,
-        kind: 'decision',
-        branches: (Array.isArray(raw.branches) ? raw.branches : []).map((b) => ({
-          when: str(obj(b).when),
-          // biome-ignore lint/suspicious/noThenProperty: the language's own key, never awaited
-          then: strings(obj(b).then),
-        })),
-        ...(Array.isArray(raw.otherwise) ? { otherwise: strings(raw.otherwise) } : {}),
-      };
+      spec.kind = 'decision';
+      spec.branches = (Array.isArray(raw.branches) ? raw.branches : []).map((b) => ({
+        when: str(obj(b).when),
+        // biome-ignore lint/suspicious/noThenProperty: the language's own key, never awaited
+        then: strings(obj(b).then),
+      }));
+      if (Array.isArray(raw.otherwise)) spec.otherwise = strings(raw.otherwise);
+      break;
     case 'parallel':
-      return {
-        ...base,
-        kind: 'parallel',
-        steps: entry.children.map((c) => step(c, needsOf)).filter((s): s is StepSpec => s !== undefined),
-      };
+      spec.kind = 'parallel';
+      spec.steps = entry.children.map((c) => step(c, needsOf)).filter((s): s is StepSpec => s !== undefined);
+      break;
     case 'map': {
       const child = entry.children[0] ? step(entry.children[0], needsOf) : undefined;
       if (!child) return undefined;
-      return {
-        ...base,
-        kind: 'map',
-        items: str(raw.items),
-        concurrency: num(raw.concurrency, DEFAULTS.mapConcurrency),
-        step: child,
-      };
+      spec.kind = 'map';
+      spec.items = str(raw.items);
+      spec.concurrency = num(raw.concurrency, DEFAULTS.mapConcurrency);
+      spec.step = child;
+      break;
     }
     case 'debate': {
       const judge = obj(raw.judge);
@@ -206,22 +203,20 @@ function step(entry: StepEntry, needsOf: NeedsOf): StepSpec | undefined {
           return participant;
         },
       );
-      return {
-        ...base,
-        kind: 'debate',
-        topic: str(raw.topic),
-        participants,
-        rounds: num(raw.rounds, DEFAULTS.debateRounds),
-        judge: {
-          model: str(judge.model),
-          ...(typeof judge.instructions === 'string' ? { instructions: judge.instructions } : {}),
-        },
-        kFactor: num(raw.k_factor, DEFAULTS.debateKFactor),
-      };
+      const judgeSpec: { model: string; instructions?: string } = { model: str(judge.model) };
+      if (typeof judge.instructions === 'string') judgeSpec.instructions = judge.instructions;
+      spec.kind = 'debate';
+      spec.topic = str(raw.topic);
+      spec.participants = participants;
+      spec.rounds = num(raw.rounds, DEFAULTS.debateRounds);
+      spec.judge = judgeSpec;
+      spec.kFactor = num(raw.k_factor, DEFAULTS.debateKFactor);
+      break;
     }
     default:
       return undefined;
   }
+  return spec as unknown as StepSpec;
 }
 
 export function buildDefinition(root: Obj, index: StepIndex, needsOf: NeedsOf): WorkflowDefinition {
