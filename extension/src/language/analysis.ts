@@ -2,7 +2,12 @@
 // and every place that refers to them (reference keys and CEL expressions). Built from the
 // runtime's parser (the yaml AST with offsets); pure, no vscode.
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { expressionReferences, findTemplateExpressions, parseWorkflowText } from './runtime.js';
+import {
+  expressionReferences,
+  findTemplateExpressions,
+  parseWorkflowChunked,
+  parseWorkflowText,
+} from './runtime.js';
 import type { PathSegment } from './schema-nav.js';
 
 export type SymbolKind = 'step' | 'model' | 'agent' | 'tool' | 'input';
@@ -48,8 +53,25 @@ export interface WorkflowIndex {
   definitions: Definition[];
   references: Reference[];
   expressions: ExpressionSite[];
-  /** The yaml document's root map, when the file has one. */
+  /**
+   * The yaml document's root map, when the file has one. Its nodes may be shared with the chunk
+   * cache (moved in place by later parses of other texts): read ranges through rootOf(index).
+   */
   root?: YAMLMap;
+  /** Whether `root` came from the chunked parse (shared nodes). */
+  shared?: boolean;
+}
+
+/**
+ * The root map with ranges that match `index.text`. A chunked parse shares its nodes with the
+ * checker's chunk cache, which moves them to the offsets of whatever text was parsed last; parsing
+ * this text again (every chunk a cache hit, a few ms on 1,000 steps) moves them back.
+ */
+export function rootOf(index: WorkflowIndex): YAMLMap | undefined {
+  if (!index.shared) return index.root;
+  const again = parseWorkflowChunked(index.text) ?? parseWorkflowText(index.text);
+  const contents = again.document.contents;
+  return isMap(contents) ? contents : undefined;
 }
 
 const CONDITION_KEYS = new Set(['if', 'when', 'items']);
@@ -85,8 +107,12 @@ function get(map: YAMLMap, key: string): unknown {
 }
 
 export function analyze(text: string): WorkflowIndex {
-  const parsed = parseWorkflowText(text);
-  const index: WorkflowIndex = { text, definitions: [], references: [], expressions: [] };
+  // The checker's chunked parse: after an edit only the edited chunk is parsed again (a whole
+  // parse of a 1,000-step file takes hundreds of ms). Everything below copies offsets out of the
+  // nodes right away, so they stay right when the shared nodes move later.
+  const chunked = parseWorkflowChunked(text);
+  const parsed = chunked ?? parseWorkflowText(text);
+  const index: WorkflowIndex = { text, definitions: [], references: [], expressions: [], shared: !!chunked };
   const contents = parsed.document.contents;
   if (!isMap(contents)) return index;
   index.root = contents;
@@ -349,16 +375,23 @@ export interface OutlineSymbol {
 }
 
 export function outline(index: WorkflowIndex): OutlineSymbol[] {
-  const root = index.root;
+  const root = rootOf(index);
   if (!root) return [];
   const symbols: OutlineSymbol[] = [];
+  const byParent = new Map<string | undefined, Definition[]>();
+  for (const d of index.definitions) {
+    if (d.kind !== 'step') continue;
+    const list = byParent.get(d.parent);
+    if (list) list.push(d);
+    else byParent.set(d.parent, [d]);
+  }
   const stepSymbol = (d: Definition): OutlineSymbol => ({
     name: d.name,
     detail: d.detail ?? '',
     kind: 'step',
     span: d.fullSpan,
     selectionSpan: d.span,
-    children: index.definitions.filter((c) => c.kind === 'step' && c.parent === d.name).map(stepSymbol),
+    children: (byParent.get(d.name) ?? []).map(stepSymbol),
   });
   for (const pair of root.items) {
     const key = scalarText(pair.key);
@@ -368,7 +401,7 @@ export function outline(index: WorkflowIndex): OutlineSymbol[] {
     let children: OutlineSymbol[] = [];
     let kind: OutlineSymbol['kind'] = 'section';
     if (key === 'steps') {
-      children = index.definitions.filter((d) => d.kind === 'step' && d.parent === undefined).map(stepSymbol);
+      children = (byParent.get(undefined) ?? []).map(stepSymbol);
       kind = 'section';
     } else if (['inputs', 'models', 'agents', 'tools'].includes(key)) {
       const childKind = key.slice(0, -1) as 'input' | 'model' | 'agent' | 'tool';
@@ -420,7 +453,7 @@ export interface AstLocation {
 }
 
 export function locate(index: WorkflowIndex, offset: number): AstLocation | undefined {
-  const root = index.root;
+  const root = rootOf(index);
   if (!root) return undefined;
   const path: PathSegment[] = [];
   const values: unknown[] = [root.toJSON()];

@@ -14,7 +14,7 @@ import {
   typeName,
 } from './schema-nav.js';
 import { cursorContext } from './text-context.js';
-import { outputSchemaOf } from './types-flow.js';
+import { type DefinitionSource, outputSchemaOf } from './types-flow.js';
 
 export type CompletionKind =
   | 'property'
@@ -98,8 +98,9 @@ function schemaDoc(schemas: JsonSchema[]): string | undefined {
 }
 
 export interface CompletionOptions {
-  /** The checked definition, for output schemas (when the file checks well enough). */
-  definition?: WorkflowDefinition;
+  /** The checked definition, for output schemas (when the file checks well enough); a function
+   * is called only when an output type is needed (checking a large file is the slow part). */
+  definition?: DefinitionSource;
   index?: WorkflowIndex;
 }
 

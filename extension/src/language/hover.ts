@@ -3,7 +3,7 @@
 import { analyze, findDefinition, locate, type Span, symbolAt, type WorkflowIndex } from './analysis.js';
 import { expressionReferences, type JsonSchema, type WorkflowDefinition, workflowSchema } from './runtime.js';
 import { firstString, formatSchema, schemasAt, typeName } from './schema-nav.js';
-import { outputSchemaOf } from './types-flow.js';
+import { type DefinitionSource, outputSchemaOf } from './types-flow.js';
 
 export interface HoverResult {
   markdown: string;
@@ -19,7 +19,7 @@ function describe(schema: JsonSchema | undefined): string | undefined {
 export function hover(
   text: string,
   offset: number,
-  options: { definition?: WorkflowDefinition; index?: WorkflowIndex } = {},
+  options: { definition?: DefinitionSource; index?: WorkflowIndex } = {},
 ): HoverResult | undefined {
   let index: WorkflowIndex;
   try {
@@ -34,7 +34,7 @@ export function hover(
   );
 }
 
-function stepSummary(index: WorkflowIndex, id: string, definition?: WorkflowDefinition): string {
+function stepSummary(index: WorkflowIndex, id: string, definition?: DefinitionSource): string {
   const step = findDefinition(index, 'step', id);
   if (!step) return `Unknown step \`${id}\``;
   const schema = outputSchemaOf(index, id, definition);
@@ -46,7 +46,7 @@ function stepSummary(index: WorkflowIndex, id: string, definition?: WorkflowDefi
 function expressionHover(
   index: WorkflowIndex,
   offset: number,
-  definition?: WorkflowDefinition,
+  definition?: DefinitionSource,
 ): HoverResult | undefined {
   const site = index.expressions.find((e) => offset >= e.span.start && offset <= e.span.end);
   if (!site) return undefined;
@@ -113,7 +113,7 @@ function expressionHover(
 function symbolHover(
   index: WorkflowIndex,
   offset: number,
-  definition?: WorkflowDefinition,
+  definition?: DefinitionSource,
 ): HoverResult | undefined {
   const symbol = symbolAt(index, offset);
   if (!symbol || symbol.reference?.expression) return undefined;

@@ -6,11 +6,15 @@ import { type JsonSchema, stepOutputSchema, type WorkflowDefinition } from './ru
 
 const TEXT: JsonSchema = { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] };
 
+/** The checked definition, or a function that checks on demand (only output types need it). */
+export type DefinitionSource = WorkflowDefinition | (() => WorkflowDefinition | undefined) | undefined;
+
 export function outputSchemaOf(
   index: WorkflowIndex,
   stepId: string,
-  definition?: WorkflowDefinition,
+  source?: DefinitionSource,
 ): JsonSchema | undefined {
+  const definition = typeof source === 'function' ? source() : source;
   if (definition) {
     try {
       const schema = stepOutputSchema(definition, stepId);
@@ -45,13 +49,13 @@ export function outputSchemaOf(
       return {
         type: 'object',
         properties: Object.fromEntries(
-          children.map((c) => [c.name, outputSchemaOf(index, c.name, definition) ?? {}]),
+          children.map((c) => [c.name, outputSchemaOf(index, c.name, source) ?? {}]),
         ),
       };
     }
     case 'map': {
       const child = index.definitions.find((d) => d.kind === 'step' && d.parent === stepId);
-      return { type: 'array', items: child ? (outputSchemaOf(index, child.name, definition) ?? {}) : {} };
+      return { type: 'array', items: child ? (outputSchemaOf(index, child.name, source) ?? {}) : {} };
     }
     default:
       return undefined;

@@ -72,14 +72,13 @@ export class RunItem extends vscode.TreeItem {
         : undefined;
     this.id = run.runId;
     const tokens = run.usage?.totalTokens ? `${run.usage.totalTokens} tokens` : undefined;
-    this.description = [run.status, duration, tokens, started?.toLocaleTimeString()]
-      .filter(Boolean)
-      .join(' · ');
+    // the status first (the icon's colour is not the only cue); the start time is in the tooltip
+    this.description = [run.status, duration, tokens].filter(Boolean).join(' · ');
     this.iconPath = iconFor(run.status);
     this.contextValue = `run.${run.status}`;
     const usage = run.usage ? `\n${run.usage.totalTokens} tokens, $${run.usage.costUsd.toFixed(4)}` : '';
     const error = run.error ? `\n${run.error.code}: ${run.error.message}` : '';
-    this.tooltip = `${run.runId}\n${run.status}${usage}${error}`;
+    this.tooltip = `${run.runId}\n${run.status}${started ? ` · started ${started.toLocaleString()}` : ''}${usage}${error}`;
     this.command = { command: 'weft.showTrace', title: 'Show Trace', arguments: [this] };
   }
 }
@@ -123,7 +122,7 @@ class TraceItem extends vscode.TreeItem {
     const skipped = span.attributes?.['weft.step.skipped'];
     this.description = skipped
       ? `${span.kind} · skipped (${String(skipped)})`
-      : [span.kind, formatDuration(node.durationMs), spanUsage(span)].filter(Boolean).join(' · ');
+      : [formatDuration(node.durationMs), spanUsage(span, true)].filter(Boolean).join(' · ');
     this.iconPath = iconFor(skipped ? 'skipped' : span.endedAt ? (span.status ?? 'succeeded') : 'running');
     this.tooltip = new vscode.MarkdownString(
       [
@@ -256,14 +255,12 @@ export class RunsController implements vscode.Disposable {
         ? { url: this.local.url, pid: this.local.process.pid, workflowsDir: this.local.workflowsDir }
         : undefined,
       filter: this.filter,
-      runs: this.runs
-        .getChildren()
-        .map((item) => ({
-          ...plain(item),
-          runId: item.run.runId,
-          status: item.run.status,
-          workflow: item.run.workflow,
-        })),
+      runs: this.runs.getChildren().map((item) => ({
+        ...plain(item),
+        runId: item.run.runId,
+        status: item.run.status,
+        workflow: item.run.workflow,
+      })),
       traceRunId: this.trace.run?.runId,
       trace: traceItems,
       waterfall: this.panel

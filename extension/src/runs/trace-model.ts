@@ -100,14 +100,14 @@ export function spanLabel(span: TraceSpan): string {
   return span.name;
 }
 
-/** "16 tokens (6 in / 10 out) · $0.0000" for spans that used a model. */
-export function spanUsage(span: TraceSpan): string | undefined {
+/** "16 tokens (6 in / 10 out) · $0.0000" (short: "16 tokens · $0.0000") for spans that used a model. */
+export function spanUsage(span: TraceSpan, short = false): string | undefined {
   const a = span.attributes ?? {};
   const input = a['gen_ai.usage.input_tokens'];
   const output = a['gen_ai.usage.output_tokens'];
   const parts: string[] = [];
   if (typeof input === 'number' && typeof output === 'number')
-    parts.push(`${input + output} tokens (${input} in / ${output} out)`);
+    parts.push(short ? `${input + output} tokens` : `${input + output} tokens (${input} in / ${output} out)`);
   if (typeof a['weft.cost_usd'] === 'number') parts.push(`$${(a['weft.cost_usd'] as number).toFixed(4)}`);
   return parts.length ? parts.join(' · ') : undefined;
 }

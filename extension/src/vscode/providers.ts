@@ -43,7 +43,7 @@ export function registerLanguageProviders(context: vscode.ExtensionContext): voi
       const offset = doc.offsetAt(position);
       const entries = language().complete(doc.getText(), offset, {
         index: indexOf(doc),
-        definition: definitionOf(doc),
+        definition: () => definitionOf(doc),
       });
       return entries.map((e) => {
         const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
@@ -62,7 +62,7 @@ export function registerLanguageProviders(context: vscode.ExtensionContext): voi
       if (!isWorkflowDocument(doc)) return undefined;
       const h = language().hover(doc.getText(), doc.offsetAt(position), {
         index: indexOf(doc),
-        definition: definitionOf(doc),
+        definition: () => definitionOf(doc),
       });
       if (!h) return undefined;
       return new vscode.Hover(new vscode.MarkdownString(h.markdown), toRange(doc, h.span));

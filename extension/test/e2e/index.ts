@@ -6,6 +6,8 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const resultsFile = process.env.EXT_TEST_RESULTS;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000 });
+  // WEFT_E2E_GREP (run.cjs --grep PATTERN): only the tests whose full title matches
+  if (process.env.WEFT_E2E_GREP) mocha.grep(new RegExp(process.env.WEFT_E2E_GREP));
   for (const f of fs.readdirSync(__dirname).sort())
     if (f.endsWith('.test.js')) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {

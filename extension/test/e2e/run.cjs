@@ -4,7 +4,7 @@
 // the VS Code server that the npm package code-server carries, with a headless Debian Chromium
 // (playwright-core) as the workbench client. Adapted from /work/shared/reference/vscode-host.
 //
-// usage: node test/e2e/run.cjs [--timeout SEC] [--keep]
+// usage: node test/e2e/run.cjs [--timeout SEC] [--grep PATTERN]
 // Finds the server and Chromium through .cache/services.env (scripts/provision.sh) or
 // WEFT_CODE_SERVER_MAIN / CHROMIUM_BIN. Missing: a failure when CI=true, a loud skip otherwise.
 // exit: 0 pass, 1 test failures or missing components under CI, 3 timeout, 4 runner error.
@@ -152,6 +152,7 @@ async function main() {
         WEFT_E2E_SCREENSHOTS: shotDir,
         WEFT_E2E_METRICS: path.join(outDir, 'metrics.json'),
         WEFT_E2E_REPO: repo,
+        ...(arg('grep') ? { WEFT_E2E_GREP: arg('grep') } : {}),
       },
     },
   );
