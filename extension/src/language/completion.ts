@@ -1,7 +1,7 @@
 // Completion for workflow.yaml: schema keys and values, names where references go, and member
 // chains inside CEL (`steps.<id>.output.<field>`, `inputs.<name>`). Pure.
 import { analyze, type Definition, type WorkflowIndex } from './analysis.js';
-import { type JsonSchema, type WorkflowDefinition, workflowSchema } from './runtime.js';
+import { type JsonSchema, workflowSchema } from './runtime.js';
 import {
   allowedValues,
   candidates,

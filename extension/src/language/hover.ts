@@ -1,7 +1,7 @@
 // Hover content (markdown) for workflow.yaml: schema documentation for keys and values, and the
 // resolved types behind references (`steps.x.output.y`, `inputs.z`, model/agent/tool names). Pure.
 import { analyze, findDefinition, locate, type Span, symbolAt, type WorkflowIndex } from './analysis.js';
-import { expressionReferences, type JsonSchema, type WorkflowDefinition, workflowSchema } from './runtime.js';
+import { expressionReferences, type JsonSchema, workflowSchema } from './runtime.js';
 import { firstString, formatSchema, schemasAt, typeName } from './schema-nav.js';
 import { type DefinitionSource, outputSchemaOf } from './types-flow.js';
 

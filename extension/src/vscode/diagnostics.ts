@@ -30,6 +30,8 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** How long the last checks took (ms), newest last; for the measure script. */
   readonly checkTimes: number[] = [];
+  /** Per document: how long its last check took and when it ended (performance.now()). */
+  readonly lastCheck = new Map<string, { ms: number; endedAt: number; version: number }>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
@@ -89,7 +91,9 @@ export class DiagnosticsController implements vscode.Disposable {
       this.log.error(`checking ${doc.uri.fsPath} failed: ${(error as Error)?.stack ?? error}`);
       return [];
     } finally {
-      this.checkTimes.push(performance.now() - t0);
+      const endedAt = performance.now();
+      this.checkTimes.push(endedAt - t0);
+      this.lastCheck.set(doc.uri.toString(), { ms: endedAt - t0, endedAt, version: doc.version });
       if (this.checkTimes.length > 50) this.checkTimes.shift();
     }
   }
