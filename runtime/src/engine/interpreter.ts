@@ -7,7 +7,14 @@ import type { JournalEvent, RunError, SkipReason } from './journal.js';
 import { type Plan, planOf } from './plan.js';
 import { renderRequest } from './render.js';
 import { retryDelay } from './retry.js';
-import { applyEvent, foldJournal, type InstanceState, isSettled, type RunState } from './state.js';
+import {
+  applyEvent,
+  emptyState,
+  foldJournal,
+  type InstanceState,
+  isSettled,
+  type RunState,
+} from './state.js';
 
 export const DEFAULT_MAX_TOKENS = 100_000;
 
@@ -24,6 +31,8 @@ interface Pass {
   inputs: Record<string, JsonValue>;
   state: RunState;
   records: JournalEvent[];
+  /** What the records changed in `state`, undone when the decision is made (state stays the journal's). */
+  undo: Array<{ key: string; previous: InstanceState | undefined }>;
   executes: ExecuteCommand[];
   failure?: RunError;
   progress: boolean;
@@ -47,19 +56,81 @@ export function effectiveInputs(
   return { ...out, ...inputs };
 }
 
+/** Inputs with defaults, the same object for the same (definition, inputs): its CEL form is cached. */
+const resolvedInputsCache = new WeakMap<
+  Record<string, JsonValue>,
+  { definition: WorkflowDefinition; resolved: Record<string, JsonValue> }
+>();
+
+function resolvedInputsOf(
+  definition: WorkflowDefinition,
+  inputs: Record<string, JsonValue>,
+): Record<string, JsonValue> {
+  const cached = resolvedInputsCache.get(inputs);
+  if (cached?.definition === definition) return cached.resolved;
+  const resolved = effectiveInputs(definition, inputs);
+  resolvedInputsCache.set(inputs, { definition, resolved });
+  return resolved;
+}
+
+const topFrames = new WeakMap<WorkflowDefinition, Frame>();
+
+function topFrameOf(definition: WorkflowDefinition): Frame {
+  let top = topFrames.get(definition);
+  if (!top) {
+    top = { keys: new Map(definition.steps.map((s) => [s.id, s.id])) };
+    topFrames.set(definition, top);
+  }
+  return top;
+}
+
+/** What happens next, from the whole journal. The reference API: same as `decideFrom` on its fold. */
 export function decide(
   definition: WorkflowDefinition,
   inputs: Record<string, JsonValue>,
   journal: readonly JournalEvent[],
 ): Command[] {
-  const state = foldJournal(journal);
+  return decideFrom(definition, inputs, foldJournal(journal));
+}
+
+/**
+ * Decides from many journal prefixes of one run, folding each event once (instead of the whole
+ * journal on every decision). The journal must only grow between calls. Pure; gives exactly what
+ * `decide(definition, inputs, journal)` gives.
+ */
+export class Decider {
+  private readonly state = emptyState();
+  private applied = 0;
+
+  constructor(
+    private readonly definition: WorkflowDefinition,
+    private readonly inputs: Record<string, JsonValue>,
+  ) {}
+
+  decide(journal: readonly JournalEvent[]): Command[] {
+    if (journal.length < this.applied) throw new Error('the journal shrank between two decisions');
+    for (; this.applied < journal.length; this.applied++) applyEvent(this.state, journal[this.applied]!);
+    return decideFrom(this.definition, this.inputs, this.state);
+  }
+}
+
+/**
+ * What happens next, from the run state folded from the journal so far. `state` is left as it was
+ * (the records returned are applied to it only while deciding), so the caller folds them in when
+ * it journals them.
+ */
+export function decideFrom(
+  definition: WorkflowDefinition,
+  inputs: Record<string, JsonValue>,
+  state: RunState,
+): Command[] {
   if (state.terminal) return [];
   if (state.cancelRequested) {
     return [
       { type: 'cancel_run', ...(state.cancelReason !== undefined ? { reason: state.cancelReason } : {}) },
     ];
   }
-  const resolvedInputs = effectiveInputs(definition, inputs);
+  const resolvedInputs = resolvedInputsOf(definition, inputs);
   const missing = Object.entries(definition.inputs)
     .filter(([name, spec]) => spec.required && resolvedInputs[name] === undefined)
     .map(([name]) => name);
@@ -78,10 +149,26 @@ export function decide(
     inputs: resolvedInputs,
     state,
     records: [],
+    undo: [],
     executes: [],
     progress: true,
   };
-  const top: Frame = { keys: new Map(definition.steps.map((s) => [s.id, s.id])) };
+  const usage = state.usage;
+  try {
+    return decidePass(pass);
+  } finally {
+    for (let i = pass.undo.length - 1; i >= 0; i--) {
+      const { key, previous } = pass.undo[i]!;
+      if (previous) state.instances.set(key, previous);
+      else state.instances.delete(key);
+    }
+    state.usage = usage;
+  }
+}
+
+function decidePass(pass: Pass): Command[] {
+  const { definition, state } = pass;
+  const top = topFrameOf(definition);
   let allSettled = false;
   while (pass.progress && !pass.failure) {
     const budget = budgetError(definition, state);
@@ -109,14 +196,20 @@ export function decide(
       return [...commands, { type: 'fail_run', error: error.error }];
     }
   }
-  const active = [...state.instances.values()].some((i) => i.status === 'running' || i.status === 'failed');
-  if (pass.executes.length === 0 && !active) {
+  if (pass.executes.length === 0 && !hasActive(state)) {
     return [
       ...commands,
       { type: 'fail_run', error: { code: 'stalled', message: 'no step can run and none is running' } },
     ];
   }
   return [...commands, ...pass.executes];
+}
+
+function hasActive(state: RunState): boolean {
+  for (const instance of state.instances.values()) {
+    if (instance.status === 'running' || instance.status === 'failed') return true;
+  }
+  return false;
 }
 
 function budgetError(definition: WorkflowDefinition, state: RunState): RunError | undefined {
@@ -145,6 +238,13 @@ function budgetError(definition: WorkflowDefinition, state: RunState): RunError 
 }
 
 function record(pass: Pass, event: JournalEvent): void {
+  if ('key' in event) {
+    const { instances } = pass.state;
+    const previous = instances.get(event.key);
+    pass.undo.push({ key: event.key, previous });
+    // applyEvent may change an instance in place: let it change a copy.
+    if (previous) instances.set(event.key, { ...previous });
+  }
   applyEvent(pass.state, event);
   pass.records.push(event);
   pass.progress = true;
@@ -161,19 +261,37 @@ function resolveKey(pass: Pass, id: string, frame: Frame): string | undefined {
   return info.parent === undefined ? undefined : resolveKey(pass, info.parent, frame);
 }
 
-function scopeFor(pass: Pass, frame: Frame): Record<string, unknown> {
+/**
+ * The expression scope of a step instance: inputs, the settled steps visible from its frame, and the
+ * map item. With `spec`, `steps` holds only the steps its expressions name (all of them when an
+ * expression reads `steps` as a whole): the scope stays small however long the run is.
+ */
+function scopeFor(pass: Pass, frame: Frame, spec?: StepSpec): Record<string, unknown> {
   const steps: Record<string, { output: JsonValue }> = {};
   const put = (id: string, key: string) => {
     const instance = pass.state.instances.get(key);
     if (isSettled(instance)) steps[id] = { output: instance!.output };
   };
-  for (const [id, info] of pass.plan.steps) if (info.staticKey !== undefined) put(id, info.staticKey);
-  const frames: Frame[] = [];
-  for (let f: Frame | undefined = frame; f; f = f.parent) frames.unshift(f);
   let item: Frame['item'];
-  for (const f of frames) {
-    for (const [id, key] of f.keys) put(id, key);
-    if (f.item) item = f.item;
+  for (let f: Frame | undefined = frame; f; f = f.parent) {
+    if (f.item) {
+      item = f.item;
+      break;
+    }
+  }
+  const named = spec ? pass.plan.steps.get(spec.id)?.scopeRefs : undefined;
+  if (named) {
+    for (const id of named) {
+      let key: string | undefined;
+      for (let f: Frame | undefined = frame; f && key === undefined; f = f.parent) key = f.keys.get(id);
+      key ??= pass.plan.steps.get(id)?.staticKey;
+      if (key !== undefined) put(id, key);
+    }
+  } else {
+    for (const [id, info] of pass.plan.steps) if (info.staticKey !== undefined) put(id, info.staticKey);
+    const frames: Frame[] = [];
+    for (let f: Frame | undefined = frame; f; f = f.parent) frames.unshift(f);
+    for (const f of frames) for (const [id, key] of f.keys) put(id, key);
   }
   const scope: Record<string, unknown> = { inputs: pass.inputs, steps };
   if (item) {
@@ -258,7 +376,7 @@ function startStep(pass: Pass, spec: StepSpec, key: string, frame: Frame, slots?
   if (deps.length > 0 && deps.every((d) => d.status === 'skipped'))
     return skip(pass, key, 'dependencies_skipped');
 
-  const scope = scopeFor(pass, frame);
+  const scope = scopeFor(pass, frame, spec);
   if (spec.if !== undefined) {
     const condition = spec.if;
     if (!guard(key, '`if`', () => evaluateCondition(condition, scope))) return skip(pass, key, 'if_false');
@@ -312,7 +430,7 @@ function execute(
   frame: Frame,
   attempt: number,
   delayMs: number,
-  scope = scopeFor(pass, frame),
+  scope = scopeFor(pass, frame, spec),
 ): void {
   const request = guard(key, 'rendering the request', () => renderRequest(pass.definition, spec, scope));
   if (!request) throw new Error(`step ${key}: ${spec.kind} steps are not executed by a driver`);

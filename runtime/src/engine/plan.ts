@@ -15,6 +15,11 @@ export interface StepInfo {
   deps: string[];
   /** Decisions that gate this step: decision id -> branches (index string or `otherwise`) that choose it. */
   gates: Map<string, Set<string>>;
+  /**
+   * The step ids its own expressions name: all its expression scope needs under `steps`. Undefined
+   * when an expression reads `steps` as a whole (`steps[x]`, `steps.size()`): then it needs them all.
+   */
+  scopeRefs?: Set<string>;
 }
 
 export interface Plan {
@@ -38,19 +43,24 @@ export function childrenOf(spec: StepSpec): StepSpec[] {
   return [];
 }
 
-function templateRefs(template: string | undefined, out: Set<string>): void {
+/** Step ids named; `whole` is set when `steps` itself is read (a dynamic index, a macro, a function). */
+type Refs = Set<string> & { whole?: boolean };
+
+function templateRefs(template: string | undefined, out: Refs): void {
   if (template === undefined || !template.includes('${{')) return;
   for (const { expression } of findTemplateExpressions(template)) conditionRefs(expression, out);
 }
 
-function conditionRefs(expression: string | undefined, out: Set<string>): void {
+function conditionRefs(expression: string | undefined, out: Refs): void {
   if (expression === undefined) return;
   for (const ref of expressionReferences(expression)) {
-    if (ref.path[0] === 'steps' && ref.path[1] !== undefined) out.add(ref.path[1]);
+    if (ref.path[0] !== 'steps') continue;
+    if (ref.path[1] !== undefined) out.add(ref.path[1]);
+    else out.whole = true;
   }
 }
 
-function valueRefs(value: JsonValue | undefined, out: Set<string>): void {
+function valueRefs(value: JsonValue | undefined, out: Refs): void {
   if (typeof value === 'string') templateRefs(value, out);
   else if (Array.isArray(value)) for (const item of value) valueRefs(item, out);
   else if (value && typeof value === 'object') for (const item of Object.values(value)) valueRefs(item, out);
@@ -58,7 +68,11 @@ function valueRefs(value: JsonValue | undefined, out: Set<string>): void {
 
 /** Step ids referenced by this step's own expressions (nested steps not included). */
 export function ownReferences(spec: StepSpec): Set<string> {
-  const out = new Set<string>();
+  return collectOwn(spec);
+}
+
+function collectOwn(spec: StepSpec): Refs {
+  const out: Refs = new Set<string>();
   conditionRefs(spec.if, out);
   switch (spec.kind) {
     case 'llm':
@@ -100,6 +114,8 @@ function buildPlan(definition: WorkflowDefinition): Plan {
     const info: StepInfo = { spec, underMap, deps: [], gates: new Map() };
     if (parent) info.parent = parent.spec.id;
     if (staticKey !== undefined) info.staticKey = staticKey;
+    const own = collectOwn(spec);
+    if (!own.whole) info.scopeRefs = own;
     steps.set(spec.id, info);
     const childUnderMap = underMap || spec.kind === 'map';
     for (const child of childrenOf(spec))

@@ -27,6 +27,23 @@ export interface ModelCallerOptions {
   now?: () => Date;
 }
 
+const combined = new WeakMap<AbortSignal, WeakMap<AbortSignal, AbortSignal>>();
+
+/** One signal for (step or run signal, budget breaker), made once and shared by every call with them. */
+function either(a: AbortSignal, b: AbortSignal): AbortSignal {
+  let byB = combined.get(a);
+  if (!byB) {
+    byB = new WeakMap();
+    combined.set(a, byB);
+  }
+  let signal = byB.get(b);
+  if (!signal) {
+    signal = AbortSignal.any([a, b]);
+    byB.set(b, signal);
+  }
+  return signal;
+}
+
 export function modelCaller(options: ModelCallerOptions): ModelCaller {
   const calls: ModelCallRecord[] = [];
   let usage = ZERO_USAGE;
@@ -47,7 +64,7 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
       try {
         const response = await client.generate({
           ...request,
-          signal: AbortSignal.any([options.signal, meter.signal]),
+          signal: either(options.signal, meter.signal),
         });
         const { inputTokens, outputTokens } = response.usage;
         const costUsd = costOf(spec, inputTokens, outputTokens);

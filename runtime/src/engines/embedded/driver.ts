@@ -1,8 +1,11 @@
 // Drives one run: asks the interpreter what to do, journals it, runs step executors, repeats.
-// step_started is stored before its executor is called; a step's result is stored before the next
-// decision, so a crash at any point resumes correctly from the journal.
+// Every event goes onto the journal (in memory) at once and is stored in that order; a step's
+// step_started is durably stored before its executor is called, and the run's last event before
+// run() returns. The interpreter decides from events not yet synced (a step's result, its own
+// records): they reach the disk before, or with, the next step_started, so a crash at any point
+// leaves a journal prefix the run resumes correctly from (a lost result means the step runs again).
 import type { ExecuteCommand } from '../../engine/commands.js';
-import { decide } from '../../engine/interpreter.js';
+import { Decider } from '../../engine/interpreter.js';
 import type { JournalEvent } from '../../engine/journal.js';
 import type { StepContext } from '../../engine/steps/context.js';
 import { toErrorInfo } from '../../engine/steps/errors.js';
@@ -12,10 +15,15 @@ import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
 export interface DriverOptions {
   definition: WorkflowDefinition;
   inputs: Record<string, JsonValue>;
-  /** The journal so far (run_started first); events are appended to it in memory as they are stored. */
+  /** The journal so far (run_started first, unless it is in `first`); `append` pushes onto it. */
   journal: JournalEvent[];
-  /** Stores one event durably; also pushes it onto `journal` and tells listeners. */
+  /**
+   * Pushes the event onto `journal` at once (synchronously: the order the interpreter sees is the
+   * order stored) and resolves once it is durably stored (then listeners are told).
+   */
   append: (event: JournalEvent) => Promise<void>;
+  /** Events to journal before the first decision (run_started, run_resumed). */
+  first?: JournalEvent[];
   /** Everything an executor needs; its signal is replaced by the run's. */
   stepContext: Omit<StepContext, 'signal'>;
   /** Aborted to stop the run's in-flight steps (cancellation, run failure). */
@@ -40,8 +48,10 @@ export class RunDriver {
   private readonly inFlight = new Map<string, Promise<void>>();
   private wake: (() => void) | undefined;
   private pendingCancel: string | undefined | null = null;
-  /** A journal write that failed inside a step task: the run cannot go on. */
+  /** A journal write that failed: the run cannot go on. */
   private fatal: { error: unknown } | undefined;
+  /** Journal writes not yet known to be stored. */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(private readonly options: DriverOptions) {}
 
@@ -51,8 +61,43 @@ export class RunDriver {
     this.wake?.();
   }
 
+  /** Journals without waiting for the write; run() does not return before it is stored. */
+  private write(event: JournalEvent): void {
+    let written: Promise<void>;
+    try {
+      written = this.options.append(event);
+    } catch (error) {
+      written = Promise.reject(error);
+    }
+    const tracked = written.then(
+      () => {
+        this.writes.delete(tracked);
+      },
+      (error: unknown) => {
+        this.writes.delete(tracked);
+        this.fatal ??= { error };
+        this.wake?.();
+      },
+    );
+    this.writes.add(tracked);
+  }
+
+  /** Waits for every write so far; throws if one failed. */
+  private async flushed(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all(this.writes);
+    if (this.fatal) throw this.fatal.error;
+  }
+
+  /** Journals the run's last event after everything before it. */
+  private async finish(event: JournalEvent): Promise<void> {
+    this.write(event);
+    await this.flushed();
+  }
+
   async run(): Promise<void> {
-    const { definition, inputs, journal, append, controller } = this.options;
+    const { definition, inputs, journal, controller } = this.options;
+    const decider = new Decider(definition, inputs);
+    for (const event of this.options.first ?? []) this.write(event);
     for (;;) {
       if (this.fatal) {
         await this.stop(controller);
@@ -61,37 +106,41 @@ export class RunDriver {
       if (this.pendingCancel !== null) {
         const reason = this.pendingCancel;
         this.pendingCancel = null;
-        await append({ type: 'cancel_requested', ...(reason !== undefined ? { reason } : {}) });
+        this.write({ type: 'cancel_requested', ...(reason !== undefined ? { reason } : {}) });
       }
       const changed = new Promise<void>((resolve) => {
         this.wake = resolve;
       });
-      const commands = decide(definition, inputs, journal);
+      const commands = decider.decide(journal);
       for (const command of commands) {
         switch (command.type) {
           case 'record':
-            await append(command.event);
+            this.write(command.event);
             break;
           case 'execute':
             if (!this.inFlight.has(command.key)) this.launch(command);
             break;
           case 'complete_run':
             await this.settle();
-            await append({ type: 'run_completed', outputs: command.outputs });
+            if (this.fatal) break;
+            await this.finish({ type: 'run_completed', outputs: command.outputs });
             return;
           case 'fail_run':
             await this.stop(controller);
-            await append({ type: 'run_failed', error: command.error });
+            if (this.fatal) break;
+            await this.finish({ type: 'run_failed', error: command.error });
             return;
           case 'cancel_run':
             await this.stop(controller);
-            await append({
+            if (this.fatal) break;
+            await this.finish({
               type: 'run_cancelled',
               ...(command.reason !== undefined ? { reason: command.reason } : {}),
             });
             return;
         }
       }
+      if (this.fatal) continue;
       if (commands.some((c) => c.type === 'record')) continue;
       if (this.inFlight.size === 0) {
         throw new Error('the interpreter asked for nothing to be done but the run has not ended');
@@ -105,8 +154,10 @@ export class RunDriver {
     await this.settle();
   }
 
+  /** Waits for the steps in flight and every journal write made so far (failed ones included). */
   private async settle(): Promise<void> {
     await Promise.allSettled([...this.inFlight.values()]);
+    while (this.writes.size > 0) await Promise.all(this.writes);
   }
 
   private launch(command: ExecuteCommand): void {
@@ -116,12 +167,13 @@ export class RunDriver {
       if (command.delayMs > 0) await sleep(command.delayMs, controller.signal);
       if (controller.signal.aborted) return;
       await append({ type: 'step_started', key: command.key, attempt: command.attempt });
+      // The result is journaled without waiting: the next step_started (or the run's end) syncs it.
+      let result: Awaited<ReturnType<typeof execute>>;
       try {
-        const result = await execute(command, { ...stepContext, signal: controller.signal });
-        await append({ type: 'step_completed', key: command.key, ...result });
+        result = await execute(command, { ...stepContext, signal: controller.signal });
       } catch (error) {
         const failure = error as { usage?: unknown; calls?: unknown };
-        await append({
+        this.write({
           type: 'step_failed',
           key: command.key,
           attempt: command.attempt,
@@ -129,7 +181,9 @@ export class RunDriver {
           ...(failure.usage ? { usage: failure.usage as never } : {}),
           ...(failure.calls ? { calls: failure.calls as never } : {}),
         });
+        return;
       }
+      this.write({ type: 'step_completed', key: command.key, ...result });
     })()
       .catch((error: unknown) => {
         this.fatal ??= { error };

@@ -205,14 +205,14 @@ export class EmbeddedEngine {
       try {
         if (writer) {
           const secrets = secretsOf(definition, this.env);
-          const append = async (event: JournalEvent) => {
+          // On the in-memory journal at once (the interpreter decides from it), to listeners once stored.
+          const append = (event: JournalEvent): Promise<void> => {
             const stored = redactValue({ ...event, at: this.now().toISOString() }, secrets);
-            await writer.append(stored);
+            const written = writer.append(stored);
             stored.seq = journal.length + 1;
             journal.push(stored);
-            emit(stored);
+            return written.then(() => emit(stored));
           };
-          for (const event of opened.first) await append(event);
           const controller = new AbortController();
           const clients = new Map<string, ModelClient>();
           const factory =
@@ -227,6 +227,7 @@ export class EmbeddedEngine {
             inputs,
             journal,
             append,
+            first: opened.first,
             controller,
             stepContext: {
               runId,
