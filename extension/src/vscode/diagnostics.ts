@@ -40,6 +40,14 @@ export class DiagnosticsController implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.schedule(e.document);
       }),
+      // a deleted file's problems go with it (its document may stay open, unsaved, a while)
+      vscode.workspace.onDidDeleteFiles((e) => {
+        const gone = e.files.map((f) => f.toString());
+        this.collection.forEach((uri) => {
+          const key = uri.toString();
+          if (gone.some((g) => key === g || key.startsWith(`${g}/`))) this.collection.delete(uri);
+        });
+      }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         this.cancel(doc);
         this.collection.delete(doc.uri);

@@ -54,8 +54,21 @@ describe(`Language support on a ${STEPS}-step workflow`, function () {
 
   after(async () => {
     await config().update('diagnostics.debounceMs', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri(), '..'), { recursive: true });
+    if (doc?.isDirty) await doc.save();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // through a WorkspaceEdit, as the Explorer does: watchers and onDidDeleteFiles see it
+    const remove = new vscode.WorkspaceEdit();
+    remove.deleteFile(vscode.Uri.joinPath(uri(), '..'), { recursive: true, ignoreIfNotExists: true });
+    assert.ok(await vscode.workspace.applyEdit(remove));
+    await waitFor('the file gone', async () => {
+      try {
+        await vscode.workspace.fs.stat(uri());
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    await vscode.commands.executeCommand('weft.refresh');
   });
 
   let lastCheckMs = 0;

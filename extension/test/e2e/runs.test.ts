@@ -113,9 +113,8 @@ describe('Weft runs and traces against a real weft serve', function () {
 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.view.extension.weft');
-    // a wider side bar, so the descriptions (status, latency, tokens, cost) are not clipped
-    for (let i = 0; i < 6; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
     await vscode.commands.executeCommand('weft.runs.focus');
+
     await screenshot('weft-runs');
   });
 
