@@ -117,9 +117,7 @@ export class FileJournalStore implements JournalStore {
     const path = join(this.runDir(runId), 'lock');
     for (let tries = 0; tries < 3; tries++) {
       try {
-        const handle = await open(path, 'wx');
-        await handle.writeFile(String(process.pid));
-        await handle.close();
+        await writeFile(path, String(process.pid), { flag: 'wx' });
         return async () => {
           await rm(path, { force: true });
         };

@@ -101,6 +101,7 @@ export class RunDriver {
     for (;;) {
       if (this.fatal) {
         await this.stop(controller);
+        while (this.writes.size > 0) await Promise.all(this.writes);
         throw this.fatal.error;
       }
       if (this.pendingCancel !== null) {
@@ -154,10 +155,9 @@ export class RunDriver {
     await this.settle();
   }
 
-  /** Waits for the steps in flight and every journal write made so far (failed ones included). */
+  /** Waits for the steps in flight (their results are journaled, maybe not yet stored). */
   private async settle(): Promise<void> {
     await Promise.allSettled([...this.inFlight.values()]);
-    while (this.writes.size > 0) await Promise.all(this.writes);
   }
 
   private launch(command: ExecuteCommand): void {
