@@ -28,6 +28,9 @@ const CONNECTIONS = Number(option('--connections', '50'));
 const SUBSCRIBERS = Number(option('--subscribers', '100'));
 const SSE_RUNS = Number(option('--sse-runs', '5'));
 const HOST = '127.0.0.1';
+const WEFT_DURABLE = 'Weft (`weft serve`, Node), durable journal (default)';
+const WEFT_MEMORY = 'Weft (`weft serve`, Node), WEFT_JOURNAL=memory';
+const PEER = 'FastAPI + uvicorn + LangGraph (Python, 1 worker, InMemorySaver)';
 
 /** An error as one table-friendly line (the last lines of a child's output included). */
 function oneLine(error: unknown): string {
@@ -215,14 +218,22 @@ function ensureBuilt(): void {
 async function startWeft(
   workflowsPath: string,
   dataDir: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<{ baseUrl: string; server: Started; port: number }> {
   const port = await freePort();
   // --weft-entry FILE runs `node --import tsx FILE serve ...` instead of the built CLI (a development aid)
+  // (a .js/.mjs FILE, e.g. a bundle built elsewhere, runs without tsx); --cpu-prof DIR profiles the server
   const entry = option('--weft-entry', '');
+  const profDir = option('--cpu-prof', '');
   const server = startProcess(
     process.execPath,
     [
-      ...(entry ? ['--import', 'tsx', entry] : [path.join(ROOT, 'runtime', 'bin', 'weft.js')]),
+      ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profDir)] : []),
+      ...(entry
+        ? /\.m?js$/.test(entry)
+          ? [path.resolve(entry)]
+          : ['--import', 'tsx', entry]
+        : [path.join(ROOT, 'runtime', 'bin', 'weft.js')]),
       'serve',
       '--workflows',
       workflowsPath,
@@ -239,6 +250,7 @@ async function startWeft(
       // per-request logging off on both sides: uvicorn runs with --no-access-log
       WEFT_LOG_LEVEL: 'warn',
       WEFT_RATE_LIMIT: 'off',
+      ...extraEnv,
     },
   );
   const baseUrl = `http://${HOST}:${port}`;
@@ -471,22 +483,21 @@ async function main(): Promise<void> {
   try {
     const targets: Target[] = [];
     const rows: LoadRow[] = [];
-    try {
-      ensureBuilt();
-      const weft = await startWeft(workflowFile, path.join(work, 'data-throughput'));
-      stops.push(weft.server.stop);
-      targets.push({
-        system: 'Weft (`weft serve`, Node)',
-        baseUrl: weft.baseUrl,
-        pid: weft.server.child.pid!,
-      });
-    } catch (error) {
-      rows.push({
-        system: 'Weft (`weft serve`, Node)',
-        segments: [],
-        cpuMs: Number.NaN,
-        error: oneLine(error),
-      });
+    // Weft twice: its default durable journal (an fsync per journal event), and WEFT_JOURNAL=memory
+    // (journals in memory, like the peer's InMemorySaver: nothing survives a crash)
+    const weftSystems: { system: string; env: Record<string, string>; dir: string }[] = [
+      { system: WEFT_DURABLE, env: {} as Record<string, string>, dir: 'data-throughput' },
+      { system: WEFT_MEMORY, env: { WEFT_JOURNAL: 'memory' }, dir: 'data-throughput-memory' },
+    ].filter((w) => !(flag('--skip-memory-journal') && w.system === WEFT_MEMORY));
+    for (const w of weftSystems) {
+      try {
+        ensureBuilt();
+        const weft = await startWeft(workflowFile, path.join(work, w.dir), w.env);
+        stops.push(weft.server.stop);
+        targets.push({ system: w.system, baseUrl: weft.baseUrl, pid: weft.server.child.pid! });
+      } catch (error) {
+        rows.push({ system: w.system, segments: [], cpuMs: Number.NaN, error: oneLine(error) });
+      }
     }
     let pythonLine = '';
     if (!flag('--skip-python')) {
@@ -496,13 +507,13 @@ async function main(): Promise<void> {
         const py = await startPython(venv);
         stops.push(py.server.stop);
         targets.push({
-          system: 'FastAPI + uvicorn + LangGraph (Python, 1 worker)',
+          system: PEER,
           baseUrl: py.baseUrl,
           pid: py.server.child.pid!,
         });
       } catch (error) {
         rows.push({
-          system: 'FastAPI + uvicorn + LangGraph',
+          system: PEER,
           segments: [],
           cpuMs: Number.NaN,
           error: oneLine(error),
@@ -510,13 +521,17 @@ async function main(): Promise<void> {
       }
     }
     rows.unshift(...(await loadAll(targets)));
+    // keep the table order: Weft durable, Weft memory, peer (a failed start is pushed before the load)
+    const order = [WEFT_DURABLE, WEFT_MEMORY, PEER];
+    rows.sort((a, b) => order.indexOf(a.system) - order.indexOf(b.system));
     for (const stop of stops.splice(0).reverse()) await stop();
 
     console.log(
       `\n## POST /run, synchronous, 3-step mock workflow\n\nautocannon from this process: ${CONNECTIONS} connections, ` +
-        `${WARMUP} s warm-up each, then ${DURATION} s measured each in ${SEGMENTS} alternating segments (Weft, Python, Weft, ...), same for both; ` +
+        `${WARMUP} s warm-up each, then ${DURATION} s measured each in ${SEGMENTS} alternating segments (Weft durable, Weft memory, Python, Weft durable, ...), same for all; ` +
         '127.0.0.1; one server process each; p50/p99 = request-weighted mean over the segments; server CPU = utime+stime of the server process. ' +
-        'request logging off on both. Weft keeps its default durable run journal (tmp dir).' +
+        'Request logging off on all. "durable" = Weft\'s default journal (tmp dir; an fsync per journal event, runs resume after a crash); ' +
+        '"memory" = WEFT_JOURNAL=memory (journals in process memory, like the peer\'s InMemorySaver: a crash loses runs in flight and the run history).' +
         (pythonLine ? `\nPeer: ${pythonLine} (InMemorySaver per run).` : '') +
         '\n',
     );
@@ -570,13 +585,15 @@ async function main(): Promise<void> {
         }),
       ),
     );
-    const [weftRow, pyRow] = rows;
-    if (weftRow?.segments.length && pyRow?.segments.length) {
+    const pyRow = rows.find((r) => r.system === PEER);
+    for (const weftRow of rows.filter((r) => r.system !== PEER)) {
+      if (!weftRow.segments.length || !pyRow?.segments.length) continue;
       const w = view(weftRow);
       const p = view(pyRow);
       const x = w.rps / p.rps;
+      const label = weftRow.system === WEFT_MEMORY ? 'Weft memory journal' : 'Weft durable journal';
       console.log(
-        `\nWeft / Python throughput: ${fmt(x, 2)}x (goal >= 5x: ${x >= 5 ? 'met' : 'NOT met'}); ` +
+        `\n${label} / Python throughput: ${fmt(x, 2)}x (goal >= 5x: ${x >= 5 ? 'met' : 'NOT met'}); ` +
           `p99 ${fmt(w.p99, 1)} ms vs ${fmt(p.p99, 1)} ms (goal lower: ${w.p99 < p.p99 ? 'met' : 'NOT met'}); ` +
           `server CPU per request: Python / Weft = ${fmt(p.cpuPerRequest / w.cpuPerRequest, 2)}x.`,
       );

@@ -27,6 +27,15 @@ export interface ServerConfig {
   otlpEndpoint?: string;
   otlpHeaders: Record<string, string>;
   dataDir: string;
+  /**
+   * `durable` (default): run journals in dataDir, fsynced per event; runs survive a crash and resume.
+   * `memory` (WEFT_JOURNAL=memory): journals in process memory; nothing survives the process (runs in
+   * flight are lost, never resumed; without REDIS_URL every run record too). For dev, benchmarks, and
+   * stateless replicas whose run records live in Redis.
+   */
+  journal: 'durable' | 'memory';
+  /** WEFT_JOURNAL=memory: finished runs whose journal is kept (WEFT_MEMORY_RUNS, default 1000). */
+  memoryRuns: number;
   logLevel: string;
   /** SSE heartbeat comment interval (default 15000). */
   heartbeatMs: number;
@@ -101,6 +110,10 @@ export function loadServerConfig(
       throw new ConfigError(`WEFT_RATE_LIMIT: ${(error as Error).message}`);
     }
   }
+  const journal = (env.WEFT_JOURNAL ?? '').trim() || 'durable';
+  if (journal !== 'durable' && journal !== 'memory') {
+    throw new ConfigError(`WEFT_JOURNAL must be "durable" (default) or "memory" (got "${journal}")`);
+  }
   const config: ServerConfig = {
     host,
     port,
@@ -119,6 +132,8 @@ export function loadServerConfig(
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined,
     otlpHeaders: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     dataDir: env.WEFT_DATA_DIR ?? '.weft',
+    journal,
+    memoryRuns: positiveInt('WEFT_MEMORY_RUNS', env.WEFT_MEMORY_RUNS, 1000),
     logLevel: env.WEFT_LOG_LEVEL ?? env.LOG_LEVEL ?? 'info',
     heartbeatMs: positiveInt('WEFT_SSE_HEARTBEAT_MS', env.WEFT_SSE_HEARTBEAT_MS, 15_000),
   };

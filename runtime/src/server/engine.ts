@@ -217,6 +217,26 @@ export function toTraceSpan(raw: unknown, index: number): TraceSpan {
   return span;
 }
 
+/**
+ * `run.trace` = the engine's spans as TraceSpans, converted on first read (and then kept). The answer
+ * to `POST /run` and the metrics never read the trace, so most finished runs never pay for it; a store
+ * that serialises or copies the record (JSON.stringify, structuredClone, a spread) reads it as usual.
+ */
+function lazyTrace(run: StoredRun, spans: unknown[]): void {
+  const keep = (value: TraceSpan[]) =>
+    Object.defineProperty(run, 'trace', { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(run, 'trace', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = spans.map(toTraceSpan);
+      keep(value);
+      return value;
+    },
+    set: keep,
+  });
+}
+
 /** An engine run record -> StoredRun (fills what is missing from `fallback`). */
 export function toStoredRun(raw: unknown, fallback: Partial<StoredRun> & { runId: string }): StoredRun {
   const r = obj(raw);
@@ -228,8 +248,9 @@ export function toStoredRun(raw: unknown, fallback: Partial<StoredRun> & { runId
     inputs: (r.inputs as Record<string, JsonValue> | undefined) ?? fallback.inputs ?? {},
     usage: r.usage ? toUsage(r.usage) : (fallback.usage ?? toUsage(undefined)),
     startedAt: iso(r.startedAt) ?? fallback.startedAt ?? new Date().toISOString(),
-    trace: Array.isArray(r.trace) ? r.trace.map(toTraceSpan) : (fallback.trace ?? []),
+    trace: fallback.trace ?? [],
   };
+  if (Array.isArray(r.trace)) lazyTrace(run, r.trace);
   if (r.outputs && typeof r.outputs === 'object') run.outputs = r.outputs as Record<string, JsonValue>;
   if (str(error.code) || str(error.message)) {
     run.error = { code: str(error.code) ?? 'failed', message: str(error.message) ?? '' };

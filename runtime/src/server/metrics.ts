@@ -13,23 +13,37 @@ function labelText(labels: Labels): string {
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
-const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort());
+/**
+ * A series key from the label values in the metric's declared label order: no sorting or JSON per
+ * update (this runs several times per request). Labels a metric does not declare are not part of it.
+ */
+function keyOf(names: readonly string[], labels: Labels): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return labels[names[0]!] ?? '';
+  let key = labels[names[0]!] ?? '';
+  for (let i = 1; i < names.length; i++) key += `\u0001${labels[names[i]!] ?? ''}`;
+  return key;
+}
 
 class Counter {
   private readonly values = new Map<string, { labels: Labels; value: number }>();
   constructor(
     readonly name: string,
     readonly help: string,
+    readonly labelNames: readonly string[] = [],
     readonly type: 'counter' | 'gauge' = 'counter',
   ) {}
   inc(labels: Labels = {}, by = 1): void {
-    const key = keyOf(labels);
-    const entry = this.values.get(key) ?? { labels, value: 0 };
-    entry.value += by;
-    this.values.set(key, entry);
+    const key = keyOf(this.labelNames, labels);
+    const entry = this.values.get(key);
+    if (entry) entry.value += by;
+    else this.values.set(key, { labels, value: by });
   }
   set(labels: Labels, value: number): void {
-    this.values.set(keyOf(labels), { labels, value });
+    const key = keyOf(this.labelNames, labels);
+    const entry = this.values.get(key);
+    if (entry) entry.value = value;
+    else this.values.set(key, { labels, value });
   }
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${this.type}\n`;
@@ -40,6 +54,7 @@ class Counter {
 }
 
 class Histogram {
+  /** counts[i]: observations in bucket i only (le buckets[i], above buckets[i-1]); cumulated in render(). */
   private readonly series = new Map<
     string,
     { labels: Labels; counts: number[]; sum: number; count: number }
@@ -48,22 +63,29 @@ class Histogram {
     readonly name: string,
     readonly help: string,
     readonly buckets: number[],
+    readonly labelNames: readonly string[],
   ) {}
   observe(labels: Labels, value: number): void {
-    const key = keyOf(labels);
-    const s = this.series.get(key) ?? { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-    this.buckets.forEach((b, i) => {
-      if (value <= b) s.counts[i] = (s.counts[i] ?? 0) + 1;
-    });
+    const key = keyOf(this.labelNames, labels);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { labels, counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
+      this.series.set(key, s);
+    }
+    const buckets = this.buckets;
+    let i = 0;
+    while (i < buckets.length && value > buckets[i]!) i++;
+    if (i < buckets.length) s.counts[i]! += 1;
     s.sum += value;
     s.count += 1;
-    this.series.set(key, s);
   }
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
     for (const s of this.series.values()) {
+      let cumulative = 0;
       this.buckets.forEach((b, i) => {
-        out += `${this.name}_bucket${labelText({ ...s.labels, le: String(b) })} ${s.counts[i] ?? 0}\n`;
+        cumulative += s.counts[i] ?? 0;
+        out += `${this.name}_bucket${labelText({ ...s.labels, le: String(b) })} ${cumulative}\n`;
       });
       out += `${this.name}_bucket${labelText({ ...s.labels, le: '+Inf' })} ${s.count}\n`;
       out += `${this.name}_sum${labelText(s.labels)} ${s.sum}\n`;
@@ -76,56 +98,72 @@ class Histogram {
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 export class ServerMetrics implements RunObserver {
-  readonly runsStarted = new Counter('weft_runs_started_total', 'Runs started by this instance.');
+  readonly runsStarted = new Counter('weft_runs_started_total', 'Runs started by this instance.', [
+    'workflow',
+  ]);
   readonly runsFinished = new Counter(
     'weft_runs_finished_total',
     'Runs finished on this instance, by status.',
+    ['workflow', 'status'],
   );
-  readonly runsActive = new Counter('weft_runs_active', 'Runs executing on this instance now.', 'gauge');
-  readonly runDuration = new Histogram('weft_run_duration_seconds', 'Run wall time.', SECONDS);
+  readonly runsActive = new Counter('weft_runs_active', 'Runs executing on this instance now.', [], 'gauge');
+  readonly runDuration = new Histogram('weft_run_duration_seconds', 'Run wall time.', SECONDS, [
+    'workflow',
+    'status',
+  ]);
   readonly stepDuration = new Histogram(
     'weft_step_duration_seconds',
     'Step latency, by workflow, step and status.',
     SECONDS,
+    ['workflow', 'step', 'status'],
   );
-  readonly tokens = new Counter('weft_tokens_total', 'Model tokens used by finished runs.');
-  readonly cost = new Counter('weft_cost_usd_total', 'Model cost of finished runs in USD.');
-  readonly requests = new Counter('weft_http_requests_total', 'HTTP requests, by method, route and status.');
-  readonly sseClients = new Counter('weft_sse_clients', 'Open Server-Sent Events streams.', 'gauge');
+  readonly tokens = new Counter('weft_tokens_total', 'Model tokens used by finished runs.', [
+    'workflow',
+    'direction',
+  ]);
+  readonly cost = new Counter('weft_cost_usd_total', 'Model cost of finished runs in USD.', ['workflow']);
+  readonly requests = new Counter('weft_http_requests_total', 'HTTP requests, by method, route and status.', [
+    'method',
+    'route',
+    'status',
+  ]);
+  readonly sseClients = new Counter('weft_sse_clients', 'Open Server-Sent Events streams.', [], 'gauge');
   readonly rateLimited = new Counter('weft_rate_limited_total', 'Requests refused by the rate limiter.');
-  private readonly workflows = new Map<string, string>();
-  private readonly stepStarts = new Map<string, number>();
+  /** Per run in flight: its workflow and the start time (ms) of each step running now. */
+  private readonly inFlight = new Map<string, { workflow: string; steps: Map<string, number> }>();
   private active = 0;
 
   runStarted(run: StoredRun): void {
-    this.workflows.set(run.runId, run.workflow);
+    this.inFlight.set(run.runId, { workflow: run.workflow, steps: new Map() });
     this.runsStarted.inc({ workflow: run.workflow });
     this.active += 1;
     this.runsActive.set({}, this.active);
   }
 
   event(event: RunEvent): void {
-    const key = `${event.runId}\u0000${event.step ?? ''}`;
-    if (event.type === 'step.started' && event.step) this.stepStarts.set(key, Date.parse(event.at));
-    if (event.type === 'step.finished' && event.step) {
-      const started = this.stepStarts.get(key);
-      this.stepStarts.delete(key);
-      if (started !== undefined) {
-        this.stepDuration.observe(
-          {
-            workflow: this.workflows.get(event.runId) ?? '',
-            step: event.step.replace(/\[\d+\]/g, '[]'),
-            status: String(event.status ?? ''),
-          },
-          Math.max(0, (Date.parse(event.at) - started) / 1000),
-        );
-      }
+    const type = event.type;
+    if ((type !== 'step.started' && type !== 'step.finished') || !event.step) return;
+    const run = this.inFlight.get(event.runId);
+    if (!run) return;
+    if (type === 'step.started') {
+      run.steps.set(event.step, Date.parse(event.at));
+      return;
     }
+    const started = run.steps.get(event.step);
+    if (started === undefined) return;
+    run.steps.delete(event.step);
+    this.stepDuration.observe(
+      {
+        workflow: run.workflow,
+        step: event.step.includes('[') ? event.step.replace(/\[\d+\]/g, '[]') : event.step,
+        status: String(event.status ?? ''),
+      },
+      Math.max(0, (Date.parse(event.at) - started) / 1000),
+    );
   }
 
   runFinished(run: StoredRun): void {
-    this.workflows.delete(run.runId);
-    for (const k of this.stepStarts.keys()) if (k.startsWith(`${run.runId}\u0000`)) this.stepStarts.delete(k);
+    this.inFlight.delete(run.runId);
     this.active = Math.max(0, this.active - 1);
     this.runsActive.set({}, this.active);
     this.runsFinished.inc({ workflow: run.workflow, status: run.status });

@@ -100,6 +100,15 @@ export interface RunStore {
   onCancelRequest(handler: (runId: string) => void): Unsubscribe;
   /** Throws when the store is unreachable. */
   ping(): Promise<void>;
+  /**
+   * Offered by a store that writes in this process's memory and cannot fail (the embedded store):
+   * putRun / appendEvent done at once, so the run manager skips its ordered, retrying write queue.
+   * putRunNow keeps the object it is given: the caller must not change it afterwards.
+   */
+  readonly immediate?: {
+    putRun(run: StoredRun): void;
+    appendEvent(stream: string, event: RunEvent, meta?: { seq?: number }): string;
+  };
   close(): Promise<void>;
 }
 

@@ -175,12 +175,19 @@ export class RunManager {
       instance: instanceId,
     };
     const scrub = this.options.scrub ?? (<T>(value: T) => value);
+    // A store that writes in memory at once (the embedded one) is written directly: no queue, no
+    // promise per event. Others (Redis) go through the ordered, retrying writer.
+    const immediate = store.immediate;
+    const putRun = immediate
+      ? (run: StoredRun) => immediate.putRun(run)
+      : (run: StoredRun) => void writer.push(() => store.putRun(run));
     const emit = (stream: string, raw: RunEvent, seq?: number) => {
       const event = scrub(raw);
       for (const o of observers) o.event?.(event);
-      void writer.push(() => store.appendEvent(stream, event, seq === undefined ? undefined : { seq }));
+      if (immediate) immediate.appendEvent(stream, event, seq === undefined ? undefined : { seq });
+      else void writer.push(() => store.appendEvent(stream, event, seq === undefined ? undefined : { seq }));
     };
-    void writer.push(() => store.putRun(initial));
+    putRun(initial);
     for (const o of observers) o.runStarted?.(initial);
     const startEvent: RunEvent = {
       type: info.resumed ? 'run.resumed' : 'run.started',
@@ -228,7 +235,7 @@ export class RunManager {
         final.startedAt = initial.startedAt;
         if (!final.workflow) final.workflow = info.workflow;
         const scrubbed = scrub(final);
-        void writer.push(() => store.putRun(scrubbed));
+        putRun(scrubbed);
         const finished: RunEvent = {
           type: 'run.finished',
           runId,
@@ -241,7 +248,7 @@ export class RunManager {
         emit(runId, finished);
         emit(GLOBAL_STREAM, finished);
         for (const o of observers) o.runFinished?.(final);
-        await writer.idle;
+        if (!immediate) await writer.idle;
         this.active.delete(runId);
         return final;
       });

@@ -52,6 +52,9 @@ export interface EmbeddedRunStoreOptions {
 
 type EventId = readonly [number, number];
 
+/** How long a successful ping() is trusted. */
+const PING_TTL_MS = 1000;
+
 /** `7` -> [7, 0]; `7.3` -> [7, 3]; anything else -> undefined. */
 export function parseEventId(id: string | undefined): EventId | undefined {
   if (id === undefined) return undefined;
@@ -96,6 +99,7 @@ export class EmbeddedRunStore implements RunStore {
   private readonly maxFinished: number;
   private readonly maxGlobal: number;
   private readonly maxSummaries: number;
+  private pingedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly source: EmbeddedRunSource,
@@ -117,9 +121,20 @@ export class EmbeddedRunStore implements RunStore {
 
   // ------------------------------------------------------------------ records
 
+  /** Synchronous writes for the run manager (see RunStore.immediate). */
+  readonly immediate = {
+    putRun: (run: StoredRun): void => this.putRunNow(run),
+    appendEvent: (stream: string, event: RunEvent, meta?: { seq?: number }): string =>
+      this.appendNow(stream, event, meta),
+  };
+
   async putRun(run: StoredRun): Promise<void> {
-    const live = this.liveRun(run.runId);
-    live.record = structuredClone(run);
+    this.putRunNow(structuredClone(run));
+  }
+
+  /** Keeps `run` itself (no copy): the caller hands it over. getRun answers copies. */
+  private putRunNow(run: StoredRun): void {
+    this.liveRun(run.runId).record = run;
   }
 
   async getRun(runId: string): Promise<StoredRun | undefined> {
@@ -202,22 +217,31 @@ export class EmbeddedRunStore implements RunStore {
     return live;
   }
 
-  async appendEvent(stream: string, event: RunEvent, meta: { seq?: number } = {}): Promise<string> {
+  async appendEvent(stream: string, event: RunEvent, meta?: { seq?: number }): Promise<string> {
+    return this.appendNow(stream, event, meta);
+  }
+
+  private appendNow(stream: string, event: RunEvent, meta?: { seq?: number }): string {
     if (stream === GLOBAL_STREAM) {
       const g = this.global;
       g.seq += 1;
       const stored = { id: String(g.seq), event };
       g.events.push(stored);
-      if (g.events.length > this.maxGlobal) g.events.splice(0, g.events.length - this.maxGlobal);
+      // trimmed in chunks (a splice per event would move the whole array each time); readers only
+      // ever see the newest maxGlobal
+      if (g.events.length > this.maxGlobal + Math.ceil(this.maxGlobal / 4)) {
+        g.events.splice(0, g.events.length - this.maxGlobal);
+      }
       for (const listener of g.listeners) listener(stored);
       return stored.id;
     }
     const live = this.liveRun(stream);
     let key: EventId;
-    if (meta.seq !== undefined && meta.seq > live.lastSeq) {
-      live.lastSeq = meta.seq;
+    const seq = meta?.seq;
+    if (seq !== undefined && seq > live.lastSeq) {
+      live.lastSeq = seq;
       live.sub = 0;
-      key = [meta.seq, 0];
+      key = [seq, 0];
     } else {
       live.sub += 1;
       key = [live.lastSeq, live.sub];
@@ -318,7 +342,10 @@ export class EmbeddedRunStore implements RunStore {
     if (stream === GLOBAL_STREAM) {
       const g = this.global;
       const from = Number(afterId);
-      for (const e of g.events) if (!Number.isFinite(from) || Number(e.id) > from) onEvent(e);
+      for (let i = Math.max(0, g.events.length - this.maxGlobal); i < g.events.length; i++) {
+        const e = g.events[i]!;
+        if (!Number.isFinite(from) || Number(e.id) > from) onEvent(e);
+      }
       g.listeners.add(onEvent);
       return () => g.listeners.delete(onEvent);
     }
@@ -371,13 +398,20 @@ export class EmbeddedRunStore implements RunStore {
     return () => this.cancelHandlers.delete(handler);
   }
 
+  /**
+   * Checks the data directory is usable. POST /run pings before every run, so a success is trusted for
+   * PING_TTL_MS (one access() a second under load, not one per request); a failure is never cached.
+   */
   async ping(): Promise<void> {
     if (!this.source.dataDir || !this.source.store.durable) return;
+    const now = Date.now();
+    if (now - this.pingedAt < PING_TTL_MS) return;
     try {
       await access(this.source.dataDir, constants.R_OK | constants.W_OK);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    this.pingedAt = now;
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import { createModelClient } from '../../models/index.js';
 import { buildServer } from '../../server/app.js';
 import { assertSafeToStart, type CliFlags, ConfigError, loadServerConfig } from '../../server/config.js';
 import { withTextDeltas } from '../../server/deltas.js';
+import { memoryJournalEngine } from '../../server/memory-journal.js';
 import { OtlpExporter } from '../../server/otlp.js';
 import type { RunStore } from '../../server/run-store.js';
 import { makeScrubber, scrubbingStream, secretValues } from '../../server/secrets.js';
@@ -58,11 +59,18 @@ export async function startServe(
     storeDescription = `redis ${redactRedisUrl(config.redisUrl)}`;
     counters = new RedisCounterStore(redisStore.redis);
   }
-  const engine = new EmbeddedEngine({
+  const engineOptions = {
     dataDir: resolve(config.dataDir),
     env,
     modelClientFactory: withTextDeltas((spec) => createModelClient(spec, { env })),
-  });
+  };
+  const engine =
+    config.journal === 'memory'
+      ? memoryJournalEngine({ ...engineOptions, maxFinishedRuns: config.memoryRuns })
+      : new EmbeddedEngine(engineOptions);
+  if (config.journal === 'memory' && !store) {
+    storeDescription = `embedded, memory journal (not durable, last ${config.memoryRuns} finished runs)`;
+  }
   const observers = config.otlpEndpoint
     ? [
         new OtlpExporter({
@@ -93,6 +101,11 @@ export async function startServe(
     heartbeatMs: config.heartbeatMs,
   });
   for (const message of startupErrors.splice(0)) app.log.warn(message);
+  if (config.journal === 'memory') {
+    app.log.warn(
+      `WEFT_JOURNAL=memory: run journals are kept in memory only; a crash or restart loses the runs in flight (they are not resumed)${store ? '' : ' and every run record'}`,
+    );
+  }
   report = (message) => app.log.warn(scrub(message));
   for (const problem of registry.problems) app.log.warn({ problem }, 'workflow has errors');
   if (registry.list().length === 0) {
@@ -104,6 +117,7 @@ export async function startServe(
       address,
       workflows: registry.list().map((w) => w.name),
       store: storeDescription,
+      journal: config.journal,
       auth: config.apiKeys.length > 0 ? `${config.apiKeys.length} API key(s)` : 'off (loopback)',
       rateLimit: config.rateLimit?.map((w) => `${w.limit}/${w.name}`).join(',') ?? 'off',
       cors: config.corsOrigins.length > 0 ? config.corsOrigins : 'off',
