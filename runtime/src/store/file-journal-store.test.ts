@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../engine/journal.js';
-import { FileJournalStore, groupCommitWriter } from './file-journal-store.js';
+import { FileJournalStore, groupCommitWriter, journalSyncFromEnv } from './file-journal-store.js';
 import { decodeJournal } from './journal-codec.js';
 
 const warning = (n: number): JournalEvent => ({ type: 'warning', message: `event ${n}` });
@@ -120,6 +120,45 @@ describe('groupCommitWriter', () => {
   });
 });
 
+describe('groupCommitWriter, batch mode', () => {
+  it('resolves appends once written; syncs in the background; close waits for the sync', async () => {
+    const fake = fakeHandle();
+    const writer = groupCommitWriter(fake.handle, 1, 'batch');
+    await Promise.all([writer.append(warning(0)), writer.append(warning(1))]);
+    expect(fake.log).toEqual(['write 2', 'sync 1']);
+    await writer.append(warning(2));
+    // Written while sync 1 runs: synced by a second sync, not waited for.
+    expect(fake.log).toEqual(['write 2', 'sync 1', 'write 1']);
+    let closed = false;
+    const closing = writer.close().then(() => {
+      closed = true;
+    });
+    await fake.release();
+    expect(fake.log.slice(3)).toEqual(['synced 1', 'sync 2']);
+    expect(closed).toBe(false);
+    await fake.release();
+    await closing;
+    expect(fake.log.slice(-2)).toEqual(['synced 2', 'close']);
+  });
+
+  it('a failed background sync fails later appends and close', async () => {
+    const fake = fakeHandle({ failSync: 1 });
+    const writer = groupCommitWriter(fake.handle, 1, 'batch');
+    await writer.append(warning(0));
+    await fake.release();
+    await expect(writer.append(warning(1))).rejects.toThrow(/EIO/);
+    await expect(writer.close()).rejects.toThrow(/EIO/);
+    expect(fake.log.at(-1)).toBe('close');
+  });
+
+  it('WEFT_JOURNAL_SYNC names the mode; always by default; unknown names are refused', () => {
+    expect(journalSyncFromEnv({})).toBe('always');
+    expect(journalSyncFromEnv({ WEFT_JOURNAL_SYNC: '' })).toBe('always');
+    expect(journalSyncFromEnv({ WEFT_JOURNAL_SYNC: 'Batch' })).toBe('batch');
+    expect(() => journalSyncFromEnv({ WEFT_JOURNAL_SYNC: 'never' })).toThrow(/always or batch/);
+  });
+});
+
 describe('FileJournalStore', () => {
   let dataDir: string;
   beforeEach(async () => {
@@ -129,25 +168,28 @@ describe('FileJournalStore', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('appends in order across batches; reopen continues the sequence', async () => {
-    const store = new FileJournalStore(dataDir);
-    const writer = await store.create('run-1');
-    await Promise.all([writer.append(warning(1)), writer.append(warning(2))]);
-    await writer.append(warning(3));
-    await writer.close();
-    const { writer: again } = await store.reopen('run-1');
-    await again.append(warning(4));
-    await again.close();
-    const decoded = await store.read('run-1');
-    expect(decoded?.problem).toBeUndefined();
-    expect(decoded?.events.map((e) => [e.seq, (e as { message: string }).message])).toEqual([
-      [1, 'event 1'],
-      [2, 'event 2'],
-      [3, 'event 3'],
-      [4, 'event 4'],
-    ]);
-    await expect(store.create('run-1')).rejects.toThrow(/already exists/);
-  });
+  it.each(['always', 'batch'] as const)(
+    'appends in order across batches; reopen continues the sequence (%s)',
+    async (mode) => {
+      const store = new FileJournalStore(dataDir, mode);
+      const writer = await store.create('run-1');
+      await Promise.all([writer.append(warning(1)), writer.append(warning(2))]);
+      await writer.append(warning(3));
+      await writer.close();
+      const { writer: again } = await store.reopen('run-1');
+      await again.append(warning(4));
+      await again.close();
+      const decoded = await store.read('run-1');
+      expect(decoded?.problem).toBeUndefined();
+      expect(decoded?.events.map((e) => [e.seq, (e as { message: string }).message])).toEqual([
+        [1, 'event 1'],
+        [2, 'event 2'],
+        [3, 'event 3'],
+        [4, 'event 4'],
+      ]);
+      await expect(store.create('run-1')).rejects.toThrow(/already exists/);
+    },
+  );
 
   it('makes the runs dir again if it disappeared; locks a run once', async () => {
     const store = new FileJournalStore(dataDir);

@@ -1,8 +1,8 @@
 // Journals on disk: <dataDir>/runs/<runId>/journal.jsonl, one checksummed JSON line per event.
-// An append resolves only once its line is on disk (fdatasync'd). Appends made while a write is in
-// flight are written and synced together (group commit): a 50-way fan-out's step_started lines share
-// one fsync instead of taking 50 in a row. A lock file (`lock`, holding the pid) names the process
-// driving the run.
+// Appends made while a write is in flight are written and synced together (group commit): a 50-way
+// fan-out's step_started lines share one fsync instead of taking 50 in a row. When an append
+// resolves depends on the sync mode (JournalSync). A lock file (`lock`, holding the pid) names the
+// process driving the run.
 import { type FileHandle, mkdir, open, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEvent } from '../engine/journal.js';
@@ -10,6 +10,32 @@ import { type DecodedJournal, decodeJournal, encodeLine } from './journal-codec.
 import type { JournalStore, JournalWriter } from './journal-store.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * When a journal append counts as stored (env WEFT_JOURNAL_SYNC; default `always`):
+ * - `always`: once its line is fdatasync'd. A step's step_started is on disk before the step runs:
+ *   the journal survives a process crash, an OS crash and a power loss.
+ * - `batch`: once its line is written to the operating system; lines are fdatasync'd in the
+ *   background, in batches, and a run's journal is fdatasync'd before its result is returned. It
+ *   survives the process being killed (kill -9, a crash); an OS crash or power loss can lose the last
+ *   events of runs in progress (their steps since the last sync run again on resume). The guarantee
+ *   of SQLite's `synchronous=NORMAL` in WAL mode.
+ */
+export type JournalSync = 'always' | 'batch';
+
+export const JOURNAL_SYNC_MODES: readonly JournalSync[] = ['always', 'batch'];
+
+/** The sync mode named by WEFT_JOURNAL_SYNC (unset or empty: `always`); throws on an unknown name. */
+export function journalSyncFromEnv(env: Record<string, string | undefined>): JournalSync {
+  const value = env.WEFT_JOURNAL_SYNC?.trim().toLowerCase();
+  if (!value) return 'always';
+  if (!(JOURNAL_SYNC_MODES as readonly string[]).includes(value)) {
+    throw new Error(
+      `WEFT_JOURNAL_SYNC=${env.WEFT_JOURNAL_SYNC}: expected ${JOURNAL_SYNC_MODES.join(' or ')}`,
+    );
+  }
+  return value as JournalSync;
+}
 
 export function assertRunId(runId: string): void {
   if (!RUN_ID.test(runId))
@@ -31,7 +57,10 @@ export class FileJournalStore implements JournalStore {
   /** The runs dir was made by this store (one recursive mkdir per store, not per run). */
   private runsDirReady = false;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    readonly sync: JournalSync = 'always',
+  ) {
     this.runsDir = join(dataDir, 'runs');
   }
 
@@ -45,7 +74,7 @@ export class FileJournalStore implements JournalStore {
   }
 
   private async writer(file: string, nextSeq: number): Promise<JournalWriter> {
-    return groupCommitWriter(await open(file, 'a'), nextSeq);
+    return groupCommitWriter(await open(file, 'a'), nextSeq, this.sync);
   }
 
   async create(runId: string): Promise<JournalWriter> {
@@ -143,16 +172,38 @@ interface Pending {
 }
 
 /**
- * Lines are written in append order. Every append made in the same event-loop turn, or while the previous batch
+ * Lines are written in append order (mode `always`: each append resolves after the sync covering its
+ * line; `batch`: after its write, the sync following in the background and on close). Every append made in the same event-loop turn, or while the previous batch
  * is being written and synced, goes into the next batch: one write and one fdatasync for all of them.
  * Each append's promise settles after the sync that covers its line. After a failed write or sync,
  * every later append fails too (the file may hold a partial batch; nothing after it may be written).
  */
-export function groupCommitWriter(handle: FileHandle, nextSeq: number): JournalWriter {
+export function groupCommitWriter(
+  handle: FileHandle,
+  nextSeq: number,
+  mode: JournalSync = 'always',
+): JournalWriter {
   let seq = nextSeq;
   let queue: Pending[] = [];
   let flushing: Promise<void> | undefined;
   let failure: { error: unknown } | undefined;
+  // `batch`: one background fdatasync at a time, again while lines were written since it began.
+  let unsynced = false;
+  let syncing: Promise<void> | undefined;
+  const syncInBackground = () => {
+    unsynced = true;
+    syncing ??= (async () => {
+      while (unsynced && !failure) {
+        unsynced = false;
+        try {
+          await handle.datasync();
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      syncing = undefined;
+    })();
+  };
 
   const writeAll = async (text: string) => {
     let buffer = Buffer.from(text, 'utf8');
@@ -169,7 +220,8 @@ export function groupCommitWriter(handle: FileHandle, nextSeq: number): JournalW
       try {
         if (failure) throw failure.error;
         await writeAll(batch.length === 1 ? batch[0]!.line : batch.map((p) => p.line).join(''));
-        await handle.datasync();
+        if (mode === 'always') await handle.datasync();
+        else syncInBackground();
       } catch (error) {
         failure ??= { error };
         for (const pending of batch) pending.reject(error);
@@ -192,8 +244,13 @@ export function groupCommitWriter(handle: FileHandle, nextSeq: number): JournalW
       });
     },
     async close() {
-      await flushing;
-      await handle.close();
+      try {
+        await flushing;
+        await syncing;
+        if (failure && mode === 'batch') throw failure.error;
+      } finally {
+        await handle.close();
+      }
     },
   };
 }

@@ -3,7 +3,10 @@ import type { JournalEvent } from '../engine/journal.js';
 import type { DecodedJournal } from './journal-codec.js';
 
 export interface JournalWriter {
-  /** Appends (and, when durable, fsyncs) the event; resolves once it is safely stored. */
+  /**
+   * Appends the event; resolves once it is stored (durable stores: fdatasync'd, or with
+   * WEFT_JOURNAL_SYNC=batch written to the OS). Appends are stored in call order.
+   */
   append(event: JournalEvent): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // Drives one run: asks the interpreter what to do, journals it, runs step executors, repeats.
 // Every event goes onto the journal (in memory) at once and is stored in that order; a step's
-// step_started is durably stored before its executor is called, and the run's last event before
-// run() returns. The interpreter decides from events not yet synced (a step's result, its own
+// step_started is stored (as the journal store defines it: fdatasync'd by default) before its
+// executor is called, and the run's last event before run() returns. The interpreter decides from events not yet synced (a step's result, its own
 // records): they reach the disk before, or with, the next step_started, so a crash at any point
 // leaves a journal prefix the run resumes correctly from (a lost result means the step runs again).
 import type { ExecuteCommand } from '../../engine/commands.js';

@@ -124,6 +124,18 @@ describe('EmbeddedEngine', () => {
     expect(existsSync(join(dataDir, 'runs', 'run-1', 'lock'))).toBe(false);
   });
 
+  it('WEFT_JOURNAL_SYNC=batch: the same journal on disk when the run returns; unknown modes refused', async () => {
+    const engine = new EmbeddedEngine({ dataDir, env: { WEFT_JOURNAL_SYNC: 'batch' } });
+    expect((engine.store as { sync?: string }).sync).toBe('batch');
+    const record = await engine.start(salesWorkflow(), { message: 'buy seats' }, { runId: 'run-b' }).result;
+    expect(record.status).toBe('succeeded');
+    const again = await new EmbeddedEngine({ dataDir, env: {} }).getRun('run-b');
+    expect(again).toEqual(record);
+    expect(() => new EmbeddedEngine({ dataDir, env: { WEFT_JOURNAL_SYNC: 'sometimes' } })).toThrow(
+      /WEFT_JOURNAL_SYNC/,
+    );
+  });
+
   it('calls HTTP tools; an env key used in a header reaches the server but never the journal or trace', async () => {
     const def = workflow([tool('search', 'search', { query: '${{ inputs.q }}' })], {
       tools: {

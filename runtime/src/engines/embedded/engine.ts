@@ -16,7 +16,12 @@ import { UsageMeter } from '../../engine/steps/meter.js';
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import { createModelClient, DEFAULT_API_KEY_ENV } from '../../models/index.js';
 import type { ModelClient } from '../../models/types.js';
-import { FileJournalStore, JournalCorruptError } from '../../store/file-journal-store.js';
+import {
+  FileJournalStore,
+  JournalCorruptError,
+  type JournalSync,
+  journalSyncFromEnv,
+} from '../../store/file-journal-store.js';
 import { FileRatingsStore } from '../../store/file-ratings.js';
 import { type JournalStore, type JournalWriter, MemoryJournalStore } from '../../store/journal-store.js';
 import { MemoryRatingsStore, type RatingsStore } from '../../store/ratings.js';
@@ -41,6 +46,12 @@ export interface EmbeddedEngineOptions {
   dataDir?: string;
   /** false: keep journals in memory only (benchmarks, tests). Default true. */
   durable?: boolean;
+  /**
+   * When a journal event counts as stored (see JournalSync): `always` (default) fdatasyncs before a
+   * step runs and survives power loss; `batch` survives the process being killed but an OS crash or
+   * power loss can lose a running run's last events. Default: env.WEFT_JOURNAL_SYNC, else `always`.
+   */
+  journalSync?: JournalSync;
   /** Where API keys and tool secrets come from. Default: process.env. */
   env?: Record<string, string | undefined>;
   modelClientFactory?: (spec: ModelSpec) => ModelClient;
@@ -108,7 +119,9 @@ export class EmbeddedEngine {
     this.env = options.env ?? process.env;
     this.dataDir = options.dataDir ?? defaultDataDir(this.env);
     const durable = options.durable ?? true;
-    this.store = durable ? new FileJournalStore(this.dataDir) : new MemoryJournalStore();
+    this.store = durable
+      ? new FileJournalStore(this.dataDir, options.journalSync ?? journalSyncFromEnv(this.env))
+      : new MemoryJournalStore();
     this.ratings =
       options.ratings ?? (durable ? new FileRatingsStore(this.dataDir) : new MemoryRatingsStore());
     this.now = options.now ?? (() => new Date());
