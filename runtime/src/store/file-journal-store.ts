@@ -73,8 +73,9 @@ export class FileJournalStore implements JournalStore {
     return join(this.runDir(runId), 'journal.jsonl');
   }
 
-  private async writer(file: string, nextSeq: number): Promise<JournalWriter> {
-    return groupCommitWriter(await open(file, 'a'), nextSeq, this.sync);
+  private async writer(file: string, nextSeq: number, dirs: string[] = []): Promise<JournalWriter> {
+    const syncDirs = dirs.length > 0 ? () => Promise.all(dirs.map(syncDir)).then(() => {}) : undefined;
+    return groupCommitWriter(await open(file, 'a'), nextSeq, this.sync, syncDirs);
   }
 
   async create(runId: string): Promise<JournalWriter> {
@@ -93,7 +94,8 @@ export class FileJournalStore implements JournalStore {
       await mkdir(this.runsDir, { recursive: true });
       await mkdir(dir);
     }
-    return this.writer(this.journalFile(runId), 1);
+    // The new file's and directory's names are made durable with the first batch's sync.
+    return this.writer(this.journalFile(runId), 1, [dir, this.runsDir]);
   }
 
   async read(runId: string): Promise<DecodedJournal | undefined> {
@@ -165,6 +167,17 @@ export class FileJournalStore implements JournalStore {
   }
 }
 
+/** fsyncs a directory, so that the names just created in it survive a power loss (not on Windows). */
+async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 interface Pending {
   line: string;
   resolve: () => void;
@@ -182,7 +195,16 @@ export function groupCommitWriter(
   handle: FileHandle,
   nextSeq: number,
   mode: JournalSync = 'always',
+  /** Also made durable by the first sync (in parallel with it): the new file's directory entries. */
+  firstSync?: () => Promise<void>,
 ): JournalWriter {
+  let extra = firstSync;
+  const datasync = (): Promise<unknown> => {
+    if (!extra) return handle.datasync();
+    const more = extra;
+    extra = undefined;
+    return Promise.all([handle.datasync(), more()]);
+  };
   let seq = nextSeq;
   let queue: Pending[] = [];
   let flushing: Promise<void> | undefined;
@@ -196,7 +218,7 @@ export function groupCommitWriter(
       while (unsynced && !failure) {
         unsynced = false;
         try {
-          await handle.datasync();
+          await datasync();
         } catch (error) {
           failure ??= { error };
         }
@@ -220,7 +242,7 @@ export function groupCommitWriter(
       try {
         if (failure) throw failure.error;
         await writeAll(batch.length === 1 ? batch[0]!.line : batch.map((p) => p.line).join(''));
-        if (mode === 'always') await handle.datasync();
+        if (mode === 'always') await datasync();
         else syncInBackground();
       } catch (error) {
         failure ??= { error };
