@@ -1,9 +1,10 @@
 // Drives one run: asks the interpreter what to do, journals it, runs step executors, repeats.
 // Every event goes onto the journal (in memory) at once and is stored in that order; a step's
 // step_started is stored (as the journal store defines it: fdatasync'd by default) before its
-// executor is called, and the run's last event before run() returns. The interpreter decides from events not yet synced (a step's result, its own
-// records): they reach the disk before, or with, the next step_started, so a crash at any point
-// leaves a journal prefix the run resumes correctly from (a lost result means the step runs again).
+// executor is called, and the run's last event before run() returns. The interpreter decides from
+// events not yet stored (a step's result, its own records): they are stored before, or with, the
+// next step_started, so a crash at any point leaves a journal prefix the run resumes correctly from
+// (a lost result means the step runs again).
 import type { ExecuteCommand } from '../../engine/commands.js';
 import { Decider } from '../../engine/interpreter.js';
 import type { JournalEvent } from '../../engine/journal.js';
@@ -19,7 +20,7 @@ export interface DriverOptions {
   journal: JournalEvent[];
   /**
    * Pushes the event onto `journal` at once (synchronously: the order the interpreter sees is the
-   * order stored) and resolves once it is durably stored (then listeners are told).
+   * order stored) and resolves once it is stored (then listeners are told).
    */
   append: (event: JournalEvent) => Promise<void>;
   /** Events to journal before the first decision (run_started, run_resumed). */
