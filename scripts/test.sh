@@ -86,6 +86,9 @@ node -e '
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
 '
+if [ "$vitest_rc" != 0 ]; then
+  echo "vitest exited $vitest_rc (failed tests, or errors outside tests such as an unhandled rejection: see its report above)"
+fi
 if [ "$vitest_rc" != 0 ] || [ "$e2e_rc" != 0 ]; then
   exit 1
 fi

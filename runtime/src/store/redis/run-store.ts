@@ -284,8 +284,11 @@ export class RedisRunStore implements RunStore {
   }
 
   async ping(): Promise<void> {
+    const ping = this.redis.ping();
+    // After the timeout wins the race, the ping may still reject (connection closed): not unhandled.
+    ping.catch(() => {});
     const reply = await Promise.race([
-      this.redis.ping(),
+      ping,
       new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error('redis ping timed out after 1000 ms')), 1000).unref(),
       ),
