@@ -530,7 +530,7 @@ async function main(): Promise<void> {
       `\n## POST /run, synchronous, 3-step mock workflow\n\nautocannon from this process: ${CONNECTIONS} connections, ` +
         `${WARMUP} s warm-up each, then ${DURATION} s measured each in ${SEGMENTS} alternating segments (Weft durable, Weft memory, Python, Weft durable, ...), same for all; ` +
         '127.0.0.1; one server process each; p50/p99 = request-weighted mean over the segments; server CPU = utime+stime of the server process. ' +
-        'Request logging off on all. "durable" = Weft\'s default journal (tmp dir; an fsync per journal event, runs resume after a crash); ' +
+        'Request logging off on all. "durable" = Weft\'s default journal (tmp dir, fdatasynced before each step runs; runs resume after a crash); ' +
         '"memory" = WEFT_JOURNAL=memory (journals in process memory, like the peer\'s InMemorySaver: a crash loses runs in flight and the run history).' +
         (pythonLine ? `\nPeer: ${pythonLine} (InMemorySaver per run).` : '') +
         '\n',
