@@ -317,7 +317,7 @@ async function main(): Promise<void> {
   console.log(
     '\n## LangGraph / Weft per-step overhead (goal: Weft at least 3x lower)\n\n' +
       'Ratio of the wall-time overhead per step (in brackets: of the CPU time per run); yes = at least 3x. ' +
-      'Weft fsyncs every journal event (2 per step); SqliteSaver with synchronous=NORMAL fsyncs only at WAL ' +
+      'Weft (WEFT_JOURNAL_SYNC=always) makes each step durable before the next runs, with one group-committed fdatasync per step at most; SqliteSaver with synchronous=NORMAL fsyncs only at WAL ' +
       'checkpoints (not power-loss safe), with FULL on every commit (the comparable guarantee).\n',
   );
   console.log(
