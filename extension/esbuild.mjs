@@ -1,5 +1,6 @@
-// Bundles the extension (src/extension.ts -> out/extension.js) and, with --tests, the e2e tests
-// that run inside the real extension host (test/e2e/*.ts -> out/test/*.js). CommonJS, Node 20.
+// Bundles the extension (src/extension.ts -> out/extension.js; the language service -> out/language.js;
+// the diagnostics worker -> out/check-worker.js) and, with --tests, the e2e tests that run inside
+// the real extension host (test/e2e/*.ts -> out/test/*.js). CommonJS, Node 20.
 import { readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -25,6 +26,17 @@ const language = await build({
   sourcemap: dev ? 'linked' : false,
   metafile: true,
 });
+// The diagnostics worker thread (src/vscode/diagnostics.ts starts it on first use): a small entry
+// that loads the same language bundle.
+const worker = await build({
+  ...common,
+  external: ['./language.js'],
+  entryPoints: ['src/language/check-worker.ts'],
+  outfile: 'out/check-worker.js',
+  minify: !dev,
+  sourcemap: dev ? 'linked' : false,
+  metafile: true,
+});
 const result = await build({
   ...common,
   external: ['vscode', './language.js'],
@@ -39,7 +51,7 @@ const result = await build({
 });
 const kib = (r) => (Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0) / 1024).toFixed(0);
 console.log(
-  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
+  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
 );
 
 if (withTests) {

@@ -18,7 +18,11 @@ run('npm', ['run', '--silent', 'package']);
 const vsix = join(ext, 'weft-vscode.vsix');
 const listing = run('npx', ['--no-install', 'vsce', 'ls', '--no-dependencies']).trim().split('\n');
 const kib = (f) => `${(statSync(join(ext, f)).size / 1024).toFixed(1)} KiB`;
-const bundles = { ext: kib('out/extension.js'), lang: kib('out/language.js') }; // as packaged
+const bundles = {
+  ext: kib('out/extension.js'),
+  lang: kib('out/language.js'),
+  worker: kib('out/check-worker.js'),
+}; // as packaged
 
 if (!process.argv.includes('--no-e2e')) {
   try {
@@ -41,6 +45,7 @@ const rows = [
   ['files in vsix', `${listing.length} (${listing.join(', ')})`],
   ['out/extension.js', bundles.ext],
   ['out/language.js (loaded on first use)', bundles.lang],
+  ['out/check-worker.js (the diagnostics worker; loads out/language.js)', bundles.worker],
   [
     'activation, load + activate (goal <= 50 ms)',
     t.activationMs !== undefined ? `${t.activationMs} ms${t.activationMs <= 50 ? '' : ' OVER GOAL'}` : 'n/a',
@@ -56,6 +61,11 @@ const rows = [
   ['  change event in the host -> diagnostics (debounce 0)', ms(t.bigChangeEventToDiagnosticsNoDebounceMs)],
   ['  re-check after an edit', ms(t.bigRecheckNoDebounceMs)],
   ['  completion at `needs: [`', fw('bigCompletionNeeds')],
+  ['  completion at `needs: [` right after an edit, its check running', ms(t.bigCompletionDuringCheckMs)],
+  [
+    '  diagnostics checked in',
+    t.checksInWorker === undefined ? 'n/a' : t.checksInWorker ? 'a worker thread' : 'the main thread',
+  ],
   ['  completion inside `${{ steps.`', fw('bigCompletionSteps')],
   ['  hover on a step reference', fw('bigHover')],
   ['  rename a step', fw('bigRename')],

@@ -1,8 +1,6 @@
 // The one place the extension reaches into the runtime's pure language module (bundled by esbuild).
 // There is no second parser or checker: everything here is a thin view over this module.
 
-// The checker's chunked parse (cached per top-level key and per step): the index uses it too.
-export { parseWorkflowChunked } from '../../../runtime/src/language/incremental.js';
 export type {
   CheckResult,
   Diagnostic,
@@ -15,6 +13,8 @@ export {
   checkWorkflow,
   expressionReferences,
   findTemplateExpressions,
+  // the checker's chunked parse (cached per top-level key and per step): the index uses it too
+  parseWorkflowChunked,
   parseWorkflowText,
   stepOutputSchema,
   workflowSchema,

@@ -1,8 +1,15 @@
-// Diagnostics as you type: the runtime's checkWorkflow, debounced per document; a check whose
-// document changed again before it ran is dropped (the version check is the cancellation).
+// Diagnostics as you type: the runtime's checkWorkflow, debounced per document, in a worker thread
+// (out/check-worker.js, started on first use) so a check never blocks completion, hover or any
+// other request on the extension host's main thread. At most one check per document is in flight:
+// edits made meanwhile are coalesced into one check of the newest version when it answers, and an
+// answer for a version that is no longer current is dropped (the version check is the
+// cancellation). If the worker cannot start or dies, checks run in-thread (logged once).
+import * as path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import type { CheckAnswer, CheckRequest } from '../language/check-protocol.js';
 import type { Diagnostic } from '../language/runtime.js';
-import { checkOf, forget, isWorkflowDocument } from './documents.js';
+import { checkOf, forget, isWorkflowDocument, rememberCheck } from './documents.js';
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -30,10 +37,19 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** How long the last checks took (ms), newest last; for the measure script. */
   readonly checkTimes: number[] = [];
-  /** Per document: how long its last check took and when it ended (performance.now()). */
+  /** Per document: how long its last check took and when its diagnostics were set (performance.now()). */
   readonly lastCheck = new Map<string, { ms: number; endedAt: number; version: number }>();
+  /** Per document: the version whose check is in the worker, and the document. */
+  private readonly inFlight = new Map<string, { version: number; doc: vscode.TextDocument }>();
+  private worker: Worker | undefined;
+  /** Set once the worker failed to start or died: checks run in-thread from then on. */
+  private workerFailed = false;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    /** The worker script; a bundle next to out/extension.js. */
+    private readonly workerPath = path.join(__dirname, 'check-worker.js'),
+  ) {
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
@@ -50,11 +66,17 @@ export class DiagnosticsController implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         this.cancel(doc);
+        this.inFlight.delete(doc.uri.toString());
         this.collection.delete(doc.uri);
         forget(doc);
       }),
     );
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /** Whether checks run in the worker thread (false before the first check and after a failure). */
+  get usesWorker(): boolean {
+    return this.worker !== undefined;
   }
 
   private debounceMs(): number {
@@ -82,12 +104,90 @@ export class DiagnosticsController implements vscode.Disposable {
       setTimeout(() => {
         this.timers.delete(key);
         if (doc.isClosed || doc.version !== version) return; // superseded by a newer edit
-        this.run(doc);
+        this.request(doc);
       }, delay),
     );
   }
 
-  /** Checks now; returns the diagnostics set. */
+  /** Checks the document's current version in the worker (in-thread without one). */
+  private request(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    // one check per document at a time: when it answers, a newer version is checked then
+    if (this.inFlight.has(key)) return;
+    const worker = this.startWorker();
+    if (!worker) {
+      this.run(doc);
+      return;
+    }
+    const message: CheckRequest = { uri: key, version: doc.version, text: doc.getText() };
+    this.inFlight.set(key, { version: doc.version, doc });
+    worker.postMessage(message);
+  }
+
+  private startWorker(): Worker | undefined {
+    if (this.worker || this.workerFailed) return this.worker;
+    try {
+      // required here, not imported: activation does not pay for it
+      const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+      const worker = new Worker(this.workerPath, { name: 'weft-check' });
+      worker.on('message', (answer: CheckAnswer) => this.answered(answer));
+      worker.on('error', (error) => this.workerDied(worker, `failed: ${error?.stack ?? error}`));
+      worker.on('messageerror', (error) => this.workerDied(worker, `sent a bad message: ${error}`));
+      worker.on('exit', (code) => this.workerDied(worker, `exited with code ${code}`));
+      worker.unref(); // never keeps the extension host alive
+      this.worker = worker;
+      this.log.info(`diagnostics: checking in a worker thread (${path.basename(this.workerPath)})`);
+    } catch (error) {
+      this.workerDied(undefined, `could not start: ${(error as Error)?.stack ?? error}`);
+    }
+    return this.worker;
+  }
+
+  private workerDied(worker: Worker | undefined, why: string): void {
+    if (worker && worker !== this.worker) return; // already handled (error, then exit)
+    this.worker = undefined;
+    this.workerFailed = true;
+    this.log.error(`diagnostics: the check worker ${why}; checking in-thread from now on`);
+    if (worker) void worker.terminate().catch(() => {});
+    // the checks it had: in-thread now
+    const pending = [...this.inFlight.values()];
+    this.inFlight.clear();
+    for (const { doc } of pending) if (!doc.isClosed) this.run(doc);
+  }
+
+  private answered(answer: CheckAnswer): void {
+    const pending = this.inFlight.get(answer.uri);
+    if (!pending || pending.version !== answer.version) return; // closed (or dropped) meanwhile
+    this.inFlight.delete(answer.uri);
+    const { doc } = pending;
+    if (doc.isClosed) return;
+    if (doc.version === answer.version) {
+      if (answer.error) {
+        this.log.error(`checking ${doc.uri.fsPath} failed: ${answer.error}`);
+      } else {
+        rememberCheck(doc, answer.version, {
+          definition: answer.definition,
+          diagnostics: answer.diagnostics,
+        });
+        this.collection.set(
+          doc.uri,
+          answer.diagnostics.map((d) => toVscodeDiagnostic(doc, d)),
+        );
+      }
+      this.record(doc, answer.ms, answer.version);
+    } else if (!this.timers.has(answer.uri)) {
+      // stale: dropped; the edits made meanwhile (no check scheduled for them yet) are checked now
+      this.request(doc);
+    }
+  }
+
+  private record(doc: vscode.TextDocument, ms: number, version: number): void {
+    this.checkTimes.push(ms);
+    if (this.checkTimes.length > 50) this.checkTimes.shift();
+    this.lastCheck.set(doc.uri.toString(), { ms, endedAt: performance.now(), version });
+  }
+
+  /** Checks now, in-thread (the fallback, and for tests); returns the diagnostics set. */
   run(doc: vscode.TextDocument): vscode.Diagnostic[] {
     const t0 = performance.now();
     try {
@@ -99,15 +199,17 @@ export class DiagnosticsController implements vscode.Disposable {
       this.log.error(`checking ${doc.uri.fsPath} failed: ${(error as Error)?.stack ?? error}`);
       return [];
     } finally {
-      const endedAt = performance.now();
-      this.checkTimes.push(endedAt - t0);
-      this.lastCheck.set(doc.uri.toString(), { ms: endedAt - t0, endedAt, version: doc.version });
-      if (this.checkTimes.length > 50) this.checkTimes.shift();
+      this.record(doc, performance.now() - t0, doc.version);
     }
   }
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const d of this.disposables) d.dispose();
+    const worker = this.worker;
+    this.worker = undefined;
+    this.workerFailed = true; // a disposed controller starts no worker
+    this.inFlight.clear();
+    if (worker) void worker.terminate().catch(() => {});
   }
 }

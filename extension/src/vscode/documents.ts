@@ -49,6 +49,13 @@ export function checkOf(doc: vscode.TextDocument): CheckResult {
   return e.check;
 }
 
+/** A check made elsewhere (the check worker) for `version`: kept if that is still the current one. */
+export function rememberCheck(doc: vscode.TextDocument, version: number, check: CheckResult): void {
+  if (doc.version !== version) return;
+  const e = entry(doc);
+  e.check ??= check;
+}
+
 export function forget(doc: vscode.TextDocument): void {
   cache.delete(doc.uri.toString());
 }

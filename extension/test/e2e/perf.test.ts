@@ -147,6 +147,39 @@ describe(`Language support on a ${STEPS}-step workflow`, function () {
     );
   });
 
+  it('completion while a diagnostics check runs (debounce 0)', async () => {
+    // the edit starts a check at once; the completion request right after it must not wait for it
+    await config().update('diagnostics.debounceMs', 0, vscode.ConfigurationTarget.Workspace);
+    const anchor = '  - id: s980\n';
+    const at = doc.getText().indexOf(anchor) + anchor.length;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(at), '    needs: []\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const version = doc.version;
+    const { ms, value: list } = await timed(() =>
+      vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        doc.positionAt(at + '    needs: ['.length),
+      ),
+    );
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('s979'), `${labels.length} labels`);
+    // and the check of that version still lands
+    await waitFor(
+      'the check of the edit',
+      () => api.diagnostics.lastCheck.get(uri().toString())?.version === version || undefined,
+      15_000,
+      2,
+    );
+    metric('bigCompletionDuringCheckMs', round(ms));
+    metric('checksInWorker', api.diagnostics.usesWorker);
+    console.log(
+      `    completion during a check ${ms.toFixed(1)} ms (checks in a worker: ${api.diagnostics.usesWorker})`,
+    );
+    await config().update('diagnostics.debounceMs', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
   it('completion at `needs: [` and inside `${{ steps.`', async () => {
     const anchor = '  - id: s990\n';
     let at = doc.getText().indexOf(anchor) + anchor.length;

@@ -1,0 +1,34 @@
+// The check worker (out/check-worker.js): runs the runtime's checkWorkflow off the extension host's
+// main thread. It loads the language bundle (out/language.js, kept external) next to it, answers
+// one request at a time, in order, and keeps no state besides the checker's own caches.
+import { parentPort } from 'node:worker_threads';
+import type { CheckAnswer, CheckRequest } from './check-protocol.js';
+import type * as Service from './service.js';
+
+const port = parentPort;
+if (!port) throw new Error('check-worker.js runs as a worker thread');
+const service = require('./language.js') as typeof Service;
+
+port.on('message', (request: CheckRequest) => {
+  const { uri, version, text } = request;
+  const t0 = performance.now();
+  let answer: CheckAnswer;
+  try {
+    const result = service.checkWorkflow(text);
+    answer = { uri, version, ms: performance.now() - t0, ...result };
+  } catch (error) {
+    answer = {
+      uri,
+      version,
+      ms: performance.now() - t0,
+      diagnostics: [],
+      error: String((error as Error)?.stack ?? error),
+    };
+  }
+  try {
+    port.postMessage(answer);
+  } catch {
+    // a definition that does not clone: the diagnostics alone (the providers check for themselves)
+    port.postMessage({ ...answer, definition: undefined });
+  }
+});
