@@ -1,14 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltCli, buildCli } from '../../test/support/cli.js';
 
-const runtimeDir = fileURLToPath(new URL('../../', import.meta.url));
-// Built next to runtime/ so the external packages resolve from node_modules, private to this test run.
-const cli = path.join(runtimeDir, 'dist', '.test', `cli-${process.pid}.js`);
+let cli: BuiltCli;
 let dir: string;
 
 const VALID =
@@ -17,21 +13,11 @@ const INVALID = 'name: bad\nsteps:\n  - { id: a, kind: llm, model: nope, prompt:
 const WARNING = `${VALID}name: again\n`;
 
 function weft(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return cli.run(args, { cwd: dir });
 }
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(runtimeDir, 'src/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  cli = await buildCli('cli-validate');
   dir = mkdtempSync(path.join(tmpdir(), 'weft-validate-'));
   writeFileSync(path.join(dir, 'valid.yaml'), VALID);
   writeFileSync(path.join(dir, 'invalid.yaml'), INVALID);
@@ -44,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(cli, { force: true });
+  cli.remove();
 });
 
 describe('weft validate', () => {

@@ -1,5 +1,5 @@
 // What an executor gets besides the command: the definition, the run's environment and its services.
-import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
+import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import type { ModelClient } from '../../models/types.js';
 import type { RatingsStore } from '../../store/ratings.js';
 import type { ModelCallRecord, Usage } from '../journal.js';
@@ -26,4 +26,22 @@ export interface StepResult {
   output: JsonValue;
   usage: Usage;
   calls: ModelCallRecord[];
+}
+
+/** `StepContext.model` for a run: one client per declared model, made on first use. */
+export function modelClientsFor(
+  definition: WorkflowDefinition,
+  factory: (spec: ModelSpec) => ModelClient,
+): (modelName: string) => ModelClient {
+  const clients = new Map<string, ModelClient>();
+  return (name) => {
+    let client = clients.get(name);
+    if (!client) {
+      const spec = definition.models[name];
+      if (!spec) throw new Error(`model ${name} is not declared in models`);
+      client = factory(spec);
+      clients.set(name, client);
+    }
+    return client;
+  };
 }

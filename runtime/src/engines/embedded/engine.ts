@@ -12,6 +12,7 @@ import {
   summarize,
 } from '../../engine/run-record.js';
 import { foldJournal } from '../../engine/state.js';
+import { modelClientsFor } from '../../engine/steps/context.js';
 import { UsageMeter } from '../../engine/steps/meter.js';
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import { createModelClient, DEFAULT_API_KEY_ENV } from '../../models/index.js';
@@ -227,7 +228,6 @@ export class EmbeddedEngine {
             return written.then(() => emit(stored));
           };
           const controller = new AbortController();
-          const clients = new Map<string, ModelClient>();
           const factory =
             this.options.modelClientFactory ??
             ((spec: ModelSpec) =>
@@ -248,16 +248,7 @@ export class EmbeddedEngine {
               inputs: effectiveInputs(definition, inputs),
               env: this.env,
               meter: new UsageMeter(definition.budget, foldJournal(journal).usage),
-              model: (name) => {
-                let client = clients.get(name);
-                if (!client) {
-                  const spec = definition.models[name];
-                  if (!spec) throw new Error(`model ${name} is not declared in models`);
-                  client = factory(spec);
-                  clients.set(name, client);
-                }
-                return client;
-              },
+              model: modelClientsFor(definition, factory),
               ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
               ratings: this.ratings,
             },

@@ -9,6 +9,7 @@
 // on another worker is stopped when the workflow fails the run (activity cancellation, within a
 // heartbeat) and is then journaled as `cancelled` rather than `budget_exceeded`.
 import { Context } from '@temporalio/activity';
+import { modelClientsFor } from '../../engine/steps/context.js';
 import { toErrorInfo } from '../../engine/steps/errors.js';
 import { executeStep } from '../../engine/steps/execute.js';
 import { UsageMeter } from '../../engine/steps/meter.js';
@@ -103,7 +104,6 @@ export function createActivities(options: ActivityOptions = {}): WeftActivities 
       if (context.cancellationSignal.aborted) onCancel();
       const heartbeat = setInterval(() => context.heartbeat(), options.heartbeatMs ?? 1000);
       const shared = acquireMeter(input);
-      const clients = new Map<string, ModelClient>();
       const secrets = secretsOf(definition, env);
       try {
         const result = await executeStep(command, {
@@ -113,16 +113,7 @@ export function createActivities(options: ActivityOptions = {}): WeftActivities 
           env,
           signal: controller.signal,
           meter: shared.meter,
-          model: (name) => {
-            let client = clients.get(name);
-            if (!client) {
-              const spec = definition.models[name];
-              if (!spec) throw new Error(`model ${name} is not declared in models`);
-              client = factory(spec);
-              clients.set(name, client);
-            }
-            return client;
-          },
+          model: modelClientsFor(definition, factory),
           ...(options.fetch ? { fetch: options.fetch } : {}),
           ratings,
         });
