@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README "Run all tests"; .ci/run calls exactly this):
 # install npm dependencies, provision the real components the tests use (Redis, Temporal dev server,
-# Chromium, code-server), build, lint, typecheck, run every vitest test, then the VS Code e2e suite.
+# Chromium, code-server), build, lint, typecheck, run every vitest test, then the VS Code e2e suite
+# and the .vsix smoke test.
 #
 # usage: bash scripts/test.sh
 #   WEFT_NPM_CI=1      force `npm ci` even when node_modules already matches package-lock.json
@@ -67,9 +68,16 @@ else
   e2e_line="extension e2e: not present yet (no test:e2e script in extension/package.json)"
 fi
 
+# the packaged .vsix, installed into a clean VS Code (fresh extensions/user dirs, workspace trust on)
+vsix_rc=0
+step "extension .vsix smoke (clean VS Code, restricted then trusted)"
+npm run test:vsix -w extension || vsix_rc=$?
+if [ "$vsix_rc" = 0 ]; then vsix_line="extension .vsix smoke: passed"; else vsix_line="extension .vsix smoke: FAILED (exit $vsix_rc)"; fi
+
 # ------------------------------------------------------------------ summary (last lines of the run)
 step "summary"
 echo "$e2e_line"
+echo "$vsix_line"
 echo "total time: $(($(date +%s) - T0))s"
 node -e '
   const fs = require("fs");
@@ -89,6 +97,6 @@ node -e '
 if [ "$vitest_rc" != 0 ]; then
   echo "vitest exited $vitest_rc (failed tests, or errors outside tests such as an unhandled rejection: see its report above)"
 fi
-if [ "$vitest_rc" != 0 ] || [ "$e2e_rc" != 0 ]; then
+if [ "$vitest_rc" != 0 ] || [ "$e2e_rc" != 0 ] || [ "$vsix_rc" != 0 ]; then
   exit 1
 fi

@@ -1,0 +1,427 @@
+#!/usr/bin/env node
+'use strict';
+// Smoke test of the packaged extension in a CLEAN VS Code: builds extension/weft-vscode.vsix
+// (npm run package), installs it with the VS Code server's own CLI into a fresh extensions dir,
+// starts that server (fresh user data, workspace trust left ON, no extensionDevelopmentPath) on a
+// temp workspace holding a workflow.yaml with one known error, and drives the workbench in headless
+// Chromium through the keyboard only, asserting from the DOM:
+//   restricted mode (untrusted): the Weft activity-bar item exists, the extension activated, the
+//     editor squiggles the error and the Problems panel lists `unknown-step`, and the command
+//     palette does NOT offer "Weft: Run Workflow";
+//     and its Runs-view "Run Workflow" button refuses with an explanation;
+//   after trusting the workspace: the palette offers "Weft: Run Workflow".
+//
+// usage: node test/vsix/smoke.cjs [--no-package]   (--no-package: use the existing .vsix)
+// Finds the server and Chromium like test/e2e/run.cjs (.cache/services.env, WEFT_CODE_SERVER_MAIN,
+// CHROMIUM_BIN). Missing: a failure when CI=true, a loud skip otherwise.
+// exit: 0 pass, 1 fail (assertion, timeout, runner error, or missing components under CI).
+// Screenshots: artifacts/vsix-*.png; logs: artifacts/vsix/.
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const extDir = path.resolve(__dirname, '..', '..');
+const repo = path.resolve(extDir, '..');
+const TIMEOUT_MS = Number(process.env.WEFT_VSIX_TIMEOUT_MS || 90_000);
+const T0 = Date.now();
+const stamp = (msg) => console.log(`[vsix +${((Date.now() - T0) / 1000).toFixed(2)}s] ${msg}`);
+
+function servicesEnv() {
+  const file = path.join(repo, '.cache', 'services.env');
+  const env = {};
+  if (fs.existsSync(file)) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+      if (m) env[m[1]] = m[2];
+    }
+  }
+  return env;
+}
+const services = servicesEnv();
+const serverMain =
+  process.env.WEFT_CODE_SERVER_MAIN ||
+  services.CODE_SERVER_SERVER_MAIN ||
+  path.join(repo, '.cache/code-server/node_modules/code-server/lib/vscode/out/server-main.js');
+const chromiumPath = process.env.CHROMIUM_BIN || services.CHROMIUM_BIN || '/usr/bin/chromium';
+
+const missing = [];
+if (!fs.existsSync(serverMain)) missing.push(`VS Code server (code-server 4.100.3) at ${serverMain}`);
+if (!fs.existsSync(chromiumPath)) missing.push(`Chromium at ${chromiumPath}`);
+try {
+  require.resolve('playwright-core');
+} catch {
+  missing.push('playwright-core (npm install)');
+}
+if (missing.length) {
+  const msg = `vsix smoke: missing ${missing.join('; ')}. Run: bash scripts/provision.sh`;
+  if (process.env.CI === 'true') {
+    console.error(`FAIL ${msg}`);
+    process.exit(1);
+  }
+  console.error(`SKIPPED (not CI) ${msg}`);
+  process.exit(0);
+}
+
+const artifacts = path.join(repo, 'artifacts');
+const outDir = path.join(artifacts, 'vsix');
+const vsix = path.join(extDir, 'weft-vscode.vsix');
+const extensionId = 'weft.weft-vscode';
+const WORKFLOW = `name: vsix-smoke
+description: One known error for the .vsix smoke test.
+version: 1.0.0
+
+models:
+  fast:
+    provider: mock
+    model: mock-1
+
+steps:
+  - id: hello
+    kind: llm
+    model: fast
+    prompt: "Say hello"
+  - id: reply
+    kind: llm
+    model: fast
+    needs: [nope]
+    prompt: "Reply to \${{ steps.hello.output.text }}"
+`;
+
+// cleanup state, shared with the exit handlers
+let server = null;
+let context = null;
+let scratch = null;
+function stopServer() {
+  if (!server || server.exitCode !== null) return;
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    // gone
+  }
+}
+process.on('exit', stopServer);
+
+class Failure extends Error {}
+const checks = [];
+function check(ok, what) {
+  checks.push({ ok: Boolean(ok), what });
+  stamp(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) throw new Failure(what);
+}
+
+async function main() {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const f of fs.readdirSync(artifacts)) if (/^vsix-.*\.png$/.test(f)) fs.rmSync(path.join(artifacts, f));
+
+  // 1. the .vsix, as users get it
+  if (!process.argv.includes('--no-package')) {
+    fs.rmSync(vsix, { force: true });
+    execFileSync('npm', ['run', 'package', '-w', 'extension'], {
+      cwd: repo,
+      stdio: ['ignore', fs.openSync(path.join(outDir, 'package.log'), 'w'), 'inherit'],
+      timeout: 60_000,
+    });
+  }
+  check(
+    fs.existsSync(vsix),
+    `packaged ${path.relative(repo, vsix)} (${fs.existsSync(vsix) ? fs.statSync(vsix).size : 0} bytes)`,
+  );
+
+  // 2. a clean VS Code: fresh extensions dir, user data, XDG dirs; gallery off
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-vsix-'));
+  const extensionsDir = path.join(scratch, 'extensions');
+  const userDataDir = path.join(scratch, 'user-data');
+  const serverDataDir = path.join(scratch, 'server-data');
+  const workspace = path.join(scratch, 'workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'workflow.yaml'), WORKFLOW);
+  // only noise off (telemetry, tips, welcome page, update checks); workspace trust stays at its default
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'workbench.tips.enabled': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'update.mode': 'none',
+        'git.enabled': false,
+      },
+      null,
+      2,
+    ),
+  );
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: path.join(scratch, 'xdg', 'data'),
+    XDG_CONFIG_HOME: path.join(scratch, 'xdg', 'config'),
+    XDG_CACHE_HOME: path.join(scratch, 'xdg', 'cache'),
+    EXTENSIONS_GALLERY: '{}',
+  };
+  const cli = (...args) =>
+    execFileSync(
+      process.execPath,
+      [serverMain, '--server-data-dir', serverDataDir, '--user-data-dir', userDataDir, ...args],
+      { env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  const installOut = cli('--install-extension', vsix, '--extensions-dir', extensionsDir);
+  fs.writeFileSync(path.join(outDir, 'install.log'), installOut);
+  stamp(`install: ${installOut.trim().split('\n').pop()}`);
+  const listed = cli('--list-extensions', '--show-versions', '--extensions-dir', extensionsDir).trim();
+  const version = require(path.join(extDir, 'package.json')).version;
+  check(
+    listed.split('\n').includes(`${extensionId}@${version}`),
+    `server CLI lists ${extensionId}@${version} in the fresh extensions dir (got: ${JSON.stringify(listed)})`,
+  );
+
+  // 3. the server: NO --disable-workspace-trust, NO extensionDevelopmentPath
+  const serverLog = fs.openSync(path.join(outDir, 'server.log'), 'w');
+  server = spawn(
+    process.execPath,
+    [
+      serverMain,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--disable-telemetry',
+      '--server-data-dir',
+      serverDataDir,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env },
+  );
+  const port = await new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d) => {
+      fs.writeSync(serverLog, d);
+      buf += d.toString();
+      const m = buf.match(
+        /Extension host agent listening on (\d+)|HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/,
+      );
+      if (m) resolve(Number(m[1] || m[2]));
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+    server.on('exit', (c) => reject(new Error(`VS Code server exited early with ${c}\n${buf}`)));
+    setTimeout(() => reject(new Error(`VS Code server did not start in 30s\n${buf}`)), 30_000);
+  });
+  stamp(`VS Code server pid ${server.pid} on 127.0.0.1:${port}`);
+
+  // 4. headless Chromium, fresh profile
+  const { chromium } = require('playwright-core');
+  context = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    env,
+    viewport: { width: 1400, height: 860 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const consoleLog = fs.openSync(path.join(outDir, 'browser-console.log'), 'w');
+  page.on('console', (m) => fs.writeSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  page.on('pageerror', (e) => fs.writeSync(consoleLog, `[pageerror] ${e}\n`));
+  const shot = async (name) => {
+    const target = path.join(artifacts, `vsix-${name}.png`);
+    await page.screenshot({ path: target });
+    stamp(`screenshot ${path.relative(repo, target)}`);
+  };
+
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 30_000 });
+  stamp('workbench visible');
+
+  // 5. workspace trust: a clean VS Code asks; we answer "No" first (restricted mode)
+  const trustDialog = page.locator('.monaco-dialog-box', { hasText: /trust the authors/i });
+  await trustDialog.waitFor({ timeout: 20_000 });
+  await shot('1-trust-prompt');
+  check(true, 'the workspace trust prompt appears (trust is enabled by default)');
+  await trustDialog.getByRole('button', { name: /No, I don.t trust/i }).click();
+  await trustDialog.waitFor({ state: 'detached', timeout: 10_000 });
+  await page
+    .locator('.statusbar-item', { hasText: /Restricted Mode/i })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  check(true, 'declined trust: the status bar shows Restricted Mode');
+
+  // 6. the extension is installed and active in restricted mode
+  const weftItem = page.locator(
+    '.activitybar .action-item a[aria-label^="Weft"], .activitybar .action-label[aria-label^="Weft"]',
+  );
+  await weftItem.first().waitFor({ timeout: 20_000 });
+  check(true, 'the Weft activity-bar item exists');
+  await weftItem.first().click();
+  // the Workflows view lists the workspace's workflow by its name: only the activated extension does that
+  await page.locator('.pane', { hasText: 'vsix-smoke' }).first().waitFor({ timeout: 20_000 });
+  check(true, 'the activated extension lists workflow "vsix-smoke" in the Workflows view');
+  await shot('2-weft-view-restricted');
+
+  // 7. open the workflow with quick open and look for the diagnostic
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+  await page.keyboard.type('workflow.yaml');
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'workflow.yaml' })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: 'workflow.yaml' }).waitFor({ timeout: 10_000 });
+  await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
+  check(true, 'the editor squiggles an error in workflow.yaml');
+  await page.keyboard.press('Control+Shift+M');
+  const markers = page.locator('.markers-panel');
+  const problemRow = markers.locator('.monaco-list-row', { hasText: 'unknown-step' }).first();
+  await problemRow.waitFor({ timeout: 10_000 });
+  const problems = (await markers.locator('.monaco-list-row').allTextContents()).join(' | ');
+  fs.writeFileSync(path.join(outDir, 'problems.txt'), `${problems}\n`);
+  check(
+    /unknown step .?nope/.test(problems) && /unknown-step/.test(problems),
+    `Problems lists unknown-step: ${problems.slice(0, 200)}`,
+  );
+  await shot('3-problems-restricted');
+
+  // 8. restricted mode: the palette does not offer Weft: Run Workflow (but offers other Weft commands)
+  const paletteLabels = async (query) => {
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${query}`);
+    await page.waitForTimeout(500); // the list filters asynchronously
+    await page
+      .locator('.quick-input-list .monaco-list-row')
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .catch(() => {});
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    return rows.map((r) => r.replace(/\s+/g, ' ').trim());
+  };
+  let rows = await paletteLabels('Weft: ');
+  await shot('4-palette-restricted');
+  await page.keyboard.press('Escape');
+  check(
+    rows.some((r) => r.includes('Weft: Refresh')),
+    `restricted: palette offers Weft commands (${rows.join(' | ')})`,
+  );
+  check(
+    !rows.some((r) => r.includes('Weft: Run Workflow')),
+    'restricted: palette does NOT offer "Weft: Run Workflow"',
+  );
+
+  // the Runs view's welcome still shows a "Run Workflow" button (and the editor a Run CodeLens) in
+  // restricted mode; pressing it must refuse with an explanation, not run
+  const runButton = page
+    .locator('.pane', { hasText: 'No runs yet.' })
+    .locator('.monaco-button', { hasText: 'Run Workflow' });
+  await runButton.first().click();
+  const refusal = page.locator('.notifications-toasts .notification-toast', {
+    hasText: /only in a trusted workspace/,
+  });
+  await refusal.first().waitFor({ timeout: 10_000 });
+  await shot('5-run-refused-restricted');
+  check(
+    true,
+    `restricted: the Runs view's Run Workflow button refuses: "${await refusal.first().locator('.notification-list-item-message').textContent()}"`,
+  );
+
+  // 9. trust the workspace (Workspaces: Manage Workspace Trust -> Trust), then Run Workflow is offered
+  rows = await paletteLabels('Manage Workspace Trust');
+  check(
+    rows.some((r) => /Manage Workspace Trust/.test(r)),
+    'palette offers "Workspaces: Manage Workspace Trust"',
+  );
+  await page.keyboard.press('Enter');
+  const trustButton = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ });
+  await trustButton.first().waitFor({ timeout: 10_000 });
+  await shot('6-trust-editor');
+  await trustButton.first().click();
+  await page
+    .locator('.statusbar-item', { hasText: /Restricted Mode/i })
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 });
+  check(true, 'trusted: the Restricted Mode status bar item is gone');
+  rows = await paletteLabels('Weft: ');
+  await shot('7-palette-trusted');
+  await page.keyboard.press('Escape');
+  check(
+    rows.some((r) => r.includes('Weft: Run Workflow')),
+    `trusted: palette offers "Weft: Run Workflow" (${rows.join(' | ')})`,
+  );
+}
+
+async function teardown() {
+  try {
+    if (context) await context.close();
+  } catch {
+    // browser gone
+  }
+  stopServer();
+  if (server) {
+    for (let i = 0; i < 50 && server.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  if (scratch) {
+    try {
+      const logsRoot = path.join(scratch, 'user-data', 'logs');
+      for (const session of fs.readdirSync(logsRoot)) {
+        for (const f of ['remoteagent.log', 'exthost1/remoteexthost.log']) {
+          const p = path.join(logsRoot, session, f);
+          if (fs.existsSync(p)) fs.copyFileSync(p, path.join(outDir, path.basename(f)));
+        }
+      }
+    } catch {
+      // no logs
+    }
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+(async () => {
+  let code = 0;
+  const timer = new Promise((_, reject) =>
+    setTimeout(() => reject(new Failure(`timed out after ${TIMEOUT_MS / 1000}s`)), TIMEOUT_MS).unref(),
+  );
+  try {
+    await Promise.race([main(), timer]);
+  } catch (e) {
+    code = 1;
+    console.error(`vsix smoke FAILED: ${e instanceof Failure ? e.message : e?.stack || e}`);
+    if (context) {
+      try {
+        const page = context.pages()[0];
+        if (page) await page.screenshot({ path: path.join(artifacts, 'vsix-failure.png') });
+        stamp('screenshot artifacts/vsix-failure.png');
+      } catch {
+        // page gone
+      }
+    }
+  }
+  await teardown();
+  fs.writeFileSync(path.join(outDir, 'checks.json'), JSON.stringify({ code, checks }, null, 2));
+  stamp(
+    `${code === 0 ? 'PASS' : 'FAIL'}: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; logs in ${path.relative(repo, outDir)}`,
+  );
+  process.exit(code);
+})();
