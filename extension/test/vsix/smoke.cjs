@@ -336,6 +336,7 @@ async function main() {
     hasText: /only in a trusted workspace/,
   });
   await refusal.first().waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(600); // the toast slides in
   await shot('5-run-refused-restricted');
   check(
     true,
