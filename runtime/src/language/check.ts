@@ -1,7 +1,7 @@
 // checkWorkflow: parse, schema, definition, semantic checks. Pure; never throws.
 import { buildDefinition } from './build-definition.js';
 import { duplicateKeyDiagnostics } from './duplicate-keys.js';
-import { parseWorkflowChunked } from './incremental.js';
+import { assembledValue, parseWorkflowChunked } from './incremental.js';
 import { MAX_ALIAS_COUNT, type ParsedWorkflow, parseWhole, refuse, withPlainEnv } from './parse.js';
 import { headRange, rangeOf } from './positions.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
@@ -20,6 +20,8 @@ function error(parsed: ParsedWorkflow, code: string, message: string, start = 0,
 
 function toValue(parsed: ParsedWorkflow): { value?: unknown; problem?: Diagnostic } {
   try {
+    const assembled = assembledValue(parsed.document, MAX_ALIAS_COUNT);
+    if (assembled !== undefined) return { value: assembled };
     return { value: parsed.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (e) {
     const message =

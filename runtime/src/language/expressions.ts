@@ -78,6 +78,22 @@ export function expressionReferences(expression: string): ExpressionReference[] 
   return references;
 }
 
+const referencesCache = new Map<string, readonly ExpressionReference[]>();
+
+/**
+ * expressionReferences, cached per expression string (a pure function of it). The result is shared between
+ * callers: read it, never change it (the checker re-checks the same expressions after every edit).
+ */
+export function cachedExpressionReferences(expression: string): readonly ExpressionReference[] {
+  let references = referencesCache.get(expression);
+  if (!references) {
+    references = expressionReferences(expression);
+    if (referencesCache.size > 20_000) referencesCache.clear();
+    referencesCache.set(expression, references);
+  }
+  return references;
+}
+
 function chainOf(node: CelNode, source: string): ExpressionReference | undefined {
   if (node.op === 'id' && typeof node.args === 'string') {
     return {

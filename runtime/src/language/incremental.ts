@@ -7,6 +7,7 @@ import {
   Document,
   isAlias,
   isMap,
+  isNode,
   isPair,
   isScalar,
   isSeq,
@@ -20,6 +21,90 @@ import {
 import { type ParsedWorkflow, parsedWorkflow, YAML_OPTIONS } from './parse.js';
 
 type Range3 = [number, number, number];
+
+/**
+ * Nodes owned by one cached chunk that no assembly ever changes except for their ranges (a top-level pair, a
+ * `steps` item): whatever depends only on their content (duplicate keys, the JS value) can be cached by them.
+ */
+const stableNodes = new WeakSet<object>();
+
+/** True for a node of a cached chunk whose content never changes (see stableNodes). */
+export function isStableNode(node: unknown): boolean {
+  return typeof node === 'object' && node !== null && stableNodes.has(node);
+}
+
+const pairValues = new WeakMap<object, [string, unknown]>();
+const itemValues = new WeakMap<object, unknown>();
+
+/** A fresh copy of a JSON-like value from toJS (plain objects, arrays, scalars; own `__proto__` keys kept). */
+function copyValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copyValue(value[i]);
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = copyValue((value as Record<string, unknown>)[key]);
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+    } else out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * `document.toJS()` of an assembled document (one from parseWorkflowChunked), with the JS value of each stable
+ * pair and item computed once and copied after (so no caller shares objects with another check); undefined when
+ * the document is not one whose parts are all known.
+ */
+export function assembledValue(document: Document.Parsed, maxAliasCount: number): unknown {
+  const root = document.contents;
+  if (!isMap(root) || !assembled.has(root)) return undefined;
+  const options = { maxAliasCount };
+  const out: Record<string, unknown> = {};
+  for (const pair of root.items) {
+    let key: string;
+    let value: unknown;
+    if (isStableNode(pair)) {
+      let cached = pairValues.get(pair);
+      if (!cached) {
+        const single = new YAMLMap();
+        single.items = [pair];
+        const entries = Object.entries(single.toJS(document, options) as Record<string, unknown>);
+        if (entries.length !== 1) return undefined;
+        cached = entries[0]!;
+        pairValues.set(pair, cached);
+      }
+      key = cached[0];
+      value = copyValue(cached[1]);
+    } else {
+      // The `steps` pair of a head chunk: its list's items are set at each assembly.
+      if (!isScalar(pair.key) || pair.key.value !== 'steps' || !isSeq(pair.value)) return undefined;
+      key = 'steps';
+      const items: unknown[] = [];
+      for (const item of pair.value.items) {
+        if (!isStableNode(item)) return undefined;
+        let cached = itemValues.get(item as object);
+        if (cached === undefined) {
+          cached = (item as Node).toJS(document, options);
+          itemValues.set(item as object, cached);
+        }
+        items.push(copyValue(cached));
+      }
+      value = items;
+    }
+    if (key in out) {
+      Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/** The root maps built by assemble. */
+const assembled = new WeakSet<object>();
 
 /**
  * One parsed chunk. Its nodes are shared by every check that reuses it, so they are moved in place: `base` is
@@ -108,19 +193,28 @@ function parseChunk(source: string, kind: ChunkKind, next: string): Chunk | unde
     if (!isSeq(contents) || contents.items.length !== count) return undefined;
     chunk.item = contents.items[0];
     chunk.seqRange = contentsRange;
-    return collect(chunk.item, ranges) ? chunk : undefined;
+    if (!collect(chunk.item, ranges) || !isNode(chunk.item)) return undefined;
+    stableNodes.add(chunk.item);
+    return chunk;
   }
   if (!isMap(contents) || contents.items.length !== 1) return undefined;
   const pair = contents.items[0]!;
   chunk.pair = pair;
-  if (kind === 'pair') return collect(pair, ranges) ? chunk : undefined;
+  if (kind === 'pair') {
+    if (!collect(pair, ranges)) return undefined;
+    stableNodes.add(pair);
+    if (isNode(pair.value)) stableNodes.add(pair.value);
+    return chunk;
+  }
   if (!isSeq(pair.value) || pair.value.items.length !== count) return undefined;
   const seq = pair.value;
   seq.items.length = 1;
   chunk.seq = seq;
   chunk.seqRange = rel(seq.range);
   if (!chunk.seqRange || seq.anchor || seq.tag) return undefined;
-  return collect(pair.key, ranges) && collect(seq.items[0], ranges) ? chunk : undefined;
+  if (!collect(pair.key, ranges) || !collect(seq.items[0], ranges) || !isNode(seq.items[0])) return undefined;
+  stableNodes.add(seq.items[0]);
+  return chunk;
 }
 
 /** The chunk for `text.slice(start, end)` (followed by the item stub `next`), its ranges shifted to `start`. */
@@ -285,6 +379,7 @@ function assemble(text: string): ParsedWorkflow | undefined {
   }
   const root = new YAMLMap();
   root.items = pairs;
+  assembled.add(root);
   const rootStart = (pairs[0]!.key as Node).range![0]!;
   // A block map ends where its last value's node ends (trailing comments included).
   const lastIsItem = last!.item !== undefined;

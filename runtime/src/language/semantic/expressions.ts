@@ -1,6 +1,6 @@
 // Expression checks: syntax, variables in scope, step references and field types (type flow).
 import {
-  expressionReferences,
+  cachedExpressionReferences,
   findTemplateExpressions,
   findUnterminatedTemplate,
   parseExpression,
@@ -39,17 +39,45 @@ interface Piece {
   offset: number;
 }
 
-function pieces(context: CheckContext, site: ExpressionSite): Piece[] {
-  if (site.kind === 'condition') {
-    const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(site.value);
-    if (inner) {
-      const found = findTemplateExpressions(site.value)[0];
-      if (found) return [{ expression: found.expression, offset: found.start }];
-    }
-    const leading = site.value.length - site.value.trimStart().length;
-    return [{ expression: site.value.trim(), offset: leading }];
+interface Scan {
+  pieces: readonly Piece[];
+  unterminated: number | undefined;
+}
+
+/** The pieces of a condition or template string: a pure function of the string, cached per kind and value. */
+const scans = { condition: new Map<string, Scan>(), template: new Map<string, Scan>() };
+
+function scan(kind: ExpressionSite['kind'], value: string): Scan {
+  const cache = scans[kind];
+  let found = cache.get(value);
+  if (!found) {
+    found = kind === 'condition' ? scanCondition(value) : scanTemplate(value);
+    if (cache.size > 20_000) cache.clear();
+    cache.set(value, found);
   }
-  const unterminated = findUnterminatedTemplate(site.value);
+  return found;
+}
+
+function scanCondition(value: string): Scan {
+  const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(value);
+  if (inner) {
+    const found = findTemplateExpressions(value)[0];
+    if (found)
+      return { pieces: [{ expression: found.expression, offset: found.start }], unterminated: undefined };
+  }
+  const leading = value.length - value.trimStart().length;
+  return { pieces: [{ expression: value.trim(), offset: leading }], unterminated: undefined };
+}
+
+function scanTemplate(value: string): Scan {
+  return {
+    pieces: findTemplateExpressions(value).map((t) => ({ expression: t.expression, offset: t.start })),
+    unterminated: findUnterminatedTemplate(value),
+  };
+}
+
+function pieces(context: CheckContext, site: ExpressionSite): readonly Piece[] {
+  const { pieces, unterminated } = scan(site.kind, site.value);
   if (unterminated !== undefined) {
     report(
       context,
@@ -58,7 +86,7 @@ function pieces(context: CheckContext, site: ExpressionSite): Piece[] {
       site.rangeAt(unterminated, unterminated + 3),
     );
   }
-  return findTemplateExpressions(site.value).map((t) => ({ expression: t.expression, offset: t.start }));
+  return pieces;
 }
 
 class TypeFlow {
@@ -109,7 +137,7 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
         report(context, 'expression-syntax', `expression does not parse: ${parsed.message}`, range);
         continue;
       }
-      for (const ref of expressionReferences(piece.expression)) {
+      for (const ref of cachedExpressionReferences(piece.expression)) {
         const [root, second] = ref.path;
         const seg = (i: number) => at(ref.segments[i]!.start, ref.segments[i]!.end);
         if (!site.scope.includes(root!)) {
