@@ -1,55 +1,63 @@
-// Model text deltas for live streaming. The engine's journal holds no deltas, so the server wraps
-// the model clients: each run starts inside an AsyncLocalStorage context whose sink receives the
-// streamed text of that run's model calls (coalesced to at most one event per model every 50 ms).
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Model text deltas for live streaming. The engine's journal holds no deltas: the server passes each
+// run a listener (`onTextDelta` of start/resume) that receives the streamed text of that run's model
+// calls tagged with the step key, and coalesces it to at most one event per (step, model) every 50 ms.
 import type { ModelSpec } from '../language/types.js';
 import type { ModelClient } from '../models/types.js';
 
-export interface DeltaSink {
-  delta(model: string, text: string): void;
-}
-
-export const textDeltaContext = new AsyncLocalStorage<DeltaSink>();
-
-/** Wrap a model-client factory so streamed text also reaches the current run's sink. */
+/**
+ * Kept for callers that still wrap their model-client factory: deltas now reach the server through
+ * the engine's per-run `onTextDelta`, so this returns the factory unchanged.
+ * @deprecated pass the factory as is.
+ */
 export function withTextDeltas(factory: (spec: ModelSpec) => ModelClient): (spec: ModelSpec) => ModelClient {
-  return (spec) => {
-    const client = factory(spec);
-    return {
-      provider: client.provider,
-      model: client.model,
-      generate(request) {
-        const sink = textDeltaContext.getStore();
-        if (!sink) return client.generate(request);
-        const previous = request.onTextDelta;
-        return client.generate({
-          ...request,
-          onTextDelta: (delta) => {
-            previous?.(delta);
-            sink.delta(client.model, delta);
-          },
-        });
-      },
-    };
-  };
+  return factory;
 }
 
-/** A sink that batches deltas and hands them on as `{ model, text }` every `intervalMs`. */
+export interface DeltaSink {
+  /** Streamed text of one step's model call. */
+  delta(step: string, text: string, model: string): void;
+  /** Hands on everything pending now. */
+  flush(): void;
+}
+
+interface Pending {
+  step: string;
+  model: string;
+  text: string;
+}
+
+/**
+ * A sink that batches deltas and hands them on as `(step, model, text)` every `intervalMs`: one
+ * emission per (step, model) with text pending, in the order they first had text.
+ */
 export function coalescingSink(
-  emit: (model: string, text: string) => void,
+  emit: (step: string, model: string, text: string) => void,
   intervalMs = 50,
-): DeltaSink & { flush(): void } {
-  const pending = new Map<string, string>();
+): DeltaSink {
+  // Almost always one step streams one model at a time: a short array beats a Map of joined keys.
+  let pending: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    for (const [model, text] of pending) emit(model, text);
-    pending.clear();
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (pending.length === 0) return;
+    const out = pending;
+    pending = [];
+    for (const p of out) emit(p.step, p.model, p.text);
   };
   return {
-    delta(model, text) {
-      pending.set(model, (pending.get(model) ?? '') + text);
+    delta(step, text, model) {
+      let entry: Pending | undefined;
+      for (const p of pending) {
+        if (p.step === step && p.model === model) {
+          entry = p;
+          break;
+        }
+      }
+      if (entry) entry.text += text;
+      else pending.push({ step, model, text });
       timer ??= setTimeout(flush, intervalMs);
     },
     flush,

@@ -3,10 +3,15 @@
 import type { JsonValue, WorkflowDefinition } from '../language/types.js';
 import type { RunEvent, RunStatus, RunUsage, StoredRun, TraceSpan } from './run-store.js';
 
+/** Streamed model text of a run: `(stepKey, text, model)`. */
+export type EngineTextDeltaListener = (stepKey: string, text: string, model: string) => void;
+
 export interface EngineStartOptions {
   runId?: string;
   workflowFile?: string;
   signal?: AbortSignal;
+  /** The run's model text deltas (an engine without it streams none). */
+  onTextDelta?: EngineTextDeltaListener;
 }
 
 export type EngineListener = (event: unknown) => void;
@@ -26,7 +31,10 @@ export interface ServerEngine {
     inputs: Record<string, JsonValue>,
     opts?: EngineStartOptions,
   ): EngineRunHandle;
-  resume?(runId: string): EngineRunHandle | Promise<EngineRunHandle | undefined> | undefined;
+  resume?(
+    runId: string,
+    opts?: { onTextDelta?: EngineTextDeltaListener },
+  ): EngineRunHandle | Promise<EngineRunHandle | undefined> | undefined;
   cancel(runId: string, reason?: string): unknown;
   getRun?(runId: string): Promise<unknown>;
   listRuns?(filter?: unknown): Promise<unknown[]>;

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelClient } from '../models/index.js';
 import { buildServer } from './app.js';
 import { ConfigError, loadServerConfig } from './config.js';
-import { withTextDeltas } from './deltas.js';
 import { BoundedMemoryJournalStore, memoryJournalEngine } from './memory-journal.js';
 import { ECHO_WORKFLOW, type TempDir, tempDir } from './test-support.js';
 import { WorkflowRegistry } from './workflows.js';
@@ -43,7 +42,7 @@ describe('WEFT_JOURNAL=memory', () => {
         dataDir: `${dir.path}/data`,
         env,
         maxFinishedRuns: 3,
-        modelClientFactory: withTextDeltas((spec) => createModelClient(spec, { env })),
+        modelClientFactory: (spec) => createModelClient(spec, { env }),
       });
       app = await buildServer({
         registry: new WorkflowRegistry({ path: dir.write('workflow.yaml', ECHO_WORKFLOW) }),

@@ -2,7 +2,7 @@
 // while the store is unreachable), and cancels runs here or on whichever replica executes them.
 import { randomUUID } from 'node:crypto';
 import type { JsonValue, WorkflowDefinition } from '../language/types.js';
-import { coalescingSink, textDeltaContext } from './deltas.js';
+import { coalescingSink, type DeltaSink } from './deltas.js';
 import {
   type EngineRunHandle,
   type ServerEngine,
@@ -91,6 +91,11 @@ export class OrderedWriter {
   }
 }
 
+/** Where a run's coalesced deltas go, set once the run is attached. */
+interface Deltas {
+  emit?: (step: string, model: string, text: string) => void;
+}
+
 export type CancelOutcome = 'cancelling' | 'requested' | 'finished' | 'not_found';
 
 export class RunManager {
@@ -115,11 +120,13 @@ export class RunManager {
     opts: { workflowFile?: string; runId?: string } = {},
   ): ActiveRun {
     const runId = opts.runId ?? randomUUID();
-    const deltas: { emit?: (model: string, text: string) => void } = {};
-    const sink = coalescingSink((model, text) => deltas.emit?.(model, text));
-    const handle = textDeltaContext.run(sink, () =>
-      this.options.engine.start(definition, inputs, { runId, workflowFile: opts.workflowFile }),
-    );
+    const deltas: Deltas = {};
+    const sink = coalescingSink((step, model, text) => deltas.emit?.(step, model, text));
+    const handle = this.options.engine.start(definition, inputs, {
+      runId,
+      ...(opts.workflowFile !== undefined ? { workflowFile: opts.workflowFile } : {}),
+      onTextDelta: sink.delta,
+    });
     return this.attach(handle, { runId, workflow: definition.name, inputs, resumed: false, deltas, sink });
   }
 
@@ -132,7 +139,9 @@ export class RunManager {
       const info = typeof raw === 'string' ? { runId: raw } : (raw as Partial<StoredRun> & { runId: string });
       if (!info?.runId || this.active.has(info.runId)) continue;
       try {
-        const handle = await engine.resume(info.runId);
+        const deltas: Deltas = {};
+        const sink = coalescingSink((step, model, text) => deltas.emit?.(step, model, text));
+        const handle = await engine.resume(info.runId, { onTextDelta: sink.delta });
         if (!handle) continue;
         this.attach(handle, {
           runId: info.runId,
@@ -140,6 +149,8 @@ export class RunManager {
           inputs: info.inputs ?? {},
           startedAt: info.startedAt,
           resumed: true,
+          deltas,
+          sink,
         });
         resumed.push(info.runId);
       } catch (error) {
@@ -157,8 +168,8 @@ export class RunManager {
       inputs: Record<string, JsonValue>;
       startedAt?: string;
       resumed: boolean;
-      deltas?: { emit?: (model: string, text: string) => void };
-      sink?: { flush(): void };
+      deltas?: Deltas;
+      sink?: DeltaSink;
     },
   ): ActiveRun {
     const { store, log, observers = [], instanceId } = this.options;
@@ -199,8 +210,8 @@ export class RunManager {
     emit(runId, startEvent);
     emit(GLOBAL_STREAM, startEvent);
     if (info.deltas) {
-      info.deltas.emit = (model, text) =>
-        emit(runId, { type: 'model.delta', runId, at: new Date().toISOString(), model, text });
+      info.deltas.emit = (step, model, text) =>
+        emit(runId, { type: 'model.delta', runId, at: new Date().toISOString(), step, model, text });
     }
     let sawStart = false;
     subscribeHandle(handle, (raw) => {

@@ -274,6 +274,14 @@ describe('weft serve: SSE', () => {
       .map((f) => JSON.parse(/data: (.*)/.exec(f)?.[1] ?? '{}').text)
       .join('');
     expect(deltas).toBe('one two three four');
+    // every delta names its step and the model
+    for (const frame of frames.filter((f) => f.includes('event: model.delta'))) {
+      expect(JSON.parse(/data: (.*)/.exec(frame)?.[1] ?? '{}')).toMatchObject({
+        runId,
+        step: 'answer',
+        model: 'gpt-test',
+      });
+    }
     sse.close();
 
     // resume: only the events after the given id

@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { EmbeddedEngine } from '../engines/embedded/index.js';
 import { createModelClient } from '../models/index.js';
 import { type BuildServerOptions, buildServer } from './app.js';
-import { withTextDeltas } from './deltas.js';
 import { WorkflowRegistry } from './workflows.js';
 
 export const ECHO_WORKFLOW = `name: echo
@@ -93,7 +92,7 @@ export async function startTestServer(
   const engine = new EmbeddedEngine({
     dataDir: dataDir.path,
     env,
-    modelClientFactory: withTextDeltas((spec) => createModelClient(spec, { env, maxRetries: 0 })),
+    modelClientFactory: (spec) => createModelClient(spec, { env, maxRetries: 0 }),
   });
   const registry = options.registry ?? new WorkflowRegistry({ path: workflowsPath });
   const app = await buildServer({ ...options, registry, engine });

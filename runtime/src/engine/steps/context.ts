@@ -5,6 +5,9 @@ import type { RatingsStore } from '../../store/ratings.js';
 import type { ModelCallRecord, Usage } from '../journal.js';
 import type { UsageMeter } from './meter.js';
 
+/** `(stepKey, text, model)`: streamed model text of one step. */
+export type TextDeltaListener = (stepKey: string, text: string, model: string) => void;
+
 export interface StepContext {
   runId: string;
   definition: WorkflowDefinition;
@@ -18,8 +21,12 @@ export interface StepContext {
   model: (modelName: string) => ModelClient;
   fetch?: typeof fetch;
   ratings: RatingsStore;
-  /** Called with text as a model streams it (progress display). */
-  onTextDelta?: (key: string, delta: string) => void;
+  /**
+   * Called with text as a model streams it, for every model call of every step (llm, agent, debate,
+   * structured retries): the step's key, the text, and the provider's model id (as in call records' `model`). Positional, so a
+   * delta costs no object. Unset: models are not asked to stream.
+   */
+  onTextDelta?: TextDeltaListener;
 }
 
 export interface StepResult {

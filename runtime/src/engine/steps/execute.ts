@@ -13,21 +13,21 @@ export async function executeStep(command: ExecuteCommand, ctx: StepContext): Pr
   const timeout = command.timeoutMs !== undefined ? AbortSignal.timeout(command.timeoutMs) : undefined;
   const signal = timeout ? AbortSignal.any([ctx.signal, timeout]) : ctx.signal;
   const stepCtx: StepContext = { ...ctx, signal };
+  const onDelta = ctx.onTextDelta;
   const caller = modelCaller({
     models: ctx.definition.models,
     client: ctx.model,
     meter: ctx.meter,
     signal,
+    ...(onDelta ? { onTextDelta: (text: string, model: string) => onDelta(command.key, text, model) } : {}),
   });
   const { request } = command;
   try {
     let output: StepResult['output'];
     switch (request.kind) {
-      case 'llm': {
-        const onDelta = ctx.onTextDelta;
-        output = await runLlm(request, caller, onDelta ? (d) => onDelta(command.key, d) : undefined);
+      case 'llm':
+        output = await runLlm(request, caller);
         break;
-      }
       case 'agent':
         output = await runAgent(request, caller, stepCtx);
         break;

@@ -25,6 +25,8 @@ export interface ModelCallerOptions {
   meter: UsageMeter;
   signal: AbortSignal;
   now?: () => Date;
+  /** Streamed text of every call, with the provider's model id (`client.model`), besides the request's own listener. */
+  onTextDelta?: (text: string, modelName: string) => void;
 }
 
 const combined = new WeakMap<AbortSignal, WeakMap<AbortSignal, AbortSignal>>();
@@ -62,9 +64,21 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
       const startedAt = now().toISOString();
       const base = { modelName, provider: client.provider, model: client.model, startedAt };
       try {
+        const listener = options.onTextDelta;
+        const own = request.onTextDelta;
         const response = await client.generate({
           ...request,
           signal: either(options.signal, meter.signal),
+          ...(listener
+            ? {
+                onTextDelta: own
+                  ? (text: string) => {
+                      own(text);
+                      listener(text, client.model);
+                    }
+                  : (text: string) => listener(text, client.model),
+              }
+            : {}),
         });
         const { inputTokens, outputTokens } = response.usage;
         const costUsd = costOf(spec, inputTokens, outputTokens);

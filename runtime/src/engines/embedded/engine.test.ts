@@ -352,6 +352,26 @@ describe('EmbeddedEngine', () => {
     expect(mock.status).toBe('succeeded');
   });
 
+  it('hands the run its model text deltas tagged with the step key and model; none are journaled', async () => {
+    const engine = new EmbeddedEngine({ dataDir, durable: false, env: {} });
+    const deltas: Array<{ stepKey: string; text: string; model: string }> = [];
+    const record = await engine.start(
+      salesWorkflow(),
+      { message: 'We want to buy 40 sales seats' },
+      { onTextDelta: (stepKey, text, model) => deltas.push({ stepKey, text, model }) },
+    ).result;
+    expect(record.status).toBe('succeeded');
+    expect(new Set(deltas.map((d) => d.stepKey))).toEqual(new Set(['classify', 'sales']));
+    expect(new Set(deltas.map((d) => d.model))).toEqual(new Set(['mock-1']));
+    const salesText = deltas
+      .filter((d) => d.stepKey === 'sales')
+      .map((d) => d.text)
+      .join('');
+    expect(salesText).toBe(record.outputs?.reply);
+    const journal = (await engine.store.read(record.runId))?.events ?? [];
+    expect(JSON.stringify(journal)).not.toContain('delta');
+  });
+
   it('in-memory mode runs the same interpreter and writes nothing', async () => {
     const memDir = join(dataDir, 'mem');
     const engine = new EmbeddedEngine({ dataDir: memDir, durable: false, env: {} });

@@ -12,7 +12,7 @@ import {
   summarize,
 } from '../../engine/run-record.js';
 import { foldJournal } from '../../engine/state.js';
-import { modelClientsFor } from '../../engine/steps/context.js';
+import { modelClientsFor, type TextDeltaListener } from '../../engine/steps/context.js';
 import { UsageMeter } from '../../engine/steps/meter.js';
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import { createModelClient, DEFAULT_API_KEY_ENV } from '../../models/index.js';
@@ -67,6 +67,16 @@ export interface StartOptions {
   workflowFile?: string;
   /** Aborting it cancels the run. */
   signal?: AbortSignal;
+  /**
+   * Streamed model text of this run: `(stepKey, text, model)` for every model call of every step.
+   * Deltas are not journaled. Unset: models are not asked to stream.
+   */
+  onTextDelta?: TextDeltaListener;
+}
+
+export interface ResumeOptions {
+  /** As StartOptions.onTextDelta, for the steps the resumed run executes. */
+  onTextDelta?: TextDeltaListener;
 }
 
 export interface RunFilter {
@@ -134,7 +144,7 @@ export class EmbeddedEngine {
     opts: StartOptions = {},
   ): RunHandle {
     const runId = opts.runId ?? newRunId(this.now());
-    return this.drive(runId, opts.signal, async () => {
+    return this.drive(runId, opts.signal, opts.onTextDelta, async () => {
       const writer = await this.store.create(runId);
       const release = await this.store.lock(runId);
       const started: JournalEvent = {
@@ -150,8 +160,8 @@ export class EmbeddedEngine {
   }
 
   /** Continues a run from its journal. A step that finished is never executed again. */
-  resume(runId: string): RunHandle {
-    return this.drive(runId, undefined, async () => {
+  resume(runId: string, opts: ResumeOptions = {}): RunHandle {
+    return this.drive(runId, undefined, opts.onTextDelta, async () => {
       const decoded = await this.store.read(runId);
       if (!decoded) throw new Error(`no run ${runId} in ${this.dataDir}`);
       if (decoded.problem?.kind === 'corrupt') {
@@ -189,6 +199,7 @@ export class EmbeddedEngine {
   private drive(
     runId: string,
     signal: AbortSignal | undefined,
+    onTextDelta: TextDeltaListener | undefined,
     open: () => Promise<{
       writer?: JournalWriter;
       release?: () => Promise<void>;
@@ -251,6 +262,7 @@ export class EmbeddedEngine {
               model: modelClientsFor(definition, factory),
               ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
               ratings: this.ratings,
+              ...(onTextDelta ? { onTextDelta } : {}),
             },
           });
           run.driver = driver;

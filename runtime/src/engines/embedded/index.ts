@@ -6,6 +6,7 @@ export {
   EmbeddedEngine,
   type EmbeddedEngineOptions,
   newRunId,
+  type ResumeOptions,
   type RunEvent,
   type RunFilter,
   type RunHandle,
