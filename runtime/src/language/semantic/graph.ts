@@ -22,6 +22,8 @@ function chain(entry: StepEntry): StepEntry[] {
 
 /** The ancestors (or selves) of `from` and `to` that share a step list, or why there are none. */
 function representatives(from: StepEntry, to: StepEntry): [StepEntry, StepEntry] | 'self' | 'container' {
+  // The common case, two steps of one list, without walking the chains.
+  if (from.siblings === to.siblings) return from === to ? 'self' : [from, to];
   const toChain = chain(to);
   const byList = new Map(toChain.map((e) => [e.siblings, e]));
   for (const a of chain(from)) {
@@ -224,7 +226,8 @@ function reportUnreachable(context: CheckContext, graph: Graph): void {
       step.idRange,
     );
   }
-  let changed = true;
+  // Nothing can become unreachable unless something already is.
+  let changed = unreachable.size > 0;
   while (changed) {
     changed = false;
     for (const step of context.index.all) {
