@@ -44,25 +44,36 @@ export interface Located {
 }
 
 export function locate(parsed: ParsedWorkflow, path: readonly PathSegment[]): Located {
-  let node = resolveAlias(parsed, parsed.document.contents) as Node | undefined;
-  let pair: Pair | undefined;
+  let located: Located = {
+    node: resolveAlias(parsed, parsed.document.contents) as Node | undefined,
+    pair: undefined,
+    complete: true,
+  };
   for (const segment of path) {
-    if (isMap(node)) {
-      const next = findPair(node, String(segment));
-      if (!next) return { node, pair, complete: false };
-      pair = next;
-      node = resolveAlias(parsed, next.value) as Node | undefined;
-    } else if (isSeq(node)) {
-      const index = typeof segment === 'number' ? segment : Number(segment);
-      const item = node.items[index];
-      if (item === undefined) return { node, pair, complete: false };
-      pair = isPair(item) ? item : undefined;
-      node = resolveAlias(parsed, isPair(item) ? item.value : item) as Node | undefined;
-    } else {
-      return { node, pair, complete: false };
-    }
-    if (!node) return { node: pair?.key as Node | undefined, pair, complete: false };
+    located = locateFrom(parsed, located, segment);
+    if (!located.complete) return located;
   }
+  return located;
+}
+
+/** One path segment further from a complete `located` (what locate does for each segment). */
+export function locateFrom(parsed: ParsedWorkflow, located: Located, segment: PathSegment): Located {
+  let { node, pair } = located;
+  if (isMap(node)) {
+    const next = findPair(node, String(segment));
+    if (!next) return { node, pair, complete: false };
+    pair = next;
+    node = resolveAlias(parsed, next.value) as Node | undefined;
+  } else if (isSeq(node)) {
+    const index = typeof segment === 'number' ? segment : Number(segment);
+    const item = node.items[index];
+    if (item === undefined) return { node, pair, complete: false };
+    pair = isPair(item) ? item : undefined;
+    node = resolveAlias(parsed, isPair(item) ? item.value : item) as Node | undefined;
+  } else {
+    return { node, pair, complete: false };
+  }
+  if (!node) return { node: pair?.key as Node | undefined, pair, complete: false };
   return { node, pair, complete: true };
 }
 

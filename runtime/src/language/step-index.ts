@@ -1,7 +1,7 @@
 // Every step of the file (nested ones too) with its YAML node, its parent and its sibling list.
-import { isMap, type YAMLMap } from 'yaml';
+import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { ParsedWorkflow } from './parse.js';
-import { findPair, locate, type PathSegment, rangeOf } from './positions.js';
+import { findPair, type Located, locate, locateFrom, type PathSegment, rangeOf } from './positions.js';
 import type { SourceRange } from './types.js';
 
 export interface StepEntry {
@@ -33,6 +33,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** `locate(parsed, [...path, index]).node`, given `list = locate(parsed, path)`. */
+function itemNode(parsed: ParsedWorkflow, list: Located, index: number): Node | undefined {
+  if (!list.complete) return list.node;
+  return locateFrom(parsed, list, index).node;
+}
+
 export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
   const index: StepIndex = { all: [], top: [], byId: new Map() };
   const visit = (
@@ -45,10 +51,13 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
   ) => {
     const depth = parent ? parent.depth + 1 : 0;
     if (depth > MAX_STEP_DEPTH) return;
-    items.forEach((value, i) => {
-      if (!isObject(value) || typeof value.id !== 'string') return;
+    // The list's node is found once; each item is then one segment further (as locate would step).
+    const list_ = single ? undefined : locate(parsed, basePath);
+    for (let i = 0; i < items.length; i++) {
+      const value = items[i];
+      if (!isObject(value) || typeof value.id !== 'string') continue;
       const path = single ? basePath : [...basePath, i];
-      const node = locate(parsed, path).node;
+      const node = single ? locate(parsed, path).node : itemNode(parsed, list_!, i);
       const map = isMap(node) ? node : undefined;
       const idNode = map ? findPair(map, 'id')?.value : undefined;
       const entry: StepEntry = {
@@ -72,7 +81,7 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
       } else if (entry.kind === 'map' && isObject(value.step)) {
         visit([value.step], [...path, 'step'], entry, entry.children, true, true);
       }
-    });
+    }
   };
   const steps = isObject(root) && Array.isArray(root.steps) ? root.steps : [];
   visit(steps, ['steps'], undefined, index.top, false, false);

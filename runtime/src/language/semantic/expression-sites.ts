@@ -1,5 +1,5 @@
 // Where the expressions of a workflow are: conditions (bare CEL) and templates (`${{ }}`), with their scalars.
-import { isMap, isPair, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { ParsedWorkflow } from '../parse.js';
 import { findPair, keyOf, locate, scalarOffsetMapper } from '../positions.js';
 import type { StepEntry } from '../step-index.js';
@@ -97,23 +97,57 @@ function collectTemplates(
   }
 }
 
-function stepSites(parsed: ParsedWorkflow, entry: StepEntry, out: ExpressionSite[]): void {
-  if (!entry.node) return;
-  const scope = entry.inMap ? MAP_SCOPE : STEP_SCOPE;
-  for (const pair of entry.node.items) {
+/**
+ * The expression scalars of a step's mapping, in order. A step's node never changes content once parsed (the
+ * chunk cache shares nodes between checks, moving only their ranges), so the scan is cached by node.
+ */
+const stepScalars = new WeakMap<YAMLMap, Array<[ExpressionSite['kind'], Scalar]>>();
+
+function scanStep(node: YAMLMap): Array<[ExpressionSite['kind'], Scalar]> {
+  const found: Array<[ExpressionSite['kind'], Scalar]> = [];
+  for (const pair of node.items) {
     const key = keyOf(pair);
     if (typeof key !== 'string' || NOT_TEMPLATES.has(key)) continue;
     if (CONDITIONS.has(key)) {
-      if (isStringScalar(pair.value)) out.push(site(parsed, 'condition', pair.value, entry, scope));
+      if (isStringScalar(pair.value)) found.push(['condition', pair.value]);
     } else if (key === 'branches' && isSeq(pair.value)) {
       for (const branch of pair.value.items) {
         const when = isMap(branch) ? findPair(branch, 'when')?.value : undefined;
-        if (isStringScalar(when)) out.push(site(parsed, 'condition', when, entry, scope));
+        if (isStringScalar(when)) found.push(['condition', when]);
       }
     } else {
-      collectTemplates(parsed, pair.value, out, entry, scope, 0);
+      collectTemplateScalars(pair.value, found, 0);
     }
   }
+  return found;
+}
+
+/** collectTemplates' scalars, without building sites. */
+function collectTemplateScalars(
+  node: unknown,
+  out: Array<[ExpressionSite['kind'], Scalar]>,
+  depth: number,
+): void {
+  if (depth > MAX_TEMPLATE_DEPTH) return;
+  if (isStringScalar(node)) {
+    if ((node.value as string).includes('${{')) out.push(['template', node]);
+  } else if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) {
+      const value = isPair(item) ? item.value : item;
+      collectTemplateScalars(value, out, depth + 1);
+    }
+  }
+}
+
+function stepSites(parsed: ParsedWorkflow, entry: StepEntry, out: ExpressionSite[]): void {
+  if (!entry.node) return;
+  const scope = entry.inMap ? MAP_SCOPE : STEP_SCOPE;
+  let scalars = stepScalars.get(entry.node);
+  if (!scalars) {
+    scalars = scanStep(entry.node);
+    stepScalars.set(entry.node, scalars);
+  }
+  for (const [kind, node] of scalars) out.push(site(parsed, kind, node, entry, scope));
 }
 
 export function collectExpressionSites(
