@@ -55,11 +55,16 @@ const rows = [
   ['small fixture: edit -> diagnostic (incl. debounce)', ms(t.editToDiagnosticMs)],
   [`${big}: open -> first diagnostics`, ms(t.bigOpenToDiagnosticsMs)],
   ['  of which the first check (cold)', ms(t.bigFirstCheckMs)],
+  ['  longest extension-host main-thread stall, open -> diagnostics', ms(t.bigOpenMainThreadStallMs)],
   [`  applyEdit -> diagnostics (debounce ${t.debounceMs ?? 300} ms)`, ms(t.bigEditToDiagnosticsMs)],
   ['  applyEdit -> diagnostics (debounce 0)', ms(t.bigEditToDiagnosticsNoDebounceMs)],
   ['  change event in the host -> diagnostics (debounce 300 ms)', ms(t.bigChangeEventToDiagnosticsMs)],
   ['  change event in the host -> diagnostics (debounce 0)', ms(t.bigChangeEventToDiagnosticsNoDebounceMs)],
   ['  re-check after an edit', ms(t.bigRecheckNoDebounceMs)],
+  [
+    '  longest main-thread stall, applyEdit -> diagnostics (debounce 0)',
+    ms(t.bigEditMainThreadStallNoDebounceMs),
+  ],
   ['  completion at `needs: [`', fw('bigCompletionNeeds')],
   ['  completion at `needs: [` right after an edit, its check running', ms(t.bigCompletionDuringCheckMs)],
   [

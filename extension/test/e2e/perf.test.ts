@@ -18,6 +18,27 @@ async function timed<T>(fn: () => Thenable<T> | Promise<T>): Promise<{ ms: numbe
   return { ms: performance.now() - t0, value };
 }
 
+/** The longest the extension host's main thread went without running a 5 ms timer, until stopped:
+ * how long a request arriving meanwhile could have waited (the tests run on that thread too). */
+function stallMonitor(): { stop: () => number } {
+  let longest = 0;
+  let last = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    timer = setTimeout(tick, 5);
+  };
+  timer = setTimeout(tick, 5);
+  return {
+    stop: () => {
+      clearTimeout(timer);
+      return Math.max(longest, performance.now() - last);
+    },
+  };
+}
+
 async function fresh_and_warm<T>(
   name: string,
   fn: () => Thenable<T>,
@@ -73,6 +94,7 @@ describe(`Language support on a ${STEPS}-step workflow`, function () {
 
   let lastCheckMs = 0;
   let lastHostMs = 0;
+  let lastStallMs = 0;
   const errors = () =>
     vscode.languages.getDiagnostics(uri()).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
 
@@ -86,11 +108,13 @@ describe(`Language support on a ${STEPS}-step workflow`, function () {
       if (e.document === doc && !changed) changed = performance.now();
     });
     const t0 = performance.now();
+    const stalls = stallMonitor();
     assert.ok(await vscode.workspace.applyEdit(edit));
     listener.dispose();
     const applied = performance.now() - t0;
     await waitFor(`${expectErrors} errors`, () => errors().length === expectErrors || undefined, 15_000, 2);
     const total = performance.now() - t0;
+    lastStallMs = stalls.stop();
     const check = api.diagnostics.lastCheck.get(uri().toString())!;
     console.log(
       `    edit: applyEdit ${applied.toFixed(0)} ms, check ${check.ms.toFixed(0)} ms, check ended at +${(check.endedAt - t0).toFixed(0)} ms, seen at +${total.toFixed(0)} ms`,
@@ -98,11 +122,13 @@ describe(`Language support on a ${STEPS}-step workflow`, function () {
     lastCheckMs = check.ms;
     // from the change event in the extension host (what a keystroke starts) to the diagnostics
     lastHostMs = check.endedAt - changed;
+    console.log(`    longest main-thread stall meanwhile ${lastStallMs.toFixed(0)} ms`);
     return total;
   }
 
   it('opening the file: first diagnostics', async () => {
     const t0 = performance.now();
+    const stalls = stallMonitor();
     doc = await vscode.workspace.openTextDocument(uri());
     await vscode.window.showTextDocument(doc);
     const ds = await waitFor(
@@ -112,12 +138,16 @@ describe(`Language support on a ${STEPS}-step workflow`, function () {
       2,
     );
     const ms = performance.now() - t0;
+    const stall = stalls.stop();
     assert.strictEqual(ds.length, 1, ds.map((d) => d.message).join('\n'));
     assert.match(ds[0]!.message, /fastest/);
     metric('bigOpenToDiagnosticsMs', round(ms));
     const check = api.diagnostics.lastCheck.get(uri().toString())!;
     metric('bigFirstCheckMs', round(check.ms));
-    console.log(`    open -> diagnostics ${ms.toFixed(1)} ms (check ${check.ms.toFixed(1)} ms)`);
+    metric('bigOpenMainThreadStallMs', round(stall));
+    console.log(
+      `    open -> diagnostics ${ms.toFixed(1)} ms (check ${check.ms.toFixed(1)} ms; longest main-thread stall ${stall.toFixed(0)} ms)`,
+    );
   });
 
   it('an edit: updated diagnostics, with the default debounce and without', async () => {
@@ -140,6 +170,7 @@ describe(`Language support on a ${STEPS}-step workflow`, function () {
     metric('bigEditToDiagnosticsNoDebounceMs', round(without));
     metric('bigRecheckNoDebounceMs', round(lastCheckMs));
     metric('bigChangeEventToDiagnosticsNoDebounceMs', round(lastHostMs));
+    metric('bigEditMainThreadStallNoDebounceMs', round(lastStallMs));
     // back to the default: the requests below measure the providers, not a check racing them
     await config().update('diagnostics.debounceMs', undefined, vscode.ConfigurationTarget.Workspace);
     console.log(
