@@ -12,7 +12,8 @@ import { modelCaller } from './model-call.js';
 export async function executeStep(command: ExecuteCommand, ctx: StepContext): Promise<StepResult> {
   const timeout = command.timeoutMs !== undefined ? AbortSignal.timeout(command.timeoutMs) : undefined;
   const signal = timeout ? AbortSignal.any([ctx.signal, timeout]) : ctx.signal;
-  const stepCtx: StepContext = { ...ctx, signal };
+  // agent and debate steps read the context with the step's signal; llm and tool steps need no copy
+  const stepCtx = (): StepContext => (signal === ctx.signal ? ctx : { ...ctx, signal });
   const onDelta = ctx.onTextDelta;
   const caller = modelCaller({
     models: ctx.definition.models,
@@ -29,7 +30,7 @@ export async function executeStep(command: ExecuteCommand, ctx: StepContext): Pr
         output = await runLlm(request, caller);
         break;
       case 'agent':
-        output = await runAgent(request, caller, stepCtx);
+        output = await runAgent(request, caller, stepCtx());
         break;
       case 'tool': {
         const tool = ctx.definition.tools[request.tool];
@@ -44,7 +45,7 @@ export async function executeStep(command: ExecuteCommand, ctx: StepContext): Pr
         break;
       }
       case 'debate':
-        output = await runDebate(request, caller, stepCtx, command.key);
+        output = await runDebate(request, caller, stepCtx(), command.key);
         break;
     }
     return { output, usage: caller.usage, calls: caller.calls };

@@ -53,8 +53,12 @@ export class RunDriver {
   private fatal: { error: unknown } | undefined;
   /** Journal writes not yet known to be stored. */
   private readonly writes = new Set<Promise<void>>();
+  /** The step context every executor gets (one object for the run: the signal never changes). */
+  private readonly stepContext: StepContext;
 
-  constructor(private readonly options: DriverOptions) {}
+  constructor(private readonly options: DriverOptions) {
+    this.stepContext = { ...options.stepContext, signal: options.controller.signal };
+  }
 
   /** Requests cancellation; the loop journals it and stops the run. */
   cancel(reason?: string): void {
@@ -162,7 +166,8 @@ export class RunDriver {
   }
 
   private launch(command: ExecuteCommand): void {
-    const { append, controller, stepContext } = this.options;
+    const { append, controller } = this.options;
+    const stepContext = this.stepContext;
     const execute = this.options.execute ?? executeStep;
     const task = (async () => {
       if (command.delayMs > 0) await sleep(command.delayMs, controller.signal);
@@ -171,7 +176,7 @@ export class RunDriver {
       // The result is journaled without waiting: the next step_started (or the run's end) syncs it.
       let result: Awaited<ReturnType<typeof execute>>;
       try {
-        result = await execute(command, { ...stepContext, signal: controller.signal });
+        result = await execute(command, stepContext);
       } catch (error) {
         const failure = error as { usage?: unknown; calls?: unknown };
         this.write({
