@@ -1,6 +1,7 @@
 // Expression checks: syntax, variables in scope, step references and field types (type flow).
 import {
   cachedExpressionReferences,
+  type ExpressionReference,
   findTemplateExpressions,
   findUnterminatedTemplate,
   parseExpression,
@@ -121,29 +122,46 @@ class TypeFlow {
   }
 }
 
+/** The source range of path segment `i` of a reference (functions here, not closures per reference). */
+function segmentRange(site: ExpressionSite, piece: Piece, ref: ExpressionReference, i: number): SourceRange {
+  const segment = ref.segments[i]!;
+  return site.rangeAt(piece.offset + segment.start, piece.offset + segment.end);
+}
+
+function stepReference(
+  site: ExpressionSite,
+  piece: Piece,
+  ref: ExpressionReference,
+  from: StepEntry,
+  to: StepEntry,
+): StepReference {
+  return { from, to, range: () => segmentRange(site, piece, ref, 1) };
+}
+
 export function checkExpressions(context: CheckContext, sites: readonly ExpressionSite[]): StepReference[] {
   const references: StepReference[] = [];
   const flow = new TypeFlow(context);
   const inputsSchema = flow.inputs();
   for (const site of sites) {
     for (const piece of pieces(context, site)) {
-      const at = (start: number, end: number) => site.rangeAt(piece.offset + start, piece.offset + end);
       const parsed = parseExpression(piece.expression);
       if (!parsed.ok) {
         const length = piece.expression.length;
         const start = Math.min(parsed.start, Math.max(0, length - 1));
         const end = Math.max(start + 1, Math.min(parsed.end, length));
-        const range = piece.expression.length === 0 ? site.rangeAt(0, site.value.length) : at(start, end);
+        const range =
+          piece.expression.length === 0
+            ? site.rangeAt(0, site.value.length)
+            : site.rangeAt(piece.offset + start, piece.offset + end);
         report(context, 'expression-syntax', `expression does not parse: ${parsed.message}`, range);
         continue;
       }
       for (const ref of cachedExpressionReferences(piece.expression)) {
         const [root, second] = ref.path;
-        const seg = (i: number) => at(ref.segments[i]!.start, ref.segments[i]!.end);
         if (!site.scope.includes(root!)) {
           if (CEL_IDENTIFIERS.has(root!)) continue;
           const message = `unknown variable \`${root}\`; in scope: ${site.scope.join(', ')}${didYouMean(root!, site.scope)}`;
-          report(context, 'unknown-variable', message, seg(0));
+          report(context, 'unknown-variable', message, segmentRange(site, piece, ref, 0));
           continue;
         }
         if (root === 'steps') {
@@ -151,17 +169,17 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
           const target = context.index.byId.get(second);
           if (!target) {
             const message = `unknown step \`${second}\`${didYouMean(second, context.index.byId.keys())}`;
-            report(context, 'unknown-step', message, seg(1));
+            report(context, 'unknown-step', message, segmentRange(site, piece, ref, 1));
             continue;
           }
-          if (site.step) references.push({ from: site.step, to: target, range: () => seg(1) });
+          if (site.step) references.push(stepReference(site, piece, ref, site.step, target));
           if (ref.path.length < 3) continue;
           if (ref.path[2] !== 'output') {
             report(
               context,
               'unknown-field',
               `a step exposes only \`output\`, not \`${ref.path[2]}\``,
-              seg(2),
+              segmentRange(site, piece, ref, 2),
             );
             continue;
           }
@@ -169,7 +187,7 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
           if (!check.ok) {
             const field = ref.path[3 + check.index]!;
             const message = `\`${ref.path.slice(0, 4 + check.index).join('.')}\` does not exist: the output of \`${second}\` has ${check.known.map((k) => `\`${k}\``).join(', ') || 'no fields'}${didYouMean(field, check.known)}`;
-            report(context, 'unknown-field', message, seg(3 + check.index));
+            report(context, 'unknown-field', message, segmentRange(site, piece, ref, 3 + check.index));
           }
         } else if (root === 'inputs' || root === 'args') {
           const schema = root === 'inputs' ? inputsSchema : flow.args(site.tool);
@@ -184,7 +202,7 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
               context,
               'unknown-field',
               `${what}${didYouMean(field, check.known)}`,
-              seg(1 + check.index),
+              segmentRange(site, piece, ref, 1 + check.index),
             );
           }
         }
