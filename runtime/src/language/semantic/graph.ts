@@ -132,45 +132,60 @@ function addDecisionEdges(context: CheckContext, graph: Graph): void {
   }
 }
 
-/** Tarjan's strongly connected components, iterative (no recursion on deep graphs). */
-function stronglyConnected(nodes: readonly StepEntry[], edges: Map<StepEntry, Edge[]>): StepEntry[][] {
-  const index = new Map<StepEntry, number>();
-  const low = new Map<StepEntry, number>();
-  const onStack = new Set<StepEntry>();
-  const stack: StepEntry[] = [];
+const NO_EDGES: readonly Edge[] = [];
+
+/**
+ * Tarjan's strongly connected components, iterative (no recursion on deep graphs). `order` numbers every node
+ * (edges only join nodes); the per-node state lives in typed arrays indexed by that number.
+ */
+function stronglyConnected(
+  nodes: readonly StepEntry[],
+  order: Map<StepEntry, number>,
+  edges: Map<StepEntry, Edge[]>,
+): StepEntry[][] {
+  const count = nodes.length;
+  const index = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
+  const stack: number[] = [];
   const components: StepEntry[][] = [];
   let counter = 0;
-  for (const start of nodes) {
-    if (index.has(start)) continue;
-    const work: Array<[StepEntry, number]> = [[start, 0]];
+  const work: number[] = [];
+  for (let first = 0; first < count; first++) {
+    if (index[first] !== -1) continue;
+    // Pairs of (node, next edge) on a flat stack.
+    work.push(first, 0);
     while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      const [node, i] = frame;
+      const top = work.length - 2;
+      const node = work[top]!;
+      const i = work[top + 1]!;
       if (i === 0) {
-        index.set(node, counter);
-        low.set(node, counter);
+        index[node] = counter;
+        low[node] = counter;
         counter++;
         stack.push(node);
-        onStack.add(node);
+        onStack[node] = 1;
       }
-      const out = edges.get(node) ?? [];
+      const out = edges.get(nodes[node]!) ?? NO_EDGES;
       if (i < out.length) {
-        frame[1] = i + 1;
-        const next = out[i]!.to;
-        if (!index.has(next)) work.push([next, 0]);
-        else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+        work[top + 1] = i + 1;
+        const next = order.get(out[i]!.to)!;
+        if (index[next] === -1) work.push(next, 0);
+        else if (onStack[next]) low[node] = Math.min(low[node]!, index[next]!);
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent[0], Math.min(low.get(parent[0])!, low.get(node)!));
-      if (low.get(node) === index.get(node)) {
+      work.length = top;
+      if (top > 0) {
+        const parent = work[top - 2]!;
+        low[parent] = Math.min(low[parent]!, low[node]!);
+      }
+      if (low[node] === index[node]) {
         const component: StepEntry[] = [];
-        let member: StepEntry;
+        let member: number;
         do {
           member = stack.pop()!;
-          onStack.delete(member);
-          component.push(member);
+          onStack[member] = 0;
+          component.push(nodes[member]!);
         } while (member !== node);
         components.push(component);
       }
@@ -180,8 +195,11 @@ function stronglyConnected(nodes: readonly StepEntry[], edges: Map<StepEntry, Ed
 }
 
 function reportCycles(context: CheckContext, graph: Graph): void {
-  const order = new Map(context.index.all.map((e, i) => [e, i]));
-  for (const component of stronglyConnected(context.index.all, graph.edges)) {
+  const order = new Map<StepEntry, number>();
+  context.index.all.forEach((e, i) => {
+    order.set(e, i);
+  });
+  for (const component of stronglyConnected(context.index.all, order, graph.edges)) {
     if (component.length < 2) continue;
     const members = new Set(component);
     const start = component.reduce((a, b) => (order.get(a)! < order.get(b)! ? a : b));
