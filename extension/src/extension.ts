@@ -44,9 +44,9 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   const output = vscode.window.createOutputChannel('Weft', { log: true });
   context.subscriptions.push(output);
 
-  registerLanguageProviders(context);
   const diagnostics = new DiagnosticsController(output);
   context.subscriptions.push(diagnostics);
+  registerLanguageProviders(context, diagnostics);
 
   const workflows = new WorkflowsProvider();
   const workflowsView = vscode.window.createTreeView('weft.workflows', { treeDataProvider: workflows });

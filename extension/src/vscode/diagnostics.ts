@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { CheckAnswer, CheckRequest } from '../language/check-protocol.js';
-import type { Diagnostic } from '../language/runtime.js';
-import { checkOf, forget, isWorkflowDocument, rememberCheck } from './documents.js';
+import type { CheckResult, Diagnostic } from '../language/runtime.js';
+import { cachedCheck, checkOf, forget, isWorkflowDocument, rememberCheck } from './documents.js';
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -41,6 +41,8 @@ export class DiagnosticsController implements vscode.Disposable {
   readonly lastCheck = new Map<string, { ms: number; endedAt: number; version: number }>();
   /** Per document: the version whose check is in the worker, and the document. */
   private readonly inFlight = new Map<string, { version: number; doc: vscode.TextDocument }>();
+  /** Per document: who waits for the check of which version (checkNow). */
+  private readonly waiters = new Map<string, { version: number; resolve: (r?: CheckResult) => void }[]>();
   private worker: Worker | undefined;
   /** Set once the worker failed to start or died: checks run in-thread from then on. */
   private workerFailed = false;
@@ -67,11 +69,46 @@ export class DiagnosticsController implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((doc) => {
         this.cancel(doc);
         this.inFlight.delete(doc.uri.toString());
+        this.settle(doc.uri.toString(), Number.MAX_SAFE_INTEGER);
         this.collection.delete(doc.uri);
         forget(doc);
       }),
     );
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /**
+   * The check of the document's current version, now (not debounced; it sets the diagnostics too):
+   * from the worker, awaited, when there is one; in-thread otherwise. Undefined when the document
+   * changed or closed before it answered, or the check failed.
+   */
+  checkNow(doc: vscode.TextDocument): Promise<CheckResult | undefined> {
+    const cached = cachedCheck(doc);
+    if (cached) return Promise.resolve(cached);
+    if (!this.startWorker()) return Promise.resolve(checkOf(doc));
+    const key = doc.uri.toString();
+    const version = doc.version;
+    return new Promise((resolve) => {
+      const list = this.waiters.get(key) ?? [];
+      list.push({ version, resolve });
+      this.waiters.set(key, list);
+      this.cancel(doc);
+      this.request(doc);
+    });
+  }
+
+  /** Answers the waiters of `key`: `result` for `version`, nothing for older versions. */
+  private settle(key: string, version: number, result?: CheckResult): void {
+    const list = this.waiters.get(key);
+    if (!list) return;
+    const rest = list.filter((w) => w.version > version);
+    for (const w of list) if (w.version <= version) w.resolve(w.version === version ? result : undefined);
+    if (rest.length) this.waiters.set(key, rest);
+    else this.waiters.delete(key);
+  }
+
+  private settleAll(): void {
+    for (const [key, list] of [...this.waiters]) this.settle(key, Math.max(...list.map((w) => w.version)));
   }
 
   /** Whether checks run in the worker thread (false before the first check and after a failure). */
@@ -153,6 +190,10 @@ export class DiagnosticsController implements vscode.Disposable {
     const pending = [...this.inFlight.values()];
     this.inFlight.clear();
     for (const { doc } of pending) if (!doc.isClosed) this.run(doc);
+    // whoever waits for a check: in-thread too
+    for (const { doc } of pending)
+      this.settle(doc.uri.toString(), doc.version, doc.isClosed ? undefined : checkOf(doc));
+    this.settleAll();
   }
 
   private answered(answer: CheckAnswer): void {
@@ -160,24 +201,28 @@ export class DiagnosticsController implements vscode.Disposable {
     if (!pending || pending.version !== answer.version) return; // closed (or dropped) meanwhile
     this.inFlight.delete(answer.uri);
     const { doc } = pending;
-    if (doc.isClosed) return;
+    if (doc.isClosed) {
+      this.settle(answer.uri, Number.MAX_SAFE_INTEGER);
+      return;
+    }
     if (doc.version === answer.version) {
       if (answer.error) {
         this.log.error(`checking ${doc.uri.fsPath} failed: ${answer.error}`);
+        this.settle(answer.uri, answer.version);
       } else {
-        rememberCheck(doc, answer.version, {
-          definition: answer.definition,
-          diagnostics: answer.diagnostics,
-        });
+        const result: CheckResult = { definition: answer.definition, diagnostics: answer.diagnostics };
+        rememberCheck(doc, answer.version, result);
+        this.settle(answer.uri, answer.version, result);
         this.collection.set(
           doc.uri,
           answer.diagnostics.map((d) => toVscodeDiagnostic(doc, d)),
         );
       }
       this.record(doc, answer.ms, answer.version);
-    } else if (!this.timers.has(answer.uri)) {
+    } else {
       // stale: dropped; the edits made meanwhile (no check scheduled for them yet) are checked now
-      this.request(doc);
+      this.settle(answer.uri, answer.version);
+      if (!this.timers.has(answer.uri)) this.request(doc);
     }
   }
 
@@ -210,6 +255,7 @@ export class DiagnosticsController implements vscode.Disposable {
     this.worker = undefined;
     this.workerFailed = true; // a disposed controller starts no worker
     this.inFlight.clear();
+    this.settleAll();
     if (worker) void worker.terminate().catch(() => {});
   }
 }

@@ -49,6 +49,12 @@ export function checkOf(doc: vscode.TextDocument): CheckResult {
   return e.check;
 }
 
+/** The check of the current version, if one was made already. */
+export function cachedCheck(doc: vscode.TextDocument): CheckResult | undefined {
+  const e = cache.get(doc.uri.toString());
+  return e && e.version === doc.version ? e.check : undefined;
+}
+
 /** A check made elsewhere (the check worker) for `version`: kept if that is still the current one. */
 export function rememberCheck(doc: vscode.TextDocument, version: number, check: CheckResult): void {
   if (doc.version !== version) return;

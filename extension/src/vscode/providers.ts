@@ -2,7 +2,15 @@
 import * as vscode from 'vscode';
 import type { OutlineSymbol } from '../language/analysis.js';
 import type { CompletionKind } from '../language/completion.js';
-import { checkOf, indexOf, isWorkflowDocument, toRange, WORKFLOW_SELECTOR } from './documents.js';
+import type { CheckResult } from '../language/runtime.js';
+import {
+  cachedCheck,
+  checkOf,
+  indexOf,
+  isWorkflowDocument,
+  toRange,
+  WORKFLOW_SELECTOR,
+} from './documents.js';
 import { language } from './lazy.js';
 
 const COMPLETION_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
@@ -36,7 +44,12 @@ function definitionOf(doc: vscode.TextDocument) {
   }
 }
 
-export function registerLanguageProviders(context: vscode.ExtensionContext): void {
+/** Checks a document's current version off the main thread (the diagnostics worker). */
+export interface Checker {
+  checkNow(doc: vscode.TextDocument): Promise<CheckResult | undefined>;
+}
+
+export function registerLanguageProviders(context: vscode.ExtensionContext, checker?: Checker): void {
   const completion: vscode.CompletionItemProvider = {
     provideCompletionItems(doc, position) {
       if (!isWorkflowDocument(doc)) return undefined;
@@ -58,12 +71,30 @@ export function registerLanguageProviders(context: vscode.ExtensionContext): voi
   };
 
   const hovers: vscode.HoverProvider = {
-    provideHover(doc, position) {
+    async provideHover(doc, position) {
       if (!isWorkflowDocument(doc)) return undefined;
-      const h = language().hover(doc.getText(), doc.offsetAt(position), {
-        index: indexOf(doc),
-        definition: () => definitionOf(doc),
-      });
+      const version = doc.version;
+      const text = doc.getText();
+      const offset = doc.offsetAt(position);
+      // The definition (for output schemas) comes from a check: cached for this version, else the
+      // worker's (awaited, the main thread stays free), else an in-thread one.
+      let check = cachedCheck(doc);
+      let wanted = false;
+      const compute = () =>
+        language().hover(text, offset, {
+          index: indexOf(doc),
+          definition: () => {
+            if (check || !checker) return check ? check.definition : definitionOf(doc);
+            wanted = true;
+            return undefined;
+          },
+        });
+      let h = compute();
+      if (wanted && checker) {
+        check = (await checker.checkNow(doc)) ?? { diagnostics: [] };
+        if (doc.isClosed || doc.version !== version) return undefined;
+        h = compute();
+      }
       if (!h) return undefined;
       return new vscode.Hover(new vscode.MarkdownString(h.markdown), toRange(doc, h.span));
     },
