@@ -159,9 +159,16 @@ export function registerLanguageProviders(context: vscode.ExtensionContext, chec
     },
   };
 
+  // Run | Debug only where running is allowed; they appear once the workspace is trusted.
+  const lensesChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(
+    lensesChanged,
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lensesChanged.fire()),
+  );
   const lenses: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: lensesChanged.event,
     provideCodeLenses(doc) {
-      if (!isWorkflowDocument(doc)) return [];
+      if (!isWorkflowDocument(doc) || !vscode.workspace.isTrusted) return [];
       const top = new vscode.Range(0, 0, 0, 0);
       return [
         new vscode.CodeLens(top, { title: '$(play) Run', command: 'weft.runWorkflow', arguments: [doc.uri] }),
