@@ -1,18 +1,6 @@
 // Model text deltas for live streaming. The engine's journal holds no deltas: the server passes each
 // run a listener (`onTextDelta` of start/resume) that receives the streamed text of that run's model
 // calls tagged with the step key, and coalesces it to at most one event per (step, model) every 50 ms.
-import type { ModelSpec } from '../language/types.js';
-import type { ModelClient } from '../models/types.js';
-
-/**
- * Kept for callers that still wrap their model-client factory: deltas now reach the server through
- * the engine's per-run `onTextDelta`, so this returns the factory unchanged.
- * @deprecated pass the factory as is.
- */
-export function withTextDeltas(factory: (spec: ModelSpec) => ModelClient): (spec: ModelSpec) => ModelClient {
-  return factory;
-}
-
 export interface DeltaSink {
   /** Streamed text of one step's model call. */
   delta(step: string, text: string, model: string): void;

@@ -6,11 +6,10 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import packageJson from '../../../package.json' with { type: 'json' };
-import { EmbeddedEngine } from '../../engines/embedded/index.js';
+import { EmbeddedEngine, type EmbeddedEngineOptions } from '../../engines/embedded/index.js';
 import { createModelClient } from '../../models/index.js';
 import { buildServer } from '../../server/app.js';
 import { assertSafeToStart, type CliFlags, ConfigError, loadServerConfig } from '../../server/config.js';
-import { withTextDeltas } from '../../server/deltas.js';
 import { memoryJournalEngine } from '../../server/memory-journal.js';
 import { OtlpExporter } from '../../server/otlp.js';
 import type { RunStore } from '../../server/run-store.js';
@@ -59,10 +58,10 @@ export async function startServe(
     storeDescription = `redis ${redactRedisUrl(config.redisUrl)}`;
     counters = new RedisCounterStore(redisStore.redis);
   }
-  const engineOptions = {
+  const engineOptions: EmbeddedEngineOptions = {
     dataDir: resolve(config.dataDir),
     env,
-    modelClientFactory: withTextDeltas((spec) => createModelClient(spec, { env })),
+    modelClientFactory: (spec) => createModelClient(spec, { env }),
   };
   const engine =
     config.journal === 'memory'
