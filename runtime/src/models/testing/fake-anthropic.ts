@@ -14,9 +14,10 @@ import {
   type FakeReply,
   type FakeScript,
   type FakeServer,
-  type RecordedRequest,
   replyChunks,
+  replyFinish,
   replyUsage,
+  requestModel,
   startFakeServer,
 } from './fake-server.js';
 
@@ -31,11 +32,7 @@ export type {
 } from './fake-server.js';
 
 function stopReason(reply: FakeReply): string {
-  return reply.finishReason ?? (reply.toolCalls && reply.toolCalls.length > 0 ? 'tool_use' : 'end_turn');
-}
-
-function model(request: RecordedRequest): string {
-  return typeof request.body?.model === 'string' ? request.body.model : 'fake';
+  return replyFinish(reply, 'tool_use', 'end_turn');
 }
 
 function toolBlocks(reply: FakeReply) {
@@ -67,7 +64,7 @@ export function startFakeAnthropic(options: { script?: FakeScript } = {}): Promi
           id: 'msg_fake',
           type: 'message',
           role: 'assistant',
-          model: model(request),
+          model: requestModel(request),
           content: [...(reply.text ? [{ type: 'text', text: reply.text }] : []), ...toolBlocks(reply)],
           stop_reason: stopReason(reply),
           stop_sequence: null,
@@ -84,7 +81,7 @@ export function startFakeAnthropic(options: { script?: FakeScript } = {}): Promi
               id: 'msg_fake',
               type: 'message',
               role: 'assistant',
-              model: model(request),
+              model: requestModel(request),
               content: [],
               stop_reason: null,
               stop_sequence: null,

@@ -11,6 +11,7 @@
  *   fake.requests[0]?.headers['x-goog-api-key'];
  */
 import {
+  dataFrame,
   type FakeError,
   type FakeReply,
   type FakeScript,
@@ -75,12 +76,11 @@ export function startFakeGemini(options: { script?: FakeScript } = {}): Promise<
         usageMetadata: usageMetadata(reply),
       }),
       sse: (reply) => {
-        const frame = (data: unknown) => `data: ${JSON.stringify(data)}`;
         const frames = replyChunks(reply).map((text) =>
-          frame({ candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0 }] }),
+          dataFrame({ candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0 }] }),
         );
         frames.push(
-          frame({
+          dataFrame({
             candidates: [
               {
                 content: { role: 'model', parts: callParts(reply) },

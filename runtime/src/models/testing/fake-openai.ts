@@ -24,13 +24,15 @@
  * Retry tip: the AI SDK waits 2s before a retry unless the error carries `retry-after-ms`.
  */
 import {
+  dataFrame,
   type FakeError,
   type FakeReply,
   type FakeScript,
   type FakeServer,
-  type RecordedRequest,
   replyChunks,
+  replyFinish,
   replyUsage,
+  requestModel,
   startFakeServer,
 } from './fake-server.js';
 
@@ -54,7 +56,7 @@ function usageOf(reply: FakeReply) {
 }
 
 function finishOf(reply: FakeReply): string {
-  return reply.finishReason ?? (reply.toolCalls && reply.toolCalls.length > 0 ? 'tool_calls' : 'stop');
+  return replyFinish(reply, 'tool_calls', 'stop');
 }
 
 function toolCallsOf(reply: FakeReply) {
@@ -63,10 +65,6 @@ function toolCallsOf(reply: FakeReply) {
     type: 'function',
     function: { name: call.name, arguments: JSON.stringify(call.args) },
   }));
-}
-
-function model(request: RecordedRequest): string {
-  return typeof request.body?.model === 'string' ? request.body.model : 'fake';
 }
 
 export function startFakeOpenAI(options: { script?: FakeScript } = {}): Promise<FakeServer> {
@@ -81,7 +79,7 @@ export function startFakeOpenAI(options: { script?: FakeScript } = {}): Promise<
           id: 'chatcmpl-fake',
           object: 'chat.completion',
           created: 0,
-          model: model(request),
+          model: requestModel(request),
           choices: [
             {
               index: 0,
@@ -101,24 +99,25 @@ export function startFakeOpenAI(options: { script?: FakeScript } = {}): Promise<
           id: 'chatcmpl-fake',
           object: 'chat.completion.chunk',
           created: 0,
-          model: model(request),
+          model: requestModel(request),
         };
-        const frame = (data: unknown) => `data: ${JSON.stringify(data)}`;
         const frames = [
-          frame({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }),
+          dataFrame({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }),
         ];
         for (const chunk of replyChunks(reply)) {
           frames.push(
-            frame({ ...base, choices: [{ index: 0, delta: { content: chunk }, finish_reason: null }] }),
+            dataFrame({ ...base, choices: [{ index: 0, delta: { content: chunk }, finish_reason: null }] }),
           );
         }
         toolCallsOf(reply).forEach((call, index) => {
           frames.push(
-            frame({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] } }] }),
+            dataFrame({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] } }] }),
           );
         });
-        frames.push(frame({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finishOf(reply) }] }));
-        frames.push(frame({ ...base, choices: [], usage: usageOf(reply) }));
+        frames.push(
+          dataFrame({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finishOf(reply) }] }),
+        );
+        frames.push(dataFrame({ ...base, choices: [], usage: usageOf(reply) }));
         frames.push('data: [DONE]');
         return frames;
       },

@@ -87,6 +87,21 @@ export function replyUsage(reply: FakeReply): { inputTokens: number; outputToken
   return reply.usage ?? { inputTokens: 10, outputTokens: 5 };
 }
 
+/** The reply's finishReason, else `withTools` when it has tool calls, else `otherwise`. */
+export function replyFinish(reply: FakeReply, withTools: string, otherwise: string): string {
+  return reply.finishReason ?? (reply.toolCalls && reply.toolCalls.length > 0 ? withTools : otherwise);
+}
+
+/** The `model` field of the request body, or `'fake'`. */
+export function requestModel(request: RecordedRequest): string {
+  return typeof request.body?.model === 'string' ? request.body.model : 'fake';
+}
+
+/** One SSE `data:` frame (without the blank line) carrying `data` as JSON. */
+export function dataFrame(data: unknown): string {
+  return `data: ${JSON.stringify(data)}`;
+}
+
 export async function startFakeServer(options: {
   script?: FakeScript;
   basePath: string;
