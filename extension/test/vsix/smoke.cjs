@@ -16,52 +16,28 @@
 // CHROMIUM_BIN). Missing: a failure when CI=true, a loud skip otherwise.
 // exit: 0 pass, 1 fail (assertion, timeout, runner error, or missing components under CI).
 // Screenshots: artifacts/vsix-*.png; logs: artifacts/vsix/.
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const {
+  extDir,
+  repo,
+  findHost,
+  writeUserSettings,
+  isolatedHome,
+  startServer,
+  signalGroup,
+  stopGroup,
+  launchChromium,
+  copyHostLogs,
+} = require('../host.cjs');
 
-const extDir = path.resolve(__dirname, '..', '..');
-const repo = path.resolve(extDir, '..');
 const TIMEOUT_MS = Number(process.env.WEFT_VSIX_TIMEOUT_MS || 90_000);
 const T0 = Date.now();
 const stamp = (msg) => console.log(`[vsix +${((Date.now() - T0) / 1000).toFixed(2)}s] ${msg}`);
 
-function servicesEnv() {
-  const file = path.join(repo, '.cache', 'services.env');
-  const env = {};
-  if (fs.existsSync(file)) {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-      const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-      if (m) env[m[1]] = m[2];
-    }
-  }
-  return env;
-}
-const services = servicesEnv();
-const serverMain =
-  process.env.WEFT_CODE_SERVER_MAIN ||
-  services.CODE_SERVER_SERVER_MAIN ||
-  path.join(repo, '.cache/code-server/node_modules/code-server/lib/vscode/out/server-main.js');
-const chromiumPath = process.env.CHROMIUM_BIN || services.CHROMIUM_BIN || '/usr/bin/chromium';
-
-const missing = [];
-if (!fs.existsSync(serverMain)) missing.push(`VS Code server (code-server 4.100.3) at ${serverMain}`);
-if (!fs.existsSync(chromiumPath)) missing.push(`Chromium at ${chromiumPath}`);
-try {
-  require.resolve('playwright-core');
-} catch {
-  missing.push('playwright-core (npm install)');
-}
-if (missing.length) {
-  const msg = `vsix smoke: missing ${missing.join('; ')}. Run: bash scripts/provision.sh`;
-  if (process.env.CI === 'true') {
-    console.error(`FAIL ${msg}`);
-    process.exit(1);
-  }
-  console.error(`SKIPPED (not CI) ${msg}`);
-  process.exit(0);
-}
+const { serverMain, chromiumPath } = findHost('vsix smoke');
 
 const artifacts = path.join(repo, 'artifacts');
 const outDir = path.join(artifacts, 'vsix');
@@ -93,12 +69,7 @@ let server = null;
 let context = null;
 let scratch = null;
 function stopServer() {
-  if (!server || server.exitCode !== null) return;
-  try {
-    process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    // gone
-  }
+  if (server && server.exitCode === null) signalGroup(server, 'SIGTERM');
 }
 process.on('exit', stopServer);
 
@@ -138,29 +109,10 @@ async function main() {
   fs.mkdirSync(workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'workflow.yaml'), WORKFLOW);
   // only noise off (telemetry, tips, welcome page, update checks); workspace trust stays at its default
-  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify(
-      {
-        'workbench.startupEditor': 'none',
-        'telemetry.telemetryLevel': 'off',
-        'workbench.tips.enabled': false,
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
-        'update.mode': 'none',
-        'git.enabled': false,
-      },
-      null,
-      2,
-    ),
-  );
+  writeUserSettings(userDataDir);
   const env = {
     ...process.env,
-    XDG_DATA_HOME: path.join(scratch, 'xdg', 'data'),
-    XDG_CONFIG_HOME: path.join(scratch, 'xdg', 'config'),
-    XDG_CACHE_HOME: path.join(scratch, 'xdg', 'cache'),
+    ...isolatedHome(scratch),
     EXTENSIONS_GALLERY: '{}',
   };
   const cli = (...args) =>
@@ -180,66 +132,28 @@ async function main() {
   );
 
   // 3. the server: NO --disable-workspace-trust, NO extensionDevelopmentPath
-  const serverLog = fs.openSync(path.join(outDir, 'server.log'), 'w');
-  server = spawn(
-    process.execPath,
-    [
-      serverMain,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--without-connection-token',
-      '--accept-server-license-terms',
-      '--disable-telemetry',
-      '--server-data-dir',
-      serverDataDir,
-      '--user-data-dir',
-      userDataDir,
-      '--extensions-dir',
-      extensionsDir,
-    ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env },
-  );
-  const port = await new Promise((resolve, reject) => {
-    let buf = '';
-    const onData = (d) => {
-      fs.writeSync(serverLog, d);
-      buf += d.toString();
-      const m = buf.match(
-        /Extension host agent listening on (\d+)|HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/,
-      );
-      if (m) resolve(Number(m[1] || m[2]));
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', (c) => reject(new Error(`VS Code server exited early with ${c}\n${buf}`)));
-    setTimeout(() => reject(new Error(`VS Code server did not start in 30s\n${buf}`)), 30_000);
+  const { port } = await startServer({
+    serverMain,
+    serverDataDir,
+    userDataDir,
+    extensionsDir,
+    env,
+    logFile: path.join(outDir, 'server.log'),
+    timeoutMs: 30_000,
+    onSpawn: (child) => {
+      server = child;
+    },
   });
   stamp(`VS Code server pid ${server.pid} on 127.0.0.1:${port}`);
 
   // 4. headless Chromium, fresh profile
-  const { chromium } = require('playwright-core');
-  context = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
-    executablePath: chromiumPath,
-    headless: true,
+  let page;
+  ({ context, page } = await launchChromium({
+    chromiumPath,
+    profileDir: path.join(scratch, 'chromium-profile'),
     env,
-    viewport: { width: 1400, height: 860 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
-  const page = context.pages()[0] || (await context.newPage());
-  const consoleLog = fs.openSync(path.join(outDir, 'browser-console.log'), 'w');
-  page.on('console', (m) => fs.writeSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
-  page.on('pageerror', (e) => fs.writeSync(consoleLog, `[pageerror] ${e}\n`));
+    consoleFile: path.join(outDir, 'browser-console.log'),
+  }));
   const shot = async (name) => {
     const target = path.join(artifacts, `vsix-${name}.png`);
     await page.screenshot({ path: target });
@@ -377,27 +291,9 @@ async function teardown() {
   } catch {
     // browser gone
   }
-  stopServer();
-  if (server) {
-    for (let i = 0; i < 50 && server.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  if (server) await stopGroup(server);
   if (scratch) {
-    try {
-      const logsRoot = path.join(scratch, 'user-data', 'logs');
-      for (const session of fs.readdirSync(logsRoot)) {
-        for (const f of ['remoteagent.log', 'exthost1/remoteexthost.log']) {
-          const p = path.join(logsRoot, session, f);
-          if (fs.existsSync(p)) fs.copyFileSync(p, path.join(outDir, path.basename(f)));
-        }
-      }
-    } catch {
-      // no logs
-    }
+    copyHostLogs(path.join(scratch, 'user-data'), outDir);
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
