@@ -1,52 +1,9 @@
 // Language features inside the real extension host, through VS Code's own command API
 // (the same path the editor takes), on a copy of test/fixtures/workflow.yaml.
 import * as assert from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ActivationTime, WeftApi } from '../../src/extension';
-
-const EXTENSION_ID = 'weft.weft-vscode';
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Asks the runner for a screenshot of the workbench (artifacts/NAME.png) and waits for it. */
-async function screenshot(name: string): Promise<void> {
-  const dir = process.env.WEFT_E2E_SCREENSHOT_REQUESTS;
-  if (!dir) return;
-  await new Promise((r) => setTimeout(r, 600)); // let the workbench paint
-  fs.writeFileSync(path.join(dir, `${name}.request`), '');
-  await waitFor(
-    `screenshot ${name}`,
-    () => fs.existsSync(path.join(dir, `${name}.done`)) || undefined,
-    15_000,
-  );
-}
-
-function metric(name: string, value: unknown): void {
-  const file = process.env.WEFT_E2E_METRICS;
-  if (!file) return;
-  let all: Record<string, unknown> = {};
-  try {
-    all = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    // first metric
-  }
-  all[name] = value;
-  fs.writeFileSync(file, JSON.stringify(all, null, 2));
-}
+import { EXTENSION_ID, metric, screenshot, waitFor } from './helpers';
 
 function workflowUri(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
