@@ -94,6 +94,101 @@ export function cachedExpressionReferences(expression: string): readonly Express
   return references;
 }
 
+export type ExpressionAnalysis =
+  | { ok: true; references: readonly ExpressionReference[] }
+  | { ok: false; message: string; start: number; end: number };
+
+/** Words the CEL lexer does not read as plain identifiers, or the parser refuses as identifiers. */
+const NOT_PLAIN = new Set([
+  'true',
+  'false',
+  'null',
+  'in',
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
+  '__proto__',
+  'prototype',
+]);
+
+/** Member chains longer than this go through the CEL parser (which limits nesting depth). */
+const MAX_PLAIN_SEGMENTS = 64;
+
+/**
+ * The reference of a plain member chain such as `steps.classify.output.text` (ASCII identifiers joined by
+ * dots, nothing else), as the CEL parser and collectReferences would find it; undefined for anything else.
+ * Most expressions of a workflow are such chains, and this skips the parser for them.
+ */
+function plainChain(expression: string): ExpressionReference | undefined {
+  const length = expression.length;
+  const path: string[] = [];
+  const segments: Array<{ start: number; end: number }> = [];
+  let start = 0;
+  for (;;) {
+    let i = start;
+    const first = i < length ? expression.charCodeAt(i) : 0;
+    // A letter or underscore first: digits would start a number.
+    if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95)) return undefined;
+    i++;
+    while (i < length) {
+      const c = expression.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) i++;
+      else break;
+    }
+    const name = expression.slice(start, i);
+    if (NOT_PLAIN.has(name)) return undefined;
+    path.push(name);
+    segments.push({ start, end: i });
+    if (path.length > MAX_PLAIN_SEGMENTS) return undefined;
+    if (i === length) return { path, start: 0, end: length, segments };
+    if (expression.charCodeAt(i) !== 46) return undefined;
+    start = i + 1;
+  }
+}
+
+const analysisCache = new Map<string, ExpressionAnalysis>();
+
+function analyze(expression: string): ExpressionAnalysis {
+  if (expression.length <= MAX_EXPRESSION_LENGTH) {
+    const chain = plainChain(expression);
+    if (chain) return { ok: true, references: [chain] };
+  }
+  const parsed = parseExpression(expression);
+  if (!parsed.ok) return parsed;
+  const references: ExpressionReference[] = [];
+  collectReferences(parsed.ast, expression, new Set(), references);
+  return { ok: true, references };
+}
+
+/**
+ * parseExpression's verdict and, when it parses, expressionReferences, cached per expression (a pure function
+ * of it). Plain member chains are read without the CEL parser. The result is shared between callers: read it,
+ * never change it.
+ */
+export function analyzeExpression(expression: string): ExpressionAnalysis {
+  let analysis = analysisCache.get(expression);
+  if (!analysis) {
+    analysis = analyze(expression);
+    if (analysisCache.size > 20_000) analysisCache.clear();
+    analysisCache.set(expression, analysis);
+  }
+  return analysis;
+}
+
 function chainOf(node: CelNode, source: string): ExpressionReference | undefined {
   if (node.op === 'id' && typeof node.args === 'string') {
     return {
@@ -184,23 +279,42 @@ export interface TemplateExpression {
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
 
-export function findTemplateExpressions(text: string): TemplateExpression[] {
+/**
+ * The `${{ ... }}` of a string, leftmost first, each closed by the first `}}` after it (what TEMPLATE matches),
+ * and the offset of a `${{` left open after them (undefined when none). One indexOf scan, no regex.
+ */
+function scanTemplates(text: string): { found: TemplateExpression[]; unterminated: number | undefined } {
   const found: TemplateExpression[] = [];
-  for (const match of text.matchAll(TEMPLATE)) {
-    const inner = match[1]!;
-    const leading = inner.length - inner.trimStart().length;
-    const start = match.index! + 3 + leading;
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('${{', from);
+    if (open === -1) return { found, unterminated: undefined };
+    const close = text.indexOf('}}', open + 3);
+    // No `}}` after this `${{`, so none after any later one either: it is the first one left open.
+    if (close === -1) return { found, unterminated: open };
+    const inner = text.slice(open + 3, close);
     const expression = inner.trim();
+    const start = open + 3 + (inner.length - inner.trimStart().length);
     found.push({ expression, start, end: start + expression.length });
+    from = close + 2;
   }
-  return found;
+}
+
+export function findTemplateExpressions(text: string): TemplateExpression[] {
+  return scanTemplates(text).found;
 }
 
 /** Unterminated `${{` (no closing braces) at this offset, if any: a syntax error in a template. */
 export function findUnterminatedTemplate(text: string): number | undefined {
-  const withoutComplete = text.replace(TEMPLATE, (m) => ' '.repeat(m.length));
-  const index = withoutComplete.indexOf('${{');
-  return index === -1 ? undefined : index;
+  return scanTemplates(text).unterminated;
+}
+
+/** findTemplateExpressions and findUnterminatedTemplate of one string, in one scan. */
+export function templateParts(text: string): {
+  found: TemplateExpression[];
+  unterminated: number | undefined;
+} {
+  return scanTemplates(text);
 }
 
 // ---- evaluation ----

@@ -11,9 +11,13 @@ export function keyOf(pair: Pair): unknown {
 
 /** The last pair with this key (the one whose value wins). */
 export function findPair(map: YAMLMap, key: string): Pair | undefined {
-  for (let i = map.items.length - 1; i >= 0; i--) {
-    const pair = map.items[i]!;
-    if (keyOf(pair) === key) return pair;
+  const items = map.items;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const pair = items[i]!;
+    // keyOf(pair) === key, without the node-type checks: only a scalar key has a string `value` (collections
+    // and aliases have none), and a key that is not a node is compared as it is.
+    const k = pair.key as { value?: unknown } | null;
+    if ((k !== null && typeof k === 'object' ? k.value : k) === key && keyOf(pair) === key) return pair;
   }
   return undefined;
 }

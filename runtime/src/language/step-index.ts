@@ -1,5 +1,5 @@
 // Every step of the file (nested ones too) with its YAML node, its parent and its sibling list.
-import { isMap, type Node, type YAMLMap } from 'yaml';
+import { isMap, type YAMLMap } from 'yaml';
 import type { ParsedWorkflow } from './parse.js';
 import { findPair, type Located, locate, locateFrom, type PathSegment, rangeOf } from './positions.js';
 import type { SourceRange } from './types.js';
@@ -18,6 +18,10 @@ export interface StepEntry {
   /** Inside a map step: `item` and `index` are in scope. */
   inMap: boolean;
   depth: number;
+  /** Position in `StepIndex.all` (graph algorithms index arrays by it). */
+  order: number;
+  /** What locating `path` from the root finds (locate continues from here for paths inside the step). */
+  located: Located;
 }
 
 export interface StepIndex {
@@ -33,17 +37,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** `locate(parsed, [...path, index]).node`, given `list = locate(parsed, path)`. */
-function itemNode(parsed: ParsedWorkflow, list: Located, index: number): Node | undefined {
-  if (!list.complete) return list.node;
-  return locateFrom(parsed, list, index).node;
+/** One segment further (what locate does for the next segment), staying put once a segment was missing. */
+function further(parsed: ParsedWorkflow, from: Located, segment: PathSegment): Located {
+  return from.complete ? locateFrom(parsed, from, segment) : from;
 }
 
 export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
   const index: StepIndex = { all: [], top: [], byId: new Map() };
+  // `based` is locate(parsed, basePath): nested lists continue from their step's location instead of walking
+  // again from the root (the same result, as locate goes one segment at a time).
   const visit = (
     items: unknown[],
     basePath: PathSegment[],
+    based: Located,
     parent: StepEntry | undefined,
     list: StepEntry[],
     inMap: boolean,
@@ -51,13 +57,12 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
   ) => {
     const depth = parent ? parent.depth + 1 : 0;
     if (depth > MAX_STEP_DEPTH) return;
-    // The list's node is found once; each item is then one segment further (as locate would step).
-    const list_ = single ? undefined : locate(parsed, basePath);
     for (let i = 0; i < items.length; i++) {
       const value = items[i];
       if (!isObject(value) || typeof value.id !== 'string') continue;
       const path = single ? basePath : [...basePath, i];
-      const node = single ? locate(parsed, path).node : itemNode(parsed, list_!, i);
+      const located = single ? based : further(parsed, based, i);
+      const node = located.node;
       const map = isMap(node) ? node : undefined;
       const idNode = map ? findPair(map, 'id')?.value : undefined;
       const entry: StepEntry = {
@@ -72,18 +77,22 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
         children: [],
         inMap,
         depth,
+        order: index.all.length,
+        located,
       };
       list.push(entry);
       index.all.push(entry);
       if (!index.byId.has(entry.id)) index.byId.set(entry.id, entry);
       if (entry.kind === 'parallel' && Array.isArray(value.steps)) {
-        visit(value.steps, [...path, 'steps'], entry, entry.children, inMap, false);
+        const steps = further(parsed, located, 'steps');
+        visit(value.steps, [...path, 'steps'], steps, entry, entry.children, inMap, false);
       } else if (entry.kind === 'map' && isObject(value.step)) {
-        visit([value.step], [...path, 'step'], entry, entry.children, true, true);
+        const step = further(parsed, located, 'step');
+        visit([value.step], [...path, 'step'], step, entry, entry.children, true, true);
       }
     }
   };
   const steps = isObject(root) && Array.isArray(root.steps) ? root.steps : [];
-  visit(steps, ['steps'], undefined, index.top, false, false);
+  visit(steps, ['steps'], locate(parsed, ['steps']), undefined, index.top, false, false);
   return index;
 }

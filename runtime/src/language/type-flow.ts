@@ -85,28 +85,60 @@ export function stepOutputSchema(definition: WorkflowDefinition, stepId: string)
 
 export type FieldCheck = { ok: true } | { ok: false; index: number; known: string[] };
 
-/** Walks `path` through properties/items; unknown only where the schema closes its properties. */
-export function checkFieldPath(schema: JsonSchema | undefined, path: readonly string[]): FieldCheck {
+const OK: FieldCheck = { ok: true };
+
+/**
+ * Walks `path` (from its segment `from` on) through properties/items; unknown only where the schema closes its
+ * properties. The failing `index` counts from `from`.
+ */
+export function checkFieldPath(
+  schema: JsonSchema | undefined,
+  path: readonly string[],
+  from = 0,
+): FieldCheck {
   let current = schema;
-  for (let i = 0; i < path.length; i++) {
-    if (!current || typeof current !== 'object') return { ok: true };
-    const segment = path[i]!;
+  for (let at = from; at < path.length; at++) {
+    const i = at - from;
+    if (!current || typeof current !== 'object') return OK;
+    const segment = path[at]!;
     const properties = current.properties as Record<string, JsonSchema> | undefined;
     if (current.type === 'array' || (current.items && !properties)) {
-      if (!/^\d+$/.test(segment)) return { ok: true };
+      if (!/^\d+$/.test(segment)) return OK;
       current = current.items as JsonSchema | undefined;
       continue;
     }
-    if (!properties || typeof properties !== 'object') return { ok: true };
+    if (!properties || typeof properties !== 'object') return OK;
     if (Object.hasOwn(properties, segment)) {
       current = properties[segment];
       continue;
     }
-    if (current.additionalProperties !== undefined && current.additionalProperties !== false)
-      return { ok: true };
+    if (current.additionalProperties !== undefined && current.additionalProperties !== false) return OK;
     if (current.patternProperties || current.$ref || current.anyOf || current.oneOf || current.allOf)
-      return { ok: true };
+      return OK;
     return { ok: false, index: i, known: Object.keys(properties) };
   }
-  return { ok: true };
+  return OK;
+}
+
+const SHARED: Partial<Record<StepSpec['kind'], JsonSchema>> = {};
+
+/**
+ * outputSchemaOfStep, with the schemas that do not depend on the step shared between calls: for readers that
+ * never change the result (the checker asks for the schema of every referenced step on every check).
+ */
+export function sharedOutputSchemaOfStep(step: StepSpec): JsonSchema {
+  switch (step.kind) {
+    case 'tool':
+    case 'decision':
+    case 'debate': {
+      let schema = SHARED[step.kind];
+      if (!schema) {
+        schema = outputSchemaOfStep(step);
+        SHARED[step.kind] = schema;
+      }
+      return schema;
+    }
+    default:
+      return outputSchemaOfStep(step);
+  }
 }

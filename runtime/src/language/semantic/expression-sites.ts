@@ -47,6 +47,30 @@ const NOT_TEMPLATES = new Set([
 const CONDITIONS = new Set(['if', 'items']);
 const MAX_TEMPLATE_DEPTH = 64;
 
+/** An ExpressionSite whose offset mapper is built on the first range asked for. */
+class Site implements ExpressionSite {
+  readonly value: string;
+  declare tool?: string;
+  private mapper: ((offset: number) => number) | undefined;
+
+  constructor(
+    private readonly parsed: ParsedWorkflow,
+    readonly kind: ExpressionSite['kind'],
+    readonly node: Scalar,
+    readonly step: StepEntry | undefined,
+    readonly scope: readonly string[],
+  ) {
+    this.value = node.value as string;
+  }
+
+  rangeAt(start: number, end: number): SourceRange {
+    this.mapper ??= scalarOffsetMapper(this.parsed.text, this.node, this.value);
+    const s = this.mapper(start);
+    const e = end > start ? this.mapper(end - 1) + 1 : s;
+    return this.parsed.toRange(s, Math.max(s, e));
+  }
+}
+
 function site(
   parsed: ParsedWorkflow,
   kind: ExpressionSite['kind'],
@@ -55,22 +79,9 @@ function site(
   scope: readonly string[],
   tool?: string,
 ): ExpressionSite {
-  const value = node.value as string;
-  let mapper: ((offset: number) => number) | undefined;
-  return {
-    kind,
-    value,
-    node,
-    step,
-    scope,
-    ...(tool ? { tool } : {}),
-    rangeAt(start, end) {
-      mapper ??= scalarOffsetMapper(parsed.text, node, value);
-      const s = mapper(start);
-      const e = end > start ? mapper(end - 1) + 1 : s;
-      return parsed.toRange(s, Math.max(s, e));
-    },
-  };
+  const found = new Site(parsed, kind, node, step, scope);
+  if (tool) found.tool = tool;
+  return found;
 }
 
 function isStringScalar(node: unknown): node is Scalar {

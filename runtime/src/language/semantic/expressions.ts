@@ -1,14 +1,13 @@
 // Expression checks: syntax, variables in scope, step references and field types (type flow).
 import {
-  cachedExpressionReferences,
+  analyzeExpression,
   type ExpressionReference,
   findTemplateExpressions,
-  findUnterminatedTemplate,
-  parseExpression,
+  templateParts,
 } from '../expressions.js';
 import type { StepEntry } from '../step-index.js';
 import { didYouMean } from '../suggest.js';
-import { checkFieldPath, outputSchemaOfStep } from '../type-flow.js';
+import { checkFieldPath, sharedOutputSchemaOfStep } from '../type-flow.js';
 import type { JsonSchema, SourceRange } from '../types.js';
 import { type CheckContext, report } from './context.js';
 import type { ExpressionSite } from './expression-sites.js';
@@ -71,10 +70,8 @@ function scanCondition(value: string): Scan {
 }
 
 function scanTemplate(value: string): Scan {
-  return {
-    pieces: findTemplateExpressions(value).map((t) => ({ expression: t.expression, offset: t.start })),
-    unterminated: findUnterminatedTemplate(value),
-  };
+  const { found, unterminated } = templateParts(value);
+  return { pieces: found.map((t) => ({ expression: t.expression, offset: t.start })), unterminated };
 }
 
 function pieces(context: CheckContext, site: ExpressionSite): readonly Piece[] {
@@ -99,7 +96,7 @@ class TypeFlow {
     if (!schema) {
       const spec = this.context.specs.get(id);
       if (!spec) return undefined;
-      schema = outputSchemaOfStep(spec);
+      schema = sharedOutputSchemaOfStep(spec);
       if (spec.kind === 'tool') {
         const response = this.context.definition.tools[spec.tool]?.responseSchema;
         if (response)
@@ -128,14 +125,19 @@ function segmentRange(site: ExpressionSite, piece: Piece, ref: ExpressionReferen
   return site.rangeAt(piece.offset + segment.start, piece.offset + segment.end);
 }
 
-function stepReference(
-  site: ExpressionSite,
-  piece: Piece,
-  ref: ExpressionReference,
-  from: StepEntry,
-  to: StepEntry,
-): StepReference {
-  return { from, to, range: () => segmentRange(site, piece, ref, 1) };
+/** A reference to `steps.<id>`; its range (the id's) is computed only when a diagnostic needs it. */
+class SiteStepReference implements StepReference {
+  constructor(
+    readonly from: StepEntry,
+    readonly to: StepEntry,
+    private readonly site: ExpressionSite,
+    private readonly piece: Piece,
+    private readonly ref: ExpressionReference,
+  ) {}
+
+  range(): SourceRange {
+    return segmentRange(this.site, this.piece, this.ref, 1);
+  }
 }
 
 export function checkExpressions(context: CheckContext, sites: readonly ExpressionSite[]): StepReference[] {
@@ -144,7 +146,7 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
   const inputsSchema = flow.inputs();
   for (const site of sites) {
     for (const piece of pieces(context, site)) {
-      const parsed = parseExpression(piece.expression);
+      const parsed = analyzeExpression(piece.expression);
       if (!parsed.ok) {
         const length = piece.expression.length;
         const start = Math.min(parsed.start, Math.max(0, length - 1));
@@ -156,7 +158,7 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
         report(context, 'expression-syntax', `expression does not parse: ${parsed.message}`, range);
         continue;
       }
-      for (const ref of cachedExpressionReferences(piece.expression)) {
+      for (const ref of parsed.references) {
         const [root, second] = ref.path;
         if (!site.scope.includes(root!)) {
           if (CEL_IDENTIFIERS.has(root!)) continue;
@@ -172,7 +174,7 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
             report(context, 'unknown-step', message, segmentRange(site, piece, ref, 1));
             continue;
           }
-          if (site.step) references.push(stepReference(site, piece, ref, site.step, target));
+          if (site.step) references.push(new SiteStepReference(site.step, target, site, piece, ref));
           if (ref.path.length < 3) continue;
           if (ref.path[2] !== 'output') {
             report(
@@ -183,7 +185,7 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
             );
             continue;
           }
-          const check = checkFieldPath(flow.outputOf(second), ref.path.slice(3));
+          const check = checkFieldPath(flow.outputOf(second), ref.path, 3);
           if (!check.ok) {
             const field = ref.path[3 + check.index]!;
             const message = `\`${ref.path.slice(0, 4 + check.index).join('.')}\` does not exist: the output of \`${second}\` has ${check.known.map((k) => `\`${k}\``).join(', ') || 'no fields'}${didYouMean(field, check.known)}`;
@@ -191,7 +193,7 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
           }
         } else if (root === 'inputs' || root === 'args') {
           const schema = root === 'inputs' ? inputsSchema : flow.args(site.tool);
-          const check = checkFieldPath(schema, ref.path.slice(1));
+          const check = checkFieldPath(schema, ref.path, 1);
           if (!check.ok) {
             const field = ref.path[1 + check.index]!;
             const what =

@@ -1,6 +1,6 @@
 // The step DAG: explicit needs, implied needs (expressions, decisions), cycles and unreachable steps.
 import { isSeq, type Node } from 'yaml';
-import { locate, rangeOf } from '../positions.js';
+import { locateFrom, rangeOf } from '../positions.js';
 import type { StepEntry } from '../step-index.js';
 import { didYouMean } from '../suggest.js';
 import type { SourceRange } from '../types.js';
@@ -11,23 +11,23 @@ interface Edge {
   /** `from` needs `to`; both in the same step list. */
   from: StepEntry;
   to: StepEntry;
-  range(): SourceRange;
+  /** Where the dependency is written. */
+  source: Ranged;
 }
 
-function chain(entry: StepEntry): StepEntry[] {
-  const out: StepEntry[] = [];
-  for (let e: StepEntry | undefined = entry; e; e = e.parent) out.push(e);
-  return out;
+interface Ranged {
+  range(): SourceRange;
 }
 
 /** The ancestors (or selves) of `from` and `to` that share a step list, or why there are none. */
 function representatives(from: StepEntry, to: StepEntry): [StepEntry, StepEntry] | 'self' | 'container' {
   // The common case, two steps of one list, without walking the chains.
   if (from.siblings === to.siblings) return from === to ? 'self' : [from, to];
-  const toChain = chain(to);
-  const byList = new Map(toChain.map((e) => [e.siblings, e]));
-  for (const a of chain(from)) {
-    const b = byList.get(a.siblings);
+  // For each list on `from`'s chain (nearest first), the ancestor of `to` in that list, if any: a list holds
+  // at most one step of a chain, and chains are a few steps long.
+  for (let a: StepEntry | undefined = from; a; a = a.parent) {
+    let b: StepEntry | undefined = to;
+    while (b && b.siblings !== a.siblings) b = b.parent;
     if (!b) continue;
     if (a !== b) return [a, b];
     return from === to ? 'self' : 'container';
@@ -35,34 +35,65 @@ function representatives(from: StepEntry, to: StepEntry): [StepEntry, StepEntry]
   return 'container';
 }
 
-function itemRanges(context: CheckContext, path: (string | number)[]): Array<() => SourceRange> {
-  const located = locate(context.parsed, path);
+/**
+ * The item ranges of the list at `segments` inside a step, or [] when it is not a list. Located from the
+ * step's own location, which is what locating the whole path from the root does (one segment at a time).
+ */
+function itemRanges(
+  context: CheckContext,
+  entry: StepEntry,
+  segments: readonly (string | number)[],
+): Array<() => SourceRange> {
+  let located = entry.located;
+  for (const segment of segments) {
+    if (!located.complete) return [];
+    located = locateFrom(context.parsed, located, segment);
+  }
   if (!located.complete || !isSeq(located.node)) return [];
   return located.node.items.map((item) => () => rangeOf(context.parsed, item as Node));
 }
 
+const NO_EDGES: readonly Edge[] = [];
+
 class Graph {
-  readonly edges = new Map<StepEntry, Edge[]>();
+  /** Out-edges of each step, by its `order` (undefined: none yet). */
+  private readonly edges: Array<Edge[] | undefined>;
   /** Decision steps gating each step (via then/otherwise). */
   readonly gates = new Map<StepEntry, Set<StepEntry>>();
 
-  constructor(private readonly context: CheckContext) {}
+  constructor(private readonly context: CheckContext) {
+    this.edges = new Array(context.index.all.length);
+  }
 
-  add(from: StepEntry, to: StepEntry, range: () => SourceRange, how: string): void {
+  out(entry: StepEntry): readonly Edge[] {
+    return this.edges[entry.order] ?? NO_EDGES;
+  }
+
+  add(from: StepEntry, to: StepEntry, source: Ranged, how: string): void {
     const reps = representatives(from, to);
     if (reps === 'self') {
-      report(this.context, 'cycle', `dependency cycle: ${from.id} -> ${from.id} (${how} itself)`, range());
+      report(
+        this.context,
+        'cycle',
+        `dependency cycle: ${from.id} -> ${from.id} (${how} itself)`,
+        source.range(),
+      );
       return;
     }
     if (reps === 'container') {
       const message = `dependency cycle: \`${from.id}\` ${how} \`${to.id}\`, which contains it or is contained in it`;
-      report(this.context, 'cycle', message, range());
+      report(this.context, 'cycle', message, source.range());
       return;
     }
     const [a, b] = reps;
-    const list = this.edges.get(a) ?? [];
-    if (!list.some((e) => e.to === b)) list.push({ from: a, to: b, range });
-    this.edges.set(a, list);
+    let list = this.edges[a.order];
+    if (list === undefined) {
+      list = [];
+      this.edges[a.order] = list;
+    }
+    for (let i = 0; i < list.length; i++) if (list[i]!.to === b) return;
+    list.push({ from: a, to: b, source });
+    // A new edge: `b` is not among `a`'s needs unless listed explicitly there.
     const needs = this.context.needs.get(a);
     if (needs && !needs.includes(b.id)) needs.push(b.id);
   }
@@ -84,12 +115,13 @@ class Graph {
 
 function addExplicitEdges(context: CheckContext, graph: Graph): void {
   for (const entry of context.index.all) {
-    const needs = Array.isArray(entry.value.needs) ? entry.value.needs : [];
-    const ranges = needs.length > 0 ? itemRanges(context, [...entry.path, 'needs']) : [];
+    const needs = entry.value.needs;
+    if (!Array.isArray(needs) || needs.length === 0) continue;
+    const ranges = itemRanges(context, entry, ['needs']);
     needs.forEach((id, i) => {
       const range = ranges[i] ?? (() => entry.idRange);
       const target = graph.resolve(id, range);
-      if (target) graph.add(entry, target, range, 'needs');
+      if (target) graph.add(entry, target, { range }, 'needs');
     });
   }
 }
@@ -100,12 +132,12 @@ function addDecisionEdges(context: CheckContext, graph: Graph): void {
     const lists: Array<[unknown, (string | number)[]]> = [];
     const branches = Array.isArray(decision.value.branches) ? decision.value.branches : [];
     branches.forEach((branch, i) => {
-      lists.push([(branch as { then?: unknown })?.then, [...decision.path, 'branches', i, 'then']]);
+      lists.push([(branch as { then?: unknown })?.then, ['branches', i, 'then']]);
     });
-    lists.push([decision.value.otherwise, [...decision.path, 'otherwise']]);
-    for (const [ids, path] of lists) {
+    lists.push([decision.value.otherwise, ['otherwise']]);
+    for (const [ids, segments] of lists) {
       if (!Array.isArray(ids)) continue;
-      const ranges = itemRanges(context, path);
+      const ranges = itemRanges(context, decision, segments);
       ids.forEach((id, i) => {
         const range = ranges[i] ?? (() => decision.idRange);
         const target = graph.resolve(id, range);
@@ -123,7 +155,7 @@ function addDecisionEdges(context: CheckContext, graph: Graph): void {
           report(context, 'cycle', `dependency cycle: decision \`${decision.id}\` chooses itself`, range());
           return;
         }
-        graph.add(target, decision, range, 'is chosen by');
+        graph.add(target, decision, { range }, 'is chosen by');
         const gates = graph.gates.get(target) ?? new Set();
         gates.add(decision);
         graph.gates.set(target, gates);
@@ -132,17 +164,11 @@ function addDecisionEdges(context: CheckContext, graph: Graph): void {
   }
 }
 
-const NO_EDGES: readonly Edge[] = [];
-
 /**
- * Tarjan's strongly connected components, iterative (no recursion on deep graphs). `order` numbers every node
- * (edges only join nodes); the per-node state lives in typed arrays indexed by that number.
+ * Tarjan's strongly connected components of two steps or more, iterative (no recursion on deep graphs). Nodes
+ * are numbered by `order` (their place in `nodes`); the per-node state lives in typed arrays indexed by it.
  */
-function stronglyConnected(
-  nodes: readonly StepEntry[],
-  order: Map<StepEntry, number>,
-  edges: Map<StepEntry, Edge[]>,
-): StepEntry[][] {
+function stronglyConnected(nodes: readonly StepEntry[], graph: Graph): StepEntry[][] {
   const count = nodes.length;
   const index = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
@@ -166,10 +192,10 @@ function stronglyConnected(
         stack.push(node);
         onStack[node] = 1;
       }
-      const out = edges.get(nodes[node]!) ?? NO_EDGES;
+      const out = graph.out(nodes[node]!);
       if (i < out.length) {
         work[top + 1] = i + 1;
-        const next = order.get(out[i]!.to)!;
+        const next = out[i]!.to.order;
         if (index[next] === -1) work.push(next, 0);
         else if (onStack[next]) low[node] = Math.min(low[node]!, index[next]!);
         continue;
@@ -180,6 +206,12 @@ function stronglyConnected(
         low[parent] = Math.min(low[parent]!, low[node]!);
       }
       if (low[node] === index[node]) {
+        if (stack[stack.length - 1] === node) {
+          // A component of one step: never a cycle (a step never needs itself), so not kept.
+          stack.pop();
+          onStack[node] = 0;
+          continue;
+        }
         const component: StepEntry[] = [];
         let member: number;
         do {
@@ -195,21 +227,17 @@ function stronglyConnected(
 }
 
 function reportCycles(context: CheckContext, graph: Graph): void {
-  const order = new Map<StepEntry, number>();
-  context.index.all.forEach((e, i) => {
-    order.set(e, i);
-  });
-  for (const component of stronglyConnected(context.index.all, order, graph.edges)) {
+  for (const component of stronglyConnected(context.index.all, graph)) {
     if (component.length < 2) continue;
     const members = new Set(component);
-    const start = component.reduce((a, b) => (order.get(a)! < order.get(b)! ? a : b));
+    const start = component.reduce((a, b) => (a.order < b.order ? a : b));
     // Shortest path back to start within the component.
     const previous = new Map<StepEntry, Edge>();
     const queue = [start];
     let closing: Edge | undefined;
     while (queue.length > 0 && !closing) {
       const node = queue.shift()!;
-      for (const edge of graph.edges.get(node) ?? []) {
+      for (const edge of graph.out(node)) {
         if (!members.has(edge.to)) continue;
         if (edge.to === start) {
           closing = edge;
@@ -226,8 +254,8 @@ function reportCycles(context: CheckContext, graph: Graph): void {
     for (let e = previous.get(closing.from); e; e = previous.get(e.from)) path.unshift(e);
     const names = [start.id, ...path.map((e) => e.to.id)];
     // Point at a forward reference (to a step declared later): that is usually the mistake.
-    const blamed = path.find((e) => order.get(e.to)! > order.get(e.from)!) ?? path[0]!;
-    report(context, 'cycle', `dependency cycle: ${names.join(' -> ')}`, blamed.range());
+    const blamed = path.find((e) => e.to.order > e.from.order) ?? path[0]!;
+    report(context, 'cycle', `dependency cycle: ${names.join(' -> ')}`, blamed.source.range());
   }
 }
 
@@ -250,7 +278,7 @@ function reportUnreachable(context: CheckContext, graph: Graph): void {
     changed = false;
     for (const step of context.index.all) {
       if (unreachable.has(step)) continue;
-      const deps = (graph.edges.get(step) ?? []).map((e) => e.to);
+      const deps = graph.out(step).map((e) => e.to);
       const gate = [...(graph.gates.get(step) ?? [])].find((d) => unreachable.has(d));
       const parentDead = step.parent && unreachable.has(step.parent);
       const allDead = deps.length > 0 && deps.every((d) => unreachable.has(d));
@@ -274,7 +302,7 @@ export function checkGraph(context: CheckContext, references: readonly StepRefer
   const graph = new Graph(context);
   addExplicitEdges(context, graph);
   addDecisionEdges(context, graph);
-  for (const ref of references) graph.add(ref.from, ref.to, ref.range, 'reads the output of');
+  for (const ref of references) graph.add(ref.from, ref.to, ref, 'reads the output of');
   reportCycles(context, graph);
   reportUnreachable(context, graph);
 }
