@@ -261,6 +261,20 @@ function resolveKey(pass: Pass, id: string, frame: Frame): string | undefined {
   return info.parent === undefined ? undefined : resolveKey(pass, info.parent, frame);
 }
 
+const outputEntries = new WeakMap<InstanceState, { output: JsonValue }>();
+
+/**
+ * `steps.<id>` of a settled instance: one object per instance and output, so that the expression
+ * evaluator's conversion of it (cached per object) is done once, not once per expression.
+ */
+function outputEntry(instance: InstanceState): { output: JsonValue } {
+  const cached = outputEntries.get(instance);
+  if (cached && cached.output === instance.output) return cached;
+  const entry = { output: instance.output as JsonValue };
+  outputEntries.set(instance, entry);
+  return entry;
+}
+
 /**
  * The expression scope of a step instance: inputs, the settled steps visible from its frame, and the
  * map item. With `spec`, `steps` holds only the steps its expressions name (all of them when an
@@ -270,7 +284,7 @@ function scopeFor(pass: Pass, frame: Frame, spec?: StepSpec): Record<string, unk
   const steps: Record<string, { output: JsonValue }> = {};
   const put = (id: string, key: string) => {
     const instance = pass.state.instances.get(key);
-    if (isSettled(instance)) steps[id] = { output: instance!.output };
+    if (isSettled(instance)) steps[id] = outputEntry(instance!);
   };
   let item: Frame['item'];
   for (let f: Frame | undefined = frame; f; f = f.parent) {

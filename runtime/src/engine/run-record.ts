@@ -61,9 +61,10 @@ export function runRecord(journal: readonly JournalEvent[], warnings: string[] =
     usage: state.usage,
     startedAt: started.at ?? '',
     steps: stepRecords(journal),
-    trace: buildTrace(journal),
+    trace: [],
     warnings: [...warnings],
   };
+  traceOnFirstRead(record, journal, journal.length);
   for (const event of journal) {
     if (event.type === 'warning') record.warnings.push(event.message);
   }
@@ -82,6 +83,26 @@ export function runRecord(journal: readonly JournalEvent[], warnings: string[] =
     }
   }
   return record;
+}
+
+/**
+ * `record.trace` is built from the first `length` journal events when it is first read, then kept:
+ * most records (the answer to a run, a status) are never asked for their trace. Serialising or
+ * copying the record (JSON.stringify, structuredClone, a spread) reads it as usual.
+ */
+function traceOnFirstRead(record: RunRecord, journal: readonly JournalEvent[], length: number): void {
+  const keep = (value: Span[]) =>
+    Object.defineProperty(record, 'trace', { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(record, 'trace', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = buildTrace(length === journal.length ? journal : journal.slice(0, length));
+      keep(value);
+      return value;
+    },
+    set: keep,
+  });
 }
 
 function stepRecords(journal: readonly JournalEvent[]): StepRecord[] {

@@ -230,14 +230,15 @@ export function toTraceSpan(raw: unknown, index: number): TraceSpan {
  * to `POST /run` and the metrics never read the trace, so most finished runs never pay for it; a store
  * that serialises or copies the record (JSON.stringify, structuredClone, a spread) reads it as usual.
  */
-function lazyTrace(run: StoredRun, spans: unknown[]): void {
+function lazyTrace(run: StoredRun, spans: () => unknown): void {
   const keep = (value: TraceSpan[]) =>
     Object.defineProperty(run, 'trace', { value, writable: true, enumerable: true, configurable: true });
   Object.defineProperty(run, 'trace', {
     enumerable: true,
     configurable: true,
     get: () => {
-      const value = spans.map(toTraceSpan);
+      const raw = spans();
+      const value = Array.isArray(raw) ? raw.map(toTraceSpan) : [];
       keep(value);
       return value;
     },
@@ -258,7 +259,9 @@ export function toStoredRun(raw: unknown, fallback: Partial<StoredRun> & { runId
     startedAt: iso(r.startedAt) ?? fallback.startedAt ?? new Date().toISOString(),
     trace: fallback.trace ?? [],
   };
-  if (Array.isArray(r.trace)) lazyTrace(run, r.trace);
+  // an engine record may build its trace on first read too (see runRecord): not read here
+  if (Object.getOwnPropertyDescriptor(r, 'trace')?.get) lazyTrace(run, () => r.trace);
+  else if (Array.isArray(r.trace)) lazyTrace(run, () => r.trace);
   if (r.outputs && typeof r.outputs === 'object') run.outputs = r.outputs as Record<string, JsonValue>;
   if (str(error.code) || str(error.message)) {
     run.error = { code: str(error.code) ?? 'failed', message: str(error.message) ?? '' };

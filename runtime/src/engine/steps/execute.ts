@@ -64,7 +64,7 @@ function classify(
   command: ExecuteCommand,
 ): StepError {
   if (ctx.meter.exceeded) {
-    return new StepError('budget_exceeded', (ctx.meter.signal.reason as Error).message, false);
+    return new StepError('budget_exceeded', (ctx.meter.reason as Error).message, false);
   }
   if (ctx.signal.aborted) return new StepError('cancelled', `step ${command.key} was cancelled`, false);
   if (timeout?.aborted)

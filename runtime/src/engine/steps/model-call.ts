@@ -2,6 +2,7 @@
 // cost computed from the model's pricing, and a call record kept for the journal and the trace.
 import type { ModelSpec } from '../../language/types.js';
 import type { ModelClient, ModelRequest, ModelResponse } from '../../models/types.js';
+import { isoNow } from '../clock.js';
 import { addUsage, type ModelCallRecord, type Usage, ZERO_USAGE } from '../journal.js';
 import { StepError } from './errors.js';
 import type { UsageMeter } from './meter.js';
@@ -29,27 +30,10 @@ export interface ModelCallerOptions {
   onTextDelta?: (text: string, modelName: string) => void;
 }
 
-const combined = new WeakMap<AbortSignal, WeakMap<AbortSignal, AbortSignal>>();
-
-/** One signal for (step or run signal, budget breaker), made once and shared by every call with them. */
-function either(a: AbortSignal, b: AbortSignal): AbortSignal {
-  let byB = combined.get(a);
-  if (!byB) {
-    byB = new WeakMap();
-    combined.set(a, byB);
-  }
-  let signal = byB.get(b);
-  if (!signal) {
-    signal = AbortSignal.any([a, b]);
-    byB.set(b, signal);
-  }
-  return signal;
-}
-
 export function modelCaller(options: ModelCallerOptions): ModelCaller {
   const calls: ModelCallRecord[] = [];
   let usage = ZERO_USAGE;
-  const now = options.now ?? (() => new Date());
+  const now = options.now ? () => options.now!().toISOString() : isoNow;
   return {
     calls,
     get usage() {
@@ -57,18 +41,18 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
     },
     async call(modelName, request) {
       const { meter } = options;
-      if (meter.exceeded) throw meter.signal.reason;
+      if (meter.exceeded) throw meter.reason;
       const spec = options.models[modelName];
       if (!spec) throw new StepError('unknown_model', `model ${modelName} is not declared in models`, false);
       const client = options.client(modelName);
-      const startedAt = now().toISOString();
+      const startedAt = now();
       const base = { modelName, provider: client.provider, model: client.model, startedAt };
       try {
         const listener = options.onTextDelta;
         const own = request.onTextDelta;
         const response = await client.generate({
           ...request,
-          signal: either(options.signal, meter.signal),
+          signal: meter.signalWith(options.signal),
           ...(listener
             ? {
                 onTextDelta: own
@@ -84,7 +68,7 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
         const costUsd = costOf(spec, inputTokens, outputTokens);
         calls.push({
           ...base,
-          endedAt: now().toISOString(),
+          endedAt: now(),
           inputTokens,
           outputTokens,
           costUsd,
@@ -97,7 +81,7 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
       } catch (error) {
         calls.push({
           ...base,
-          endedAt: now().toISOString(),
+          endedAt: now(),
           inputTokens: 0,
           outputTokens: 0,
           costUsd: 0,
@@ -105,7 +89,7 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
           error: (error as Error).message,
         });
         // The breaker's abort surfaces as a provider "aborted" error; report the real cause.
-        if (meter.exceeded) throw meter.signal.reason;
+        if (meter.exceeded) throw meter.reason;
         throw error;
       }
     },

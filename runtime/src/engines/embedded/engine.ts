@@ -2,6 +2,7 @@
 // (<dataDir>/runs/<runId>/journal.jsonl), resumes them after a crash, and answers run queries.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { isoNow } from '../../engine/clock.js';
 import { effectiveInputs } from '../../engine/interpreter.js';
 import { isTerminal, type JournalEvent } from '../../engine/journal.js';
 import {
@@ -125,6 +126,8 @@ export class EmbeddedEngine {
   private readonly ratings: RatingsStore;
   private readonly active = new Map<string, ActiveRun>();
   private readonly now: () => Date;
+  /** `now()` as an ISO string. */
+  private readonly isoNow: () => string;
 
   constructor(private readonly options: EmbeddedEngineOptions = {}) {
     this.env = options.env ?? process.env;
@@ -136,6 +139,7 @@ export class EmbeddedEngine {
     this.ratings =
       options.ratings ?? (durable ? new FileRatingsStore(this.dataDir) : new MemoryRatingsStore());
     this.now = options.now ?? (() => new Date());
+    this.isoNow = options.now ? () => this.now().toISOString() : isoNow;
   }
 
   start(
@@ -232,7 +236,7 @@ export class EmbeddedEngine {
           const secrets = secretsOf(definition, this.env);
           // On the in-memory journal at once (the interpreter decides from it), to listeners once stored.
           const append = (event: JournalEvent): Promise<void> => {
-            const stored = redactValue({ ...event, at: this.now().toISOString() }, secrets);
+            const stored = redactValue({ ...event, at: this.isoNow() }, secrets);
             const written = writer.append(stored);
             stored.seq = journal.length + 1;
             journal.push(stored);
