@@ -60,11 +60,15 @@ export function runRecord(journal: readonly JournalEvent[], warnings: string[] =
     inputs: started.inputs,
     usage: state.usage,
     startedAt: started.at ?? '',
-    steps: stepRecords(journal),
+    steps: [],
     trace: [],
     warnings: [...warnings],
   };
-  traceOnFirstRead(record, journal, journal.length);
+  // built from the journal as it is now (an active run's journal keeps growing)
+  const length = journal.length;
+  const events = () => (length === journal.length ? journal : journal.slice(0, length));
+  onFirstRead(record, 'steps', () => stepRecords(events()));
+  onFirstRead(record, 'trace', () => buildTrace(events()));
   for (const event of journal) {
     if (event.type === 'warning') record.warnings.push(event.message);
   }
@@ -86,18 +90,18 @@ export function runRecord(journal: readonly JournalEvent[], warnings: string[] =
 }
 
 /**
- * `record.trace` is built from the first `length` journal events when it is first read, then kept:
- * most records (the answer to a run, a status) are never asked for their trace. Serialising or
- * copying the record (JSON.stringify, structuredClone, a spread) reads it as usual.
+ * Sets `record[key]` to `build()` when it is first read, then keeps it: most records (the answer to
+ * a run, a status) are never asked for their steps or trace. Serialising or copying the record
+ * (JSON.stringify, structuredClone, a spread) reads it as usual.
  */
-function traceOnFirstRead(record: RunRecord, journal: readonly JournalEvent[], length: number): void {
-  const keep = (value: Span[]) =>
-    Object.defineProperty(record, 'trace', { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(record, 'trace', {
+function onFirstRead<K extends keyof RunRecord>(record: RunRecord, key: K, build: () => RunRecord[K]): void {
+  const keep = (value: RunRecord[K]) =>
+    Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(record, key, {
     enumerable: true,
     configurable: true,
     get: () => {
-      const value = buildTrace(length === journal.length ? journal : journal.slice(0, length));
+      const value = build();
       keep(value);
       return value;
     },

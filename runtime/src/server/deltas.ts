@@ -15,8 +15,35 @@ interface Pending {
 }
 
 /**
- * A sink that batches deltas and hands them on as `(step, model, text)` every `intervalMs`: one
- * emission per (step, model) with text pending, in the order they first had text.
+ * Sinks with text pending, flushed together by one timer per interval: a step that streams costs a
+ * set entry, not a timer of its own. A sink joins after its first pending delta; the timer fires every
+ * `intervalMs` while any sink waits, so a sink emits at most once per interval.
+ */
+const ticks = new Map<number, { waiting: Set<() => void>; timer?: NodeJS.Timeout }>();
+
+function flushSoon(flush: () => void, intervalMs: number): void {
+  let tick = ticks.get(intervalMs);
+  if (!tick) {
+    tick = { waiting: new Set() };
+    ticks.set(intervalMs, tick);
+  }
+  tick.waiting.add(flush);
+  const current = tick;
+  current.timer ??= setTimeout(() => {
+    current.timer = undefined;
+    const due = [...current.waiting];
+    current.waiting.clear();
+    for (const f of due) f();
+  }, intervalMs);
+}
+
+function cancelFlush(flush: () => void, intervalMs: number): void {
+  ticks.get(intervalMs)?.waiting.delete(flush);
+}
+
+/**
+ * A sink that batches deltas and hands them on as `(step, model, text)` at least every `intervalMs`:
+ * one emission per (step, model) with text pending, in the order they first had text.
  */
 export function coalescingSink(
   emit: (step: string, model: string, text: string) => void,
@@ -24,29 +51,23 @@ export function coalescingSink(
 ): DeltaSink {
   // Almost always one step streams one model at a time: a short array beats a Map of joined keys.
   let pending: Pending[] = [];
-  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
     if (pending.length === 0) return;
+    cancelFlush(flush, intervalMs);
     const out = pending;
     pending = [];
     for (const p of out) emit(p.step, p.model, p.text);
   };
   return {
     delta(step, text, model) {
-      let entry: Pending | undefined;
+      if (pending.length === 0) flushSoon(flush, intervalMs);
       for (const p of pending) {
         if (p.step === step && p.model === model) {
-          entry = p;
-          break;
+          p.text += text;
+          return;
         }
       }
-      if (entry) entry.text += text;
-      else pending.push({ step, model, text });
-      timer ??= setTimeout(flush, intervalMs);
+      pending.push({ step, model, text });
     },
     flush,
   };

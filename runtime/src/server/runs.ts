@@ -174,7 +174,6 @@ export class RunManager {
   ): ActiveRun {
     const { store, log, observers = [], instanceId } = this.options;
     const runId = handle.runId || info.runId;
-    const writer = new OrderedWriter(`run ${runId}`, log, this.writeRetryMs);
     const initial: StoredRun = {
       runId,
       workflow: info.workflow,
@@ -189,14 +188,15 @@ export class RunManager {
     // A store that writes in memory at once (the embedded one) is written directly: no queue, no
     // promise per event. Others (Redis) go through the ordered, retrying writer.
     const immediate = store.immediate;
+    const writer = immediate ? undefined : new OrderedWriter(`run ${runId}`, log, this.writeRetryMs);
     const putRun = immediate
       ? (run: StoredRun) => immediate.putRun(run)
-      : (run: StoredRun) => void writer.push(() => store.putRun(run));
+      : (run: StoredRun) => void writer!.push(() => store.putRun(run));
     const emit = (stream: string, raw: RunEvent, seq?: number) => {
       const event = scrub(raw);
       for (const o of observers) o.event?.(event);
       if (immediate) immediate.appendEvent(stream, event, seq === undefined ? undefined : { seq });
-      else void writer.push(() => store.appendEvent(stream, event, seq === undefined ? undefined : { seq }));
+      else void writer!.push(() => store.appendEvent(stream, event, seq === undefined ? undefined : { seq }));
     };
     putRun(initial);
     for (const o of observers) o.runStarted?.(initial);
@@ -259,7 +259,7 @@ export class RunManager {
         emit(runId, finished);
         emit(GLOBAL_STREAM, finished);
         for (const o of observers) o.runFinished?.(final);
-        if (!immediate) await writer.idle;
+        if (writer) await writer.idle;
         this.active.delete(runId);
         return final;
       });
