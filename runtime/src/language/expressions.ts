@@ -125,19 +125,38 @@ const NOT_PLAIN = new Set([
   'prototype',
 ]);
 
-/** Member chains longer than this go through the CEL parser (which limits nesting depth). */
-const MAX_PLAIN_SEGMENTS = 64;
+/** Member chains deeper than this (names and indexes) go through the CEL parser (which limits nesting). */
+const MAX_PLAIN_DEPTH = 64;
+
+/** `[` digits `]` at `at` (a small int index: `0` or digits without a leading zero): the offset after it, or -1. */
+function indexEnd(expression: string, at: number): number {
+  if (expression.charCodeAt(at) !== 91) return -1;
+  let i = at + 1;
+  const first = expression.charCodeAt(i);
+  if (first === 48) i++;
+  else if (first >= 49 && first <= 57) {
+    i++;
+    while (i - at <= 9 && i < expression.length) {
+      const c = expression.charCodeAt(i);
+      if (c >= 48 && c <= 57) i++;
+      else break;
+    }
+  } else return -1;
+  return expression.charCodeAt(i) === 93 ? i + 1 : -1;
+}
 
 /**
- * The reference of a plain member chain such as `steps.classify.output.text` (ASCII identifiers joined by
- * dots, nothing else), as the CEL parser and collectReferences would find it; undefined for anything else.
- * Most expressions of a workflow are such chains, and this skips the parser for them.
+ * The reference of a plain member chain such as `steps.classify.output.text` or `steps.list.output[0].text`
+ * (ASCII identifiers joined by dots, each optionally followed by small int indexes, nothing else), as the CEL
+ * parser and collectReferences find it: int indexes add no path segment, and the reference ends with its last
+ * name. Undefined for anything else. Most expressions of a workflow are such chains; they skip the parser.
  */
 function plainChain(expression: string): ExpressionReference | undefined {
   const length = expression.length;
   const path: string[] = [];
   const segments: Array<{ start: number; end: number }> = [];
   let start = 0;
+  let depth = 0;
   for (;;) {
     let i = start;
     const first = i < length ? expression.charCodeAt(i) : 0;
@@ -153,8 +172,13 @@ function plainChain(expression: string): ExpressionReference | undefined {
     if (NOT_PLAIN.has(name)) return undefined;
     path.push(name);
     segments.push({ start, end: i });
-    if (path.length > MAX_PLAIN_SEGMENTS) return undefined;
-    if (i === length) return { path, start: 0, end: length, segments };
+    const end = i;
+    for (let next = indexEnd(expression, i); next !== -1; next = indexEnd(expression, i)) {
+      i = next;
+      depth++;
+    }
+    if (++depth > MAX_PLAIN_DEPTH) return undefined;
+    if (i === length) return { path, start: 0, end, segments };
     if (expression.charCodeAt(i) !== 46) return undefined;
     start = i + 1;
   }

@@ -108,12 +108,6 @@ function collectTemplates(
   }
 }
 
-/**
- * The expression scalars of a step's mapping, in order. A step's node never changes content once parsed (the
- * chunk cache shares nodes between checks, moving only their ranges), so the scan is cached by node.
- */
-const stepScalars = new WeakMap<YAMLMap, Array<[ExpressionSite['kind'], Scalar]>>();
-
 function scanStep(node: YAMLMap): Array<[ExpressionSite['kind'], Scalar]> {
   const found: Array<[ExpressionSite['kind'], Scalar]> = [];
   for (const pair of node.items) {
@@ -153,12 +147,8 @@ function collectTemplateScalars(
 function stepSites(parsed: ParsedWorkflow, entry: StepEntry, out: ExpressionSite[]): void {
   if (!entry.node) return;
   const scope = entry.inMap ? MAP_SCOPE : STEP_SCOPE;
-  let scalars = stepScalars.get(entry.node);
-  if (!scalars) {
-    scalars = scanStep(entry.node);
-    stepScalars.set(entry.node, scalars);
-  }
-  for (const [kind, node] of scalars) out.push(site(parsed, kind, node, entry, scope));
+  // Scanned on every check: nodes are new after each parse, so a cache keyed by node would only cost.
+  for (const [kind, node] of scanStep(entry.node)) out.push(site(parsed, kind, node, entry, scope));
 }
 
 export function collectExpressionSites(

@@ -44,16 +44,19 @@ interface Scan {
   unterminated: number | undefined;
 }
 
-/** The pieces of a condition or template string: a pure function of the string, cached per kind and value. */
-const scans = { condition: new Map<string, Scan>(), template: new Map<string, Scan>() };
+/**
+ * The pieces of a condition or template string (a pure function of the string). Conditions are cached per
+ * value; templates are not: one indexOf scan costs less than hashing the (new, after each parse) string.
+ */
+const conditionScans = new Map<string, Scan>();
 
 function scan(kind: ExpressionSite['kind'], value: string): Scan {
-  const cache = scans[kind];
-  let found = cache.get(value);
+  if (kind === 'template') return scanTemplate(value);
+  let found = conditionScans.get(value);
   if (!found) {
-    found = kind === 'condition' ? scanCondition(value) : scanTemplate(value);
-    if (cache.size > 20_000) cache.clear();
-    cache.set(value, found);
+    found = scanCondition(value);
+    if (conditionScans.size > 20_000) conditionScans.clear();
+    conditionScans.set(value, found);
   }
   return found;
 }
@@ -159,7 +162,8 @@ export function checkExpressions(context: CheckContext, sites: readonly Expressi
         continue;
       }
       for (const ref of parsed.references) {
-        const [root, second] = ref.path;
+        const root = ref.path[0];
+        const second = ref.path[1];
         if (!site.scope.includes(root!)) {
           if (CEL_IDENTIFIERS.has(root!)) continue;
           const message = `unknown variable \`${root}\`; in scope: ${site.scope.join(', ')}${didYouMean(root!, site.scope)}`;
