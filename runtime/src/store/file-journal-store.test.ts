@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../engine/journal.js';
-import { FileJournalStore, groupCommitWriter, journalSyncFromEnv } from './file-journal-store.js';
+import { FileJournalStore, groupCommitWriter, journalSyncFromEnv, sharedSync } from './file-journal-store.js';
 import { decodeJournal } from './journal-codec.js';
 
 const warning = (n: number): JournalEvent => ({ type: 'warning', message: `event ${n}` });
@@ -117,6 +117,59 @@ describe('groupCommitWriter', () => {
     await expect(writer.append(warning(2))).rejects.toThrow(/EIO/);
     expect(fake.log.filter((l) => l.startsWith('write'))).toEqual(['write 2']);
     await writer.close();
+  });
+});
+
+describe('groupCommitWriter, synced writes (O_DSYNC)', () => {
+  it('resolves a batch when its write returns, without an fdatasync; the first write waits for the first sync too', async () => {
+    const fake = fakeHandle();
+    let dirsSynced!: () => void;
+    const dirs = new Promise<void>((resolve) => {
+      dirsSynced = resolve;
+    });
+    const writer = groupCommitWriter(fake.handle, 1, 'always', () => dirs, true);
+    let firstDone = false;
+    const first = Promise.all([writer.append(warning(0)), writer.append(warning(1))]).then(() => {
+      firstDone = true;
+    });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(fake.log).toEqual(['write 2']);
+    expect(firstDone).toBe(false);
+    dirsSynced();
+    await first;
+    await writer.append(warning(2));
+    expect(fake.log).toEqual(['write 2', 'write 1']);
+    await writer.close();
+    expect(fake.log.at(-1)).toBe('close');
+  });
+});
+
+describe('sharedSync', () => {
+  it('callers while a sync is in flight share the next sync, which starts after it', async () => {
+    const started: Array<() => void> = [];
+    const sync = sharedSync(
+      () =>
+        new Promise<void>((resolve) => {
+          started.push(resolve);
+        }),
+    );
+    const settled: string[] = [];
+    const a = sync().then(() => settled.push('a'));
+    const b = sync().then(() => settled.push('b'));
+    const c = sync().then(() => settled.push('c'));
+    expect(started).toHaveLength(1);
+    started[0]!();
+    await a;
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    expect(settled).toEqual(['a']);
+    expect(started).toHaveLength(2);
+    started[1]!();
+    await Promise.all([b, c]);
+    expect(settled).toEqual(['a', 'b', 'c']);
+    const d = sync();
+    expect(started).toHaveLength(3);
+    started[2]!();
+    await d;
   });
 });
 

@@ -3,7 +3,8 @@
 // fan-out's step_started lines share one fsync instead of taking 50 in a row. When an append
 // resolves depends on the sync mode (JournalSync). A lock file (`lock`, holding the pid) names the
 // process driving the run.
-import { type FileHandle, mkdir, open, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEvent } from '../engine/journal.js';
 import { type DecodedJournal, decodeJournal, encodeLine } from './journal-codec.js';
@@ -13,7 +14,8 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
  * When a journal append counts as stored (env WEFT_JOURNAL_SYNC; default `always`):
- * - `always`: once its line is fdatasync'd. A step's step_started is on disk before the step runs:
+ * - `always`: once its line is on disk (written with O_DSYNC on Linux, else fdatasync'd after the
+ *   write). A step's step_started is on disk before the step runs:
  *   the journal survives a process crash, an OS crash and a power loss.
  * - `batch`: once its line is written to the operating system; lines are fdatasync'd in the
  *   background, in batches, and a run's journal is fdatasync'd before its result is returned. It
@@ -56,12 +58,15 @@ export class FileJournalStore implements JournalStore {
   readonly runsDir: string;
   /** The runs dir was made by this store (one recursive mkdir per store, not per run). */
   private runsDirReady = false;
+  /** fsyncs of the runs dir, shared by the runs created meanwhile (each new run adds a name to it). */
+  private readonly runsDirSync: () => Promise<void>;
 
   constructor(
     dataDir: string,
     readonly sync: JournalSync = 'always',
   ) {
     this.runsDir = join(dataDir, 'runs');
+    this.runsDirSync = sharedSync(() => syncDir(this.runsDir));
   }
 
   runDir(runId: string): string {
@@ -73,9 +78,13 @@ export class FileJournalStore implements JournalStore {
     return join(this.runDir(runId), 'journal.jsonl');
   }
 
-  private async writer(file: string, nextSeq: number, dirs: string[] = []): Promise<JournalWriter> {
-    const syncDirs = dirs.length > 0 ? () => Promise.all(dirs.map(syncDir)).then(() => {}) : undefined;
-    return groupCommitWriter(await open(file, 'a'), nextSeq, this.sync, syncDirs);
+  private async writer(file: string, nextSeq: number, firstSync?: () => Promise<void>): Promise<JournalWriter> {
+    // `always` on Linux: every write is durable when it returns (O_DSYNC), one call instead of a
+    // write and an fdatasync
+    if (this.sync === 'always' && SYNCED_APPEND !== undefined) {
+      return groupCommitWriter(await open(file, SYNCED_APPEND), nextSeq, this.sync, firstSync, true);
+    }
+    return groupCommitWriter(await open(file, 'a'), nextSeq, this.sync, firstSync);
   }
 
   async create(runId: string): Promise<JournalWriter> {
@@ -95,7 +104,9 @@ export class FileJournalStore implements JournalStore {
       await mkdir(dir);
     }
     // The new file's and directory's names are made durable with the first batch's sync.
-    return this.writer(this.journalFile(runId), 1, [dir, this.runsDir]);
+    return this.writer(this.journalFile(runId), 1, () =>
+      Promise.all([syncDir(dir), this.runsDirSync()]).then(() => {}),
+    );
   }
 
   async read(runId: string): Promise<DecodedJournal | undefined> {
@@ -150,7 +161,9 @@ export class FileJournalStore implements JournalStore {
       try {
         await writeFile(path, String(process.pid), { flag: 'wx' });
         return async () => {
-          await rm(path, { force: true });
+          await unlink(path).catch((error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error;
+          });
         };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -178,6 +191,38 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** Open flags for appends that are durable when the write returns (undefined where there is no O_DSYNC). */
+const SYNCED_APPEND =
+  process.platform === 'linux' && constants.O_DSYNC !== undefined
+    ? constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC
+    : undefined;
+
+/**
+ * `sync` shared by concurrent callers: a call is answered by a sync that starts after it (one in
+ * flight may have started before the caller's change), so callers meanwhile share the next one.
+ */
+export function sharedSync(sync: () => Promise<void>): () => Promise<void> {
+  let inFlight: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    const current = sync().finally(() => {
+      if (inFlight === current) inFlight = undefined;
+    });
+    inFlight = current;
+    return current;
+  };
+  return () => {
+    if (!inFlight) return start();
+    next ??= inFlight
+      .catch(() => {})
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
+  };
+}
+
 interface Pending {
   line: string;
   resolve: () => void;
@@ -197,13 +242,18 @@ export function groupCommitWriter(
   mode: JournalSync = 'always',
   /** Also made durable by the first sync (in parallel with it): the new file's directory entries. */
   firstSync?: () => Promise<void>,
+  /** The handle was opened with O_DSYNC: a write is durable when it returns (mode `always` only). */
+  syncedWrites = false,
 ): JournalWriter {
   let extra = firstSync;
-  const datasync = (): Promise<unknown> => {
-    if (!extra) return handle.datasync();
+  const takeExtra = (): Promise<void> | undefined => {
     const more = extra;
     extra = undefined;
-    return Promise.all([handle.datasync(), more()]);
+    return more?.();
+  };
+  const datasync = (): Promise<unknown> => {
+    const more = takeExtra();
+    return more ? Promise.all([handle.datasync(), more]) : handle.datasync();
   };
   let seq = nextSeq;
   let queue: Pending[] = [];
@@ -241,9 +291,15 @@ export function groupCommitWriter(
       queue = [];
       try {
         if (failure) throw failure.error;
-        await writeAll(batch.length === 1 ? batch[0]!.line : batch.map((p) => p.line).join(''));
-        if (mode === 'always') await datasync();
-        else syncInBackground();
+        const text = batch.length === 1 ? batch[0]!.line : batch.map((p) => p.line).join('');
+        if (mode === 'always' && syncedWrites) {
+          const more = takeExtra();
+          await (more ? Promise.all([writeAll(text), more]) : writeAll(text));
+        } else {
+          await writeAll(text);
+          if (mode === 'always') await datasync();
+          else syncInBackground();
+        }
       } catch (error) {
         failure ??= { error };
         for (const pending of batch) pending.reject(error);
