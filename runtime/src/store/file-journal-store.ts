@@ -4,7 +4,17 @@
 // resolves depends on the sync mode (JournalSync). A lock file (`lock`, holding the pid) names the
 // process driving the run.
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rm,
+  truncate,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEvent } from '../engine/journal.js';
 import { type DecodedJournal, decodeJournal, encodeLine } from './journal-codec.js';
@@ -78,7 +88,11 @@ export class FileJournalStore implements JournalStore {
     return join(this.runDir(runId), 'journal.jsonl');
   }
 
-  private async writer(file: string, nextSeq: number, firstSync?: () => Promise<void>): Promise<JournalWriter> {
+  private async writer(
+    file: string,
+    nextSeq: number,
+    firstSync?: () => Promise<void>,
+  ): Promise<JournalWriter> {
     // `always` on Linux: every write is durable when it returns (O_DSYNC), one call instead of a
     // write and an fdatasync
     if (this.sync === 'always' && SYNCED_APPEND !== undefined) {
