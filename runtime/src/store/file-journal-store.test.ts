@@ -2,7 +2,7 @@
 // flight) is written and fdatasync'd together, and no append resolves before the sync covering it.
 
 import type { FileHandle } from 'node:fs/promises';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -255,5 +255,21 @@ describe('FileJournalStore', () => {
     await expect(store.lock('b')).rejects.toThrow(/being driven by process/);
     await release();
     await (await store.lock('b'))();
+  });
+
+  it('a lock is a link to the pid file, which is made again if it disappears; stale pid files go', async () => {
+    const store = new FileJournalStore(dataDir);
+    await (await store.create('a')).close();
+    await writeFile(join(store.runsDir, '.pid-999999999'), '999999999');
+    const release = await store.lock('a');
+    expect(await readFile(join(store.runDir('a'), 'lock'), 'utf8')).toBe(String(process.pid));
+    expect((await readdir(store.runsDir)).sort()).toEqual([`.pid-${process.pid}`, 'a']);
+    await release();
+    await rm(store.runsDir, { recursive: true });
+    await (await store.create('b')).close();
+    const again = await store.lock('b');
+    expect(await readFile(join(store.runDir('b'), 'lock'), 'utf8')).toBe(String(process.pid));
+    expect(await store.list()).toEqual(['b']);
+    await again();
   });
 });

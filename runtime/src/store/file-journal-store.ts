@@ -3,9 +3,10 @@
 // fan-out's step_started lines share one fsync instead of taking 50 in a row. When an append
 // resolves depends on the sync mode (JournalSync). A lock file (`lock`, holding the pid) names the
 // process driving the run.
-import { constants } from 'node:fs';
+import { closeSync, constants, fsync, openSync } from 'node:fs';
 import {
   type FileHandle,
+  link,
   mkdir,
   open,
   readdir,
@@ -21,6 +22,8 @@ import { type DecodedJournal, decodeJournal, encodeLine } from './journal-codec.
 import type { JournalStore, JournalWriter } from './journal-store.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** `<runs dir>/.pid-<pid>`: see FileJournalStore.ownPidFile. Never a run id (those start alphanumeric). */
+const PID_FILE = '.pid-';
 
 /**
  * When a journal append counts as stored (env WEFT_JOURNAL_SYNC; default `always`):
@@ -169,11 +172,67 @@ export class FileJournalStore implements JournalStore {
     return text !== undefined && Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : undefined;
   }
 
+  /**
+   * A file holding this process's pid, in the runs dir: a run's lock is a hard link to it (one link()
+   * instead of an open, a write and a close per run). Made on first use, again if it disappeared.
+   */
+  private pidFile: Promise<string> | undefined;
+
+  private ownPidFile(): Promise<string> {
+    this.pidFile ??= (async () => {
+      const file = join(this.runsDir, `${PID_FILE}${process.pid}`);
+      await mkdir(this.runsDir, { recursive: true });
+      await writeFile(file, String(process.pid));
+      await this.removeStalePidFiles();
+      return file;
+    })().catch((error: unknown) => {
+      this.pidFile = undefined;
+      throw error;
+    });
+    return this.pidFile;
+  }
+
+  /** The pid files of processes that are gone (killed before they could remove theirs). */
+  private async removeStalePidFiles(): Promise<void> {
+    const names = await readdir(this.runsDir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.startsWith(PID_FILE)) continue;
+      const pid = Number(name.slice(PID_FILE.length));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) {
+        await unlink(join(this.runsDir, name)).catch(() => {});
+      }
+    }
+  }
+
+  /** Creates `path` holding this process's pid; fails with EEXIST if it exists. */
+  private async createLock(path: string): Promise<void> {
+    for (let tries = 0; tries < 2; tries++) {
+      let source: string;
+      try {
+        source = await this.ownPidFile();
+      } catch {
+        break;
+      }
+      try {
+        await link(source, path);
+        return;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw error;
+        // ENOENT: the pid file (or the runs dir) was removed behind our back; anything else (a file
+        // system without hard links): write the file instead
+        if (code !== 'ENOENT') break;
+        this.pidFile = undefined;
+      }
+    }
+    await writeFile(path, String(process.pid), { flag: 'wx' });
+  }
+
   async lock(runId: string): Promise<() => Promise<void>> {
     const path = join(this.runDir(runId), 'lock');
     for (let tries = 0; tries < 3; tries++) {
       try {
-        await writeFile(path, String(process.pid), { flag: 'wx' });
+        await this.createLock(path);
         return async () => {
           await unlink(path).catch((error: NodeJS.ErrnoException) => {
             if (error.code !== 'ENOENT') throw error;
@@ -194,14 +253,20 @@ export class FileJournalStore implements JournalStore {
   }
 }
 
-/** fsyncs a directory, so that the names just created in it survive a power loss (not on Windows). */
+const fsyncFd = (fd: number) =>
+  new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+
+/**
+ * fsyncs a directory, so that the names just created in it survive a power loss (not on Windows).
+ * Opening and closing a directory does no I/O: done synchronously, only the fsync waits.
+ */
 async function syncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
+  const fd = openSync(dir, 'r');
   try {
-    await handle.sync();
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -4,12 +4,31 @@ import { crc32 } from 'node:zlib';
 import type { JournalEvent } from '../engine/journal.js';
 
 export function checksum(seq: number, eventJson: string): string {
-  return crc32(`${seq}:${eventJson}`).toString(16).padStart(8, '0');
+  return crc32(eventJson, crc32(`${seq}:`))
+    .toString(16)
+    .padStart(8, '0');
+}
+
+/** A workflow definition's JSON, made once per definition object (every run_started line holds it). */
+const definitionJson = new WeakMap<object, string>();
+
+function eventJson(event: JournalEvent): string {
+  const { seq: _seq, ...rest } = event as JournalEvent & { definition?: unknown };
+  const definition = rest.definition;
+  if (definition === null || typeof definition !== 'object') return JSON.stringify(rest);
+  let json = definitionJson.get(definition);
+  if (json === undefined) {
+    json = JSON.stringify(definition);
+    definitionJson.set(definition, json);
+  }
+  // the other fields as JSON.stringify writes them, then the definition as the last field
+  rest.definition = undefined;
+  const head = JSON.stringify(rest);
+  return head === '{}' ? `{"definition":${json}}` : `${head.slice(0, -1)},"definition":${json}}`;
 }
 
 export function encodeLine(seq: number, event: JournalEvent): string {
-  const { seq: _seq, ...rest } = event;
-  const json = JSON.stringify(rest);
+  const json = eventJson(event);
   return `{"seq":${seq},"crc":"${checksum(seq, json)}","event":${json}}\n`;
 }
 
