@@ -79,7 +79,8 @@ interface LiveRun {
   sub: number;
   listeners: Set<(e: StoredEvent) => void>;
   finished: boolean;
-  evictTimer?: NodeJS.Timeout;
+  /** When the run finished (Date.now()): its buffer goes retentionMs later. */
+  finishedAt?: number;
 }
 
 export class EmbeddedRunStore implements RunStore {
@@ -259,9 +260,7 @@ export class EmbeddedRunStore implements RunStore {
 
   private markFinished(runId: string, live: LiveRun): void {
     live.finished = true;
-    clearTimeout(live.evictTimer);
-    live.evictTimer = setTimeout(() => this.evict(runId), this.retentionMs);
-    live.evictTimer.unref();
+    live.finishedAt = Date.now();
     this.finished.delete(runId);
     this.finished.set(runId, true);
     while (this.finished.size > this.maxFinished) {
@@ -269,11 +268,31 @@ export class EmbeddedRunStore implements RunStore {
       if (oldest === undefined) break;
       this.evict(oldest);
     }
+    this.scheduleSweep();
+  }
+
+  /** One timer for all finished runs (not one per run): evicts those finished retentionMs ago. */
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  private scheduleSweep(): void {
+    if (this.sweepTimer || this.finished.size === 0) return;
+    this.sweepTimer = setTimeout(
+      () => {
+        this.sweepTimer = undefined;
+        const cutoff = Date.now() - this.retentionMs;
+        // oldest first (the order they finished in)
+        for (const runId of this.finished.keys()) {
+          if ((this.live.get(runId)?.finishedAt ?? 0) > cutoff) break;
+          this.evict(runId);
+        }
+        this.scheduleSweep();
+      },
+      Math.max(10, Math.ceil(this.retentionMs / 4)),
+    );
+    this.sweepTimer.unref();
   }
 
   private evict(runId: string): void {
-    const live = this.live.get(runId);
-    if (live) clearTimeout(live.evictTimer);
     this.live.delete(runId);
     this.finished.delete(runId);
   }
@@ -415,10 +434,9 @@ export class EmbeddedRunStore implements RunStore {
   }
 
   async close(): Promise<void> {
-    for (const live of this.live.values()) {
-      clearTimeout(live.evictTimer);
-      live.listeners.clear();
-    }
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    for (const live of this.live.values()) live.listeners.clear();
     this.global.listeners.clear();
   }
 }

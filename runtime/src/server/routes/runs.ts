@@ -68,6 +68,7 @@ export function summaryView(run: StoredRun): Record<string, unknown> {
 }
 
 export function prefersAsync(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
   return value
     .split(/[,;]/)
