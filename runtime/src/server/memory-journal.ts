@@ -24,6 +24,7 @@ export class BoundedMemoryJournalStore implements JournalStore {
 
   private writer(runId: string, events: JournalEvent[]): JournalWriter {
     return {
+      storesAtOnce: true,
       // Keeps the event object itself (numbered in place, as the engine numbers it too) and answers
       // with one settled promise: no copy and no promise per event.
       append: (event) => {

@@ -9,6 +9,8 @@ export interface JournalWriter {
    */
   append(event: JournalEvent): Promise<void>;
   close(): Promise<void>;
+  /** Every append is stored before it returns (its promise is already resolved): in-memory journals. */
+  readonly storesAtOnce?: boolean;
 }
 
 export interface JournalStore {

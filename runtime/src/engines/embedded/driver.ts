@@ -20,9 +20,10 @@ export interface DriverOptions {
   journal: JournalEvent[];
   /**
    * Pushes the event onto `journal` at once (synchronously: the order the interpreter sees is the
-   * order stored) and resolves once it is stored (then listeners are told).
+   * order stored) and resolves once it is stored (then listeners are told). Undefined: it was stored
+   * (and listeners told) before append returned.
    */
-  append: (event: JournalEvent) => Promise<void>;
+  append: (event: JournalEvent) => Promise<void> | undefined;
   /** Events to journal before the first decision (run_started, run_resumed). */
   first?: JournalEvent[];
   /** Everything an executor needs; its signal is replaced by the run's. */
@@ -68,12 +69,13 @@ export class RunDriver {
 
   /** Journals without waiting for the write; run() does not return before it is stored. */
   private write(event: JournalEvent): void {
-    let written: Promise<void>;
+    let written: Promise<void> | undefined;
     try {
       written = this.options.append(event);
     } catch (error) {
       written = Promise.reject(error);
     }
+    if (!written) return;
     const tracked = written.then(
       () => {
         this.writes.delete(tracked);

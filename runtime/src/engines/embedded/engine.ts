@@ -235,12 +235,14 @@ export class EmbeddedEngine {
         if (writer) {
           const secrets = secretsOf(definition, this.env);
           // On the in-memory journal at once (the interpreter decides from it), to listeners once stored.
-          const append = (event: JournalEvent): Promise<void> => {
+          const append = (event: JournalEvent): Promise<void> | undefined => {
             const stored = redactValue({ ...event, at: this.isoNow() }, secrets);
             const written = writer.append(stored);
             stored.seq = journal.length + 1;
             journal.push(stored);
-            return written.then(() => emit(stored));
+            if (!writer.storesAtOnce) return written.then(() => emit(stored));
+            emit(stored);
+            return undefined;
           };
           const controller = new AbortController();
           const factory =
