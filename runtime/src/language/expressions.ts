@@ -333,14 +333,6 @@ export function findUnterminatedTemplate(text: string): number | undefined {
   return scanTemplates(text).unterminated;
 }
 
-/** findTemplateExpressions and findUnterminatedTemplate of one string, in one scan. */
-export function templateParts(text: string): {
-  found: TemplateExpression[];
-  unterminated: number | undefined;
-} {
-  return scanTemplates(text);
-}
-
 // ---- evaluation ----
 
 export type ExpressionScope = { [name: string]: unknown };

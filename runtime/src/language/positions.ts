@@ -6,7 +6,8 @@ import type { SourceRange } from './types.js';
 export type PathSegment = string | number;
 
 export function keyOf(pair: Pair): unknown {
-  return isScalar(pair.key) ? pair.key.value : pair.key;
+  const key = pair.key;
+  return isScalar(key) ? key.value : key;
 }
 
 /** The last pair with this key (the one whose value wins). */

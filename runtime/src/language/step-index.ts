@@ -37,6 +37,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** `[...path, segment]`, without the spread's iteration. */
+function withSegment(path: readonly PathSegment[], segment: PathSegment): PathSegment[] {
+  const out = path.slice();
+  out.push(segment);
+  return out;
+}
+
 /** One segment further (what locate does for the next segment), staying put once a segment was missing. */
 function further(parsed: ParsedWorkflow, from: Located, segment: PathSegment): Located {
   return from.complete ? locateFrom(parsed, from, segment) : from;
@@ -60,7 +67,7 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
     for (let i = 0; i < items.length; i++) {
       const value = items[i];
       if (!isObject(value) || typeof value.id !== 'string') continue;
-      const path = single ? basePath : [...basePath, i];
+      const path = single ? basePath : withSegment(basePath, i);
       const located = single ? based : further(parsed, based, i);
       const node = located.node;
       const map = isMap(node) ? node : undefined;
@@ -82,13 +89,13 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
       };
       list.push(entry);
       index.all.push(entry);
-      if (!index.byId.has(entry.id)) index.byId.set(entry.id, entry);
+      if (index.byId.get(entry.id) === undefined) index.byId.set(entry.id, entry);
       if (entry.kind === 'parallel' && Array.isArray(value.steps)) {
         const steps = further(parsed, located, 'steps');
-        visit(value.steps, [...path, 'steps'], steps, entry, entry.children, inMap, false);
+        visit(value.steps, withSegment(path, 'steps'), steps, entry, entry.children, inMap, false);
       } else if (entry.kind === 'map' && isObject(value.step)) {
         const step = further(parsed, located, 'step');
-        visit([value.step], [...path, 'step'], step, entry, entry.children, true, true);
+        visit([value.step], withSegment(path, 'step'), step, entry, entry.children, true, true);
       }
     }
   };

@@ -1,6 +1,6 @@
 // References from steps and agents to declared models, agents and tools.
 import type { Node } from 'yaml';
-import { locate, type PathSegment, rangeOf } from '../positions.js';
+import { type Located, locate, locateFrom, type PathSegment, rangeOf } from '../positions.js';
 import { didYouMean } from '../suggest.js';
 import { type CheckContext, report } from './context.js';
 
@@ -14,11 +14,25 @@ function declared(context: CheckContext, kind: Kind): Record<string, unknown> {
     : {};
 }
 
-function checkName(context: CheckContext, kind: Kind, name: unknown, path: PathSegment[]): void {
+/**
+ * Reports `name` when it is not declared. Its node is at `segments` inside `from` (a step's location, or the root
+ * when undefined), located only for a report, as locate(parsed, [...path of from, ...segments]) would.
+ */
+function checkName(
+  context: CheckContext,
+  kind: Kind,
+  name: unknown,
+  from: Located | undefined,
+  ...segments: PathSegment[]
+): void {
   if (typeof name !== 'string') return;
   const names = declared(context, kind);
   if (Object.hasOwn(names, name)) return;
-  const located = locate(context.parsed, path);
+  let located = from ?? locate(context.parsed, []);
+  for (const segment of segments) {
+    if (!located.complete) break;
+    located = locateFrom(context.parsed, located, segment);
+  }
   const message = `unknown ${kind} \`${name}\`; declare it under \`${SECTION[kind]}\`${didYouMean(name, Object.keys(names))}`;
   report(context, `unknown-${kind}`, message, rangeOf(context.parsed, located.node as Node));
 }
@@ -30,27 +44,23 @@ function list(value: unknown): unknown[] {
 export function checkDeclarations(context: CheckContext): void {
   for (const entry of context.index.all) {
     const v = entry.value;
-    const p = entry.path;
-    if (entry.kind === 'llm') checkName(context, 'model', v.model, [...p, 'model']);
-    if (entry.kind === 'agent') checkName(context, 'agent', v.agent, [...p, 'agent']);
-    if (entry.kind === 'tool') checkName(context, 'tool', v.tool, [...p, 'tool']);
+    const at = entry.located;
+    if (entry.kind === 'llm') checkName(context, 'model', v.model, at, 'model');
+    if (entry.kind === 'agent') checkName(context, 'agent', v.agent, at, 'agent');
+    if (entry.kind === 'tool') checkName(context, 'tool', v.tool, at, 'tool');
     if (entry.kind === 'debate') {
       list(v.participants).forEach((participant, i) => {
-        checkName(context, 'model', (participant as { model?: unknown })?.model, [
-          ...p,
-          'participants',
-          i,
-          'model',
-        ]);
+        const model = (participant as { model?: unknown })?.model;
+        checkName(context, 'model', model, at, 'participants', i, 'model');
       });
-      checkName(context, 'model', (v.judge as { model?: unknown })?.model, [...p, 'judge', 'model']);
+      checkName(context, 'model', (v.judge as { model?: unknown })?.model, at, 'judge', 'model');
     }
   }
   for (const [name, agent] of Object.entries(declared(context, 'agent'))) {
     const a = (agent ?? {}) as { model?: unknown; tools?: unknown };
-    checkName(context, 'model', a.model, ['agents', name, 'model']);
+    checkName(context, 'model', a.model, undefined, 'agents', name, 'model');
     list(a.tools).forEach((tool, i) => {
-      checkName(context, 'tool', tool, ['agents', name, 'tools', i]);
+      checkName(context, 'tool', tool, undefined, 'agents', name, 'tools', i);
     });
   }
 }

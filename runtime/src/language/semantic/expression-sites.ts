@@ -1,5 +1,5 @@
 // Where the expressions of a workflow are: conditions (bare CEL) and templates (`${{ }}`), with their scalars.
-import { isMap, isPair, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import type { ParsedWorkflow } from '../parse.js';
 import { findPair, keyOf, locate, scalarOffsetMapper } from '../positions.js';
 import type { StepEntry } from '../step-index.js';
@@ -85,7 +85,8 @@ function site(
 }
 
 function isStringScalar(node: unknown): node is Scalar {
-  return isScalar(node) && typeof node.value === 'string';
+  // A string `value` is checked first: most nodes here are scalars, and it rules out the rest cheaply.
+  return typeof (node as { value?: unknown } | null)?.value === 'string' && isScalar(node);
 }
 
 function collectTemplates(
@@ -108,47 +109,28 @@ function collectTemplates(
   }
 }
 
-function scanStep(node: YAMLMap): Array<[ExpressionSite['kind'], Scalar]> {
-  const found: Array<[ExpressionSite['kind'], Scalar]> = [];
-  for (const pair of node.items) {
+/** The expression sites of a step's mapping, in order (built directly: this runs for every step of every check). */
+function stepSites(parsed: ParsedWorkflow, entry: StepEntry, out: ExpressionSite[]): void {
+  const node = entry.node;
+  if (!node) return;
+  const scope = entry.inMap ? MAP_SCOPE : STEP_SCOPE;
+  const items = node.items;
+  for (let i = 0; i < items.length; i++) {
+    const pair = items[i]!;
     const key = keyOf(pair);
     if (typeof key !== 'string' || NOT_TEMPLATES.has(key)) continue;
+    const value = pair.value;
     if (CONDITIONS.has(key)) {
-      if (isStringScalar(pair.value)) found.push(['condition', pair.value]);
-    } else if (key === 'branches' && isSeq(pair.value)) {
-      for (const branch of pair.value.items) {
+      if (isStringScalar(value)) out.push(new Site(parsed, 'condition', value, entry, scope));
+    } else if (key === 'branches' && isSeq(value)) {
+      for (const branch of value.items) {
         const when = isMap(branch) ? findPair(branch, 'when')?.value : undefined;
-        if (isStringScalar(when)) found.push(['condition', when]);
+        if (isStringScalar(when)) out.push(new Site(parsed, 'condition', when, entry, scope));
       }
     } else {
-      collectTemplateScalars(pair.value, found, 0);
+      collectTemplates(parsed, value, out, entry, scope, 0);
     }
   }
-  return found;
-}
-
-/** collectTemplates' scalars, without building sites. */
-function collectTemplateScalars(
-  node: unknown,
-  out: Array<[ExpressionSite['kind'], Scalar]>,
-  depth: number,
-): void {
-  if (depth > MAX_TEMPLATE_DEPTH) return;
-  if (isStringScalar(node)) {
-    if ((node.value as string).includes('${{')) out.push(['template', node]);
-  } else if (isMap(node) || isSeq(node)) {
-    for (const item of node.items) {
-      const value = isPair(item) ? item.value : item;
-      collectTemplateScalars(value, out, depth + 1);
-    }
-  }
-}
-
-function stepSites(parsed: ParsedWorkflow, entry: StepEntry, out: ExpressionSite[]): void {
-  if (!entry.node) return;
-  const scope = entry.inMap ? MAP_SCOPE : STEP_SCOPE;
-  // Scanned on every check: nodes are new after each parse, so a cache keyed by node would only cost.
-  for (const [kind, node] of scanStep(entry.node)) out.push(site(parsed, kind, node, entry, scope));
 }
 
 export function collectExpressionSites(

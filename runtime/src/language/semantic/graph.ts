@@ -13,23 +13,41 @@ interface Edge {
   to: StepEntry;
   /** Where the dependency is written. */
   source: Ranged;
+  /** The next out-edge of `from`, in the order added. */
+  next: Edge | undefined;
 }
 
 interface Ranged {
   range(): SourceRange;
 }
 
-/** The ancestors (or selves) of `from` and `to` that share a step list, or why there are none. */
-function representatives(from: StepEntry, to: StepEntry): [StepEntry, StepEntry] | 'self' | 'container' {
+/** The pair `representatives` found (module state rather than an array per edge). */
+let repFrom: StepEntry | undefined;
+let repTo: StepEntry | undefined;
+
+/**
+ * The ancestors (or selves) of `from` and `to` that share a step list (left in repFrom and repTo), or why there
+ * are none.
+ */
+function representatives(from: StepEntry, to: StepEntry): 'pair' | 'self' | 'container' {
   // The common case, two steps of one list, without walking the chains.
-  if (from.siblings === to.siblings) return from === to ? 'self' : [from, to];
+  if (from.siblings === to.siblings) {
+    if (from === to) return 'self';
+    repFrom = from;
+    repTo = to;
+    return 'pair';
+  }
   // For each list on `from`'s chain (nearest first), the ancestor of `to` in that list, if any: a list holds
   // at most one step of a chain, and chains are a few steps long.
   for (let a: StepEntry | undefined = from; a; a = a.parent) {
     let b: StepEntry | undefined = to;
     while (b && b.siblings !== a.siblings) b = b.parent;
     if (!b) continue;
-    if (a !== b) return [a, b];
+    if (a !== b) {
+      repFrom = a;
+      repTo = b;
+      return 'pair';
+    }
     return from === to ? 'self' : 'container';
   }
   return 'container';
@@ -53,20 +71,28 @@ function itemRanges(
   return located.node.items.map((item) => () => rangeOf(context.parsed, item as Node));
 }
 
-const NO_EDGES: readonly Edge[] = [];
-
 class Graph {
-  /** Out-edges of each step, by its `order` (undefined: none yet). */
-  private readonly edges: Array<Edge[] | undefined>;
-  /** Decision steps gating each step (via then/otherwise). */
-  readonly gates = new Map<StepEntry, Set<StepEntry>>();
+  /** First and last out-edge of each step, by its `order` (a list linked by `next`). */
+  private readonly first: Array<Edge | undefined>;
+  private readonly last: Array<Edge | undefined>;
+  /** Decision steps gating each step (via then/otherwise), each once, in the order found. */
+  readonly gates = new Map<StepEntry, StepEntry[]>();
 
   constructor(private readonly context: CheckContext) {
-    this.edges = new Array(context.index.all.length);
+    this.first = new Array(context.index.all.length);
+    this.last = new Array(context.index.all.length);
   }
 
-  out(entry: StepEntry): readonly Edge[] {
-    return this.edges[entry.order] ?? NO_EDGES;
+  /** The first out-edge of a step (the others follow by `next`). */
+  out(entry: StepEntry): Edge | undefined {
+    return this.first[entry.order];
+  }
+
+  /** The steps a step needs, in the order their edges were added. */
+  deps(entry: StepEntry): StepEntry[] {
+    const out: StepEntry[] = [];
+    for (let e = this.first[entry.order]; e; e = e.next) out.push(e.to);
+    return out;
   }
 
   add(from: StepEntry, to: StepEntry, source: Ranged, how: string): void {
@@ -85,14 +111,14 @@ class Graph {
       report(this.context, 'cycle', message, source.range());
       return;
     }
-    const [a, b] = reps;
-    let list = this.edges[a.order];
-    if (list === undefined) {
-      list = [];
-      this.edges[a.order] = list;
-    }
-    for (let i = 0; i < list.length; i++) if (list[i]!.to === b) return;
-    list.push({ from: a, to: b, source });
+    const a = repFrom!;
+    const b = repTo!;
+    for (let e = this.first[a.order]; e; e = e.next) if (e.to === b) return;
+    const edge: Edge = { from: a, to: b, source, next: undefined };
+    const last = this.last[a.order];
+    if (last) last.next = edge;
+    else this.first[a.order] = edge;
+    this.last[a.order] = edge;
     // A new edge: `b` is not among `a`'s needs unless listed explicitly there.
     const needs = this.context.needs.get(a);
     if (needs && !needs.includes(b.id)) needs.push(b.id);
@@ -156,9 +182,9 @@ function addDecisionEdges(context: CheckContext, graph: Graph): void {
           return;
         }
         graph.add(target, decision, { range }, 'is chosen by');
-        const gates = graph.gates.get(target) ?? new Set();
-        gates.add(decision);
-        graph.gates.set(target, gates);
+        const gates = graph.gates.get(target);
+        if (!gates) graph.gates.set(target, [decision]);
+        else if (!gates.includes(decision)) gates.push(decision);
       });
     }
   }
@@ -176,33 +202,36 @@ function stronglyConnected(nodes: readonly StepEntry[], graph: Graph): StepEntry
   const stack: number[] = [];
   const components: StepEntry[][] = [];
   let counter = 0;
-  const work: number[] = [];
+  // The depth-first path: each node with its next out-edge to follow (undefined: none left).
+  const workNode: number[] = [];
+  const workEdge: Array<Edge | undefined> = [];
+  const enter = (node: number) => {
+    index[node] = counter;
+    low[node] = counter;
+    counter++;
+    stack.push(node);
+    onStack[node] = 1;
+    workNode.push(node);
+    workEdge.push(graph.out(nodes[node]!));
+  };
   for (let first = 0; first < count; first++) {
     if (index[first] !== -1) continue;
-    // Pairs of (node, next edge) on a flat stack.
-    work.push(first, 0);
-    while (work.length > 0) {
-      const top = work.length - 2;
-      const node = work[top]!;
-      const i = work[top + 1]!;
-      if (i === 0) {
-        index[node] = counter;
-        low[node] = counter;
-        counter++;
-        stack.push(node);
-        onStack[node] = 1;
-      }
-      const out = graph.out(nodes[node]!);
-      if (i < out.length) {
-        work[top + 1] = i + 1;
-        const next = out[i]!.to.order;
-        if (index[next] === -1) work.push(next, 0);
+    enter(first);
+    while (workNode.length > 0) {
+      const top = workNode.length - 1;
+      const node = workNode[top]!;
+      const edge = workEdge[top];
+      if (edge) {
+        workEdge[top] = edge.next;
+        const next = edge.to.order;
+        if (index[next] === -1) enter(next);
         else if (onStack[next]) low[node] = Math.min(low[node]!, index[next]!);
         continue;
       }
-      work.length = top;
+      workNode.length = top;
+      workEdge.length = top;
       if (top > 0) {
-        const parent = work[top - 2]!;
+        const parent = workNode[top - 1]!;
         low[parent] = Math.min(low[parent]!, low[node]!);
       }
       if (low[node] === index[node]) {
@@ -237,7 +266,7 @@ function reportCycles(context: CheckContext, graph: Graph): void {
     let closing: Edge | undefined;
     while (queue.length > 0 && !closing) {
       const node = queue.shift()!;
-      for (const edge of graph.out(node)) {
+      for (let edge = graph.out(node); edge; edge = edge.next) {
         if (!members.has(edge.to)) continue;
         if (edge.to === start) {
           closing = edge;
@@ -262,9 +291,9 @@ function reportCycles(context: CheckContext, graph: Graph): void {
 function reportUnreachable(context: CheckContext, graph: Graph): void {
   const unreachable = new Set<StepEntry>();
   for (const [step, gates] of graph.gates) {
-    if (gates.size < 2) continue;
+    if (gates.length < 2) continue;
     unreachable.add(step);
-    const names = [...gates].map((d) => `\`${d.id}\``).join(' and ');
+    const names = gates.map((d) => `\`${d.id}\``).join(' and ');
     report(
       context,
       'unreachable-step',
@@ -278,8 +307,8 @@ function reportUnreachable(context: CheckContext, graph: Graph): void {
     changed = false;
     for (const step of context.index.all) {
       if (unreachable.has(step)) continue;
-      const deps = graph.out(step).map((e) => e.to);
-      const gate = [...(graph.gates.get(step) ?? [])].find((d) => unreachable.has(d));
+      const deps = graph.deps(step);
+      const gate = graph.gates.get(step)?.find((d) => unreachable.has(d));
       const parentDead = step.parent && unreachable.has(step.parent);
       const allDead = deps.length > 0 && deps.every((d) => unreachable.has(d));
       if (!gate && !allDead && !parentDead) continue;
