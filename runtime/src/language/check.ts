@@ -1,6 +1,7 @@
 // checkWorkflow: parse, schema, definition, semantic checks. Pure; never throws.
 import { buildDefinition } from './build-definition.js';
 import { duplicateKeyDiagnostics } from './duplicate-keys.js';
+import { parseFast } from './fast-parse.js';
 import { assembledValue, parseWorkflowChunked } from './incremental.js';
 import { MAX_ALIAS_COUNT, type ParsedWorkflow, parseWhole, refuse, withPlainEnv } from './parse.js';
 import { headRange, rangeOf } from './positions.js';
@@ -62,8 +63,8 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   ) {
     return { diagnostics };
   }
-  diagnostics.push(...duplicateKeyDiagnostics(parsed));
-  const { value, problem } = toValue(parsed);
+  if (!parsed.read) diagnostics.push(...duplicateKeyDiagnostics(parsed));
+  const { value, problem }: { value?: unknown; problem?: Diagnostic } = parsed.read ?? toValue(parsed);
   if (problem) return { diagnostics: [...diagnostics, problem] };
   if (value === null || value === undefined) {
     if (!diagnostics.some((d) => d.severity === 'error')) {
@@ -110,14 +111,16 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   return { definition, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-function checkText(text: string, chunked: boolean): CheckResult {
+function checkText(text: string, fast: boolean, chunked: boolean): CheckResult {
   let parsed: ParsedWorkflow | undefined;
   try {
     const source = typeof text === 'string' ? text : String(text);
-    // Refused files first; then the chunked, cached parse (same nodes and ranges as a whole-document parse, or
-    // undefined when the split is not clearly safe), else the whole document.
+    // Refused files first; then the fast path (js-yaml building the same nodes and ranges, or undefined for what
+    // it leaves to yaml, errors included); then the chunked, cached yaml parse (undefined when the split is not
+    // clearly safe); else yaml on the whole document.
     parsed =
       refuse(source) ??
+      (fast ? parseFast(source) : undefined) ??
       (chunked ? withPlainEnv(() => parseWorkflowChunked(source)) : undefined) ??
       parseWhole(source);
     return checkParsed(parsed);
@@ -131,10 +134,15 @@ function checkText(text: string, chunked: boolean): CheckResult {
 }
 
 export function checkWorkflow(text: string): CheckResult {
-  return checkText(text, true);
+  return checkText(text, true, true);
 }
 
-/** checkWorkflow through a whole-document parse, never the chunk cache (tests compare the two). */
+/** checkWorkflow through yaml's whole-document parse, never the fast path or the chunk cache (tests compare). */
 export function checkWorkflowWhole(text: string): CheckResult {
-  return checkText(text, false);
+  return checkText(text, false, false);
+}
+
+/** checkWorkflow through yaml's chunked parse, never the fast path (tests compare it with the whole parse). */
+export function checkWorkflowChunked(text: string): CheckResult {
+  return checkText(text, false, true);
 }

@@ -10,6 +10,8 @@ export interface ParsedWorkflow {
   toRange(start: number, end: number): SourceRange;
   /** YAML syntax problems and limit violations found while parsing. */
   diagnostics: Diagnostic[];
+  /** The document's JS value when the parser made it along the way (the fast path: its keys are unique). */
+  read?: { value: unknown };
 }
 
 /** Larger files get one `file-too-large` diagnostic and are not parsed (a 1,000-step workflow is ~180 KB). */

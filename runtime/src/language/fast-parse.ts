@@ -1,0 +1,477 @@
+// The fast path of the parser: js-yaml reads the text (~20x faster than yaml's composer on a 179 KB workflow) and
+// its open/close listener events are turned into the same yaml nodes (Scalar, YAMLMap, YAMLSeq, Pair) with the
+// same ranges that yaml's parseDocument gives, so every pass of the checker works on either. Anything this
+// reconstruction is not sure about (anchors, aliases, tags, directives, several documents, explicit or complex
+// keys, tabs, odd flow pairs, any js-yaml error) returns undefined and the caller parses with yaml instead, which
+// also reports the syntax errors and duplicate keys. Tests compare the two on generated and mutated documents.
+import jsyaml from 'js-yaml';
+import { Document, LineCounter, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { type ParsedWorkflow, parsedWorkflow } from './parse.js';
+
+/** YAML 1.2 core schema scalars, resolved exactly as yaml's core schema does (js-yaml's differ at the edges). */
+const CORE_SCALARS = [
+  new jsyaml.Type('tag:yaml.org,2002:null', {
+    kind: 'scalar',
+    resolve: (data: string) => /^(?:~|[Nn]ull|NULL)?$/.test(data),
+    construct: () => null,
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:bool', {
+    kind: 'scalar',
+    resolve: (data: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(data),
+    construct: (data: string) => data[0] === 't' || data[0] === 'T',
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:int', {
+    kind: 'scalar',
+    resolve: (data: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
+    construct: (data: string) =>
+      data[1] === 'o'
+        ? parseInt(data.slice(2), 8)
+        : data[1] === 'x'
+          ? parseInt(data.slice(2), 16)
+          : parseInt(data, 10),
+  }),
+  new jsyaml.Type('tag:yaml.org,2002:float', {
+    kind: 'scalar',
+    resolve: (data: string) =>
+      /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(
+        data,
+      ),
+    construct: (data: string) => {
+      const tail = data.slice(-3).toLowerCase();
+      if (tail === 'nan' && data.includes('.n')) return Number.NaN;
+      if (tail === 'inf' && data.includes('.')) return data[0] === '-' ? -Infinity : Infinity;
+      return parseFloat(data);
+    },
+  }),
+];
+const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_SCALARS });
+
+/**
+ * Text this path leaves to yaml: tabs, a carriage return alone (content to yaml, a line break to js-yaml),
+ * directives, document markers, a `#` right after a token (a comment to js-yaml, an error to yaml). Anchors,
+ * aliases and tags: see close.
+ */
+const UNSUPPORTED_TEXT = /\t|\r(?!\n)|^(?:%|---|\.\.\.)|["'[\]{},:]#/m;
+
+/**
+ * True when a comment line is not indented like the next line with content (the end of the text counts as
+ * column 0). yaml attributes such comments to the ends of nodes by rules of its own; the fast path leaves them to
+ * it. Comments above the line they describe, at its indentation, are the common layout and stay on the fast path.
+ */
+export function hasHangingComments(text: string): boolean {
+  let nextIndent = 0;
+  let end = text.length;
+  while (end > 0) {
+    const lineStart = text.lastIndexOf('\n', end - 1) + 1;
+    let j = lineStart;
+    while (text.charCodeAt(j) === 32) j++;
+    const c = j < end ? text.charCodeAt(j) : 10;
+    if (c === 35) {
+      if (j - lineStart !== nextIndent) return true;
+    } else if (c !== 10 && c !== 13) nextIndent = j - lineStart;
+    end = lineStart - 1;
+  }
+  return false;
+}
+
+/** `&` anchor, `*` alias, `!` tag, `?` explicit key: a node starting with one is left to yaml. */
+function unsupportedStart(c: number): boolean {
+  return c === 38 || c === 42 || c === 33 || c === 63;
+}
+
+class Unsupported extends Error {}
+
+/**
+ * yaml's node classes mark each instance with a symbol through Object.defineProperty in their constructors, which
+ * costs more than the whole js-yaml parse; these constructors make instances of the same classes (instanceof,
+ * isScalar/isMap/... and every method work) with the mark on the prototype instead.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+function withNodeType(base: { prototype: object }, type: string): object {
+  return Object.create(base.prototype, { [NODE_TYPE]: { value: Symbol.for(type) } });
+}
+
+type Range3 = [number, number, number];
+
+/** Deeper than the nesting the parser lets through (parse.ts refuses deeper files before parsing). */
+const MAX_DEPTH = 4096;
+
+interface ScalarFields {
+  value: unknown;
+  type: Scalar.Type;
+  range: Range3;
+}
+/** A plain constructor (V8 gives its instances one fixed shape) whose prototype makes them yaml Scalars. */
+const FastScalar = function (this: ScalarFields, value: unknown, type: Scalar.Type, range: Range3) {
+  this.value = value;
+  this.type = type;
+  this.range = range;
+} as unknown as new (
+  value: unknown,
+  type: Scalar.Type,
+  range: Range3,
+) => Scalar;
+FastScalar.prototype = withNodeType(Scalar, 'yaml.scalar') as Scalar;
+
+function makeScalar(value: unknown, type: Scalar.Type, range: Range3): Scalar {
+  return new FastScalar(value, type, range);
+}
+const MAP_PROTOTYPE = withNodeType(YAMLMap, 'yaml.map');
+const SEQ_PROTOTYPE = withNodeType(YAMLSeq, 'yaml.seq');
+const PAIR_PROTOTYPE = withNodeType(Pair, 'yaml.pair');
+
+function makeCollection<T extends YAMLMap | YAMLSeq>(prototype: object, items: T['items'], flow: boolean): T {
+  const node = Object.create(prototype) as T;
+  node.items = items;
+  node.flow = flow;
+  return node;
+}
+
+function makePair(key: Node, value: Node): Pair<Node, Node> {
+  const pair = Object.create(PAIR_PROTOTYPE) as Pair<Node, Node>;
+  pair.key = key;
+  pair.value = value;
+  return pair;
+}
+
+/** A child of an open node: a node, or the offset where an empty node (no content) was opened. */
+type Child = Node | number;
+
+interface ListenerState {
+  position: number;
+  kind: string | null;
+  result: unknown;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/** The first offset at or after `at` that is not whitespace or a comment. */
+function skipSeparation(text: string, at: number): number {
+  let i = at;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) i++;
+    else if (c === 35) {
+      const eol = text.indexOf('\n', i);
+      i = eol === -1 ? text.length : eol + 1;
+    } else break;
+  }
+  return i;
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && isSpace(text.charCodeAt(e - 1))) e--;
+  return e;
+}
+
+function lineEnd(text: string, at: number): number {
+  let i = at;
+  if (text.charCodeAt(i) === 13) i++;
+  if (text.charCodeAt(i) === 10) i++;
+  return i;
+}
+
+/** The offset after the comment line starting at `at` (spaces, `#`), or -1 when that line is not a comment. */
+function commentLineEnd(text: string, at: number): { end: number; indent: number } | undefined {
+  let j = at;
+  while (text.charCodeAt(j) === 32) j++;
+  if (text.charCodeAt(j) !== 35) return undefined;
+  const eol = text.indexOf('\n', j);
+  return { end: eol === -1 ? text.length : eol + 1, indent: j - at };
+}
+
+/**
+ * Where yaml ends a block collection's node (range[2]): past the comment lines after its last item when the first
+ * of them is indented at least as deep as the collection, then past any further comment lines (blank lines
+ * between them included), whatever their indentation.
+ */
+function trailingComments(text: string, at: number, column: number): number {
+  const first = commentLineEnd(text, at);
+  if (!first || first.indent < column) return at;
+  let end = first.end;
+  for (let i = end; i < text.length; ) {
+    let j = i;
+    while (text.charCodeAt(j) === 10 || (text.charCodeAt(j) === 13 && text.charCodeAt(j + 1) === 10)) {
+      j += text.charCodeAt(j) === 13 ? 2 : 1;
+    }
+    const next = commentLineEnd(text, j);
+    if (!next) break;
+    end = next.end;
+    i = end;
+  }
+  return end;
+}
+
+/**
+ * True when every line that `[start, end)` continues onto is blank or indented deeper than `column`: yaml
+ * requires it of a multi-line scalar or flow collection inside a block collection, js-yaml lets it pass.
+ */
+function continuationIndented(text: string, start: number, end: number, column: number): boolean {
+  for (let nl = text.indexOf('\n', start); nl !== -1 && nl < end - 1; nl = text.indexOf('\n', nl + 1)) {
+    let j = nl + 1;
+    while (text.charCodeAt(j) === 32) j++;
+    const c = text.charCodeAt(j);
+    if (j - nl - 1 <= column && c !== 10 && c !== 13) return false;
+  }
+  return true;
+}
+
+/** Past the comment lines after `at` indented deeper than `column` (blank lines between them included). */
+function deeperComments(text: string, at: number, column: number): number {
+  let end = at;
+  for (let i = at; i < text.length; ) {
+    let j = i;
+    while (text.charCodeAt(j) === 10 || (text.charCodeAt(j) === 13 && text.charCodeAt(j + 1) === 10)) {
+      j += text.charCodeAt(j) === 13 ? 2 : 1;
+    }
+    const next = commentLineEnd(text, j);
+    if (!next || next.indent <= column) break;
+    end = next.end;
+    i = end;
+  }
+  return end;
+}
+
+/** Where yaml ends a node: after its value, the spaces and comment that follow on its line, and that line's end. */
+function nodeEnd(text: string, valueEnd: number): number {
+  let i = valueEnd;
+  while (text.charCodeAt(i) === 32) i++;
+  if (text.charCodeAt(i) === 35) {
+    const eol = text.indexOf('\n', i);
+    i = eol === -1 ? text.length : eol;
+  }
+  return lineEnd(text, i);
+}
+
+/**
+ * Where yaml ends a block scalar that js-yaml stopped reading at `stop`: at the start of the line it stopped on;
+ * unless kept (`|+`), without the trailing lines that are blank or hold no more spaces than its indentation.
+ * -1 for an explicit indentation indicator (left to yaml).
+ */
+function blockScalarEnd(text: string, start: number, stop: number): number {
+  const headerEnd = text.indexOf('\n', start);
+  if (headerEnd === -1) return text.length;
+  const header = text.slice(start, headerEnd);
+  if (/[0-9]/.test(header.replace(/#.*/, ''))) return -1;
+  // js-yaml reads a text without a final line break as if it had one: then the last line is the scalar's.
+  if (stop > text.length && header.includes('+')) return -1;
+  let end = stop >= text.length && !text.endsWith('\n') ? text.length : text.lastIndexOf('\n', stop - 1) + 1;
+  if (end <= headerEnd) return Math.min(stop, headerEnd + 1);
+  if (header.includes('+')) return end;
+  let indent = 0;
+  for (let i = headerEnd + 1; i < end; ) {
+    let j = i;
+    while (text.charCodeAt(j) === 32) j++;
+    const c = text.charCodeAt(j);
+    if (c !== 10 && c !== 13) {
+      indent = j - i;
+      break;
+    }
+    i = text.indexOf('\n', j) + 1;
+  }
+  while (end > headerEnd + 1) {
+    const lineStart = text.lastIndexOf('\n', end - 2) + 1;
+    let j = lineStart;
+    while (text.charCodeAt(j) === 32) j++;
+    const blank = text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13;
+    if (!blank || j - lineStart > indent) break;
+    end = lineStart;
+  }
+  return end;
+}
+
+function scalarType(c: number): Scalar.Type {
+  if (c === 34) return Scalar.QUOTE_DOUBLE;
+  if (c === 39) return Scalar.QUOTE_SINGLE;
+  if (c === 124) return Scalar.BLOCK_LITERAL;
+  if (c === 62) return Scalar.BLOCK_FOLDED;
+  return Scalar.PLAIN;
+}
+
+/** yaml's null for an empty node, of no width. With a comment after it (same or next line): left to yaml. */
+function emptyScalar(text: string, at: number): Scalar {
+  const eol = text.indexOf('\n', at);
+  if (text.charCodeAt(at) === 35 || (eol !== -1 && commentLineEnd(text, eol + 1))) throw new Unsupported();
+  return makeScalar(null, Scalar.PLAIN, [at, at, at]);
+}
+
+function countKeys(object: object): number {
+  let count = 0;
+  for (const _ in object) count++;
+  return count;
+}
+
+/** Builds yaml nodes from js-yaml's composeNode open/close events (a stack of frames, children in order). */
+class NodeBuilder {
+  /** Per open node (a stack): where it opened, and where its children start on the child stack. */
+  private readonly opens = new Int32Array(MAX_DEPTH);
+  private readonly bases = new Int32Array(MAX_DEPTH);
+  private depth = 0;
+  /** The children of every open node, in order, with their JS values (a block mapping that turns out to be one
+   * node hands its child on). */
+  private readonly children: Child[] = [];
+  private readonly values: unknown[] = [];
+  private top = 0;
+  root: Child | undefined;
+
+  constructor(private readonly text: string) {}
+
+  listen = (event: 'open' | 'close', state: ListenerState): void => {
+    if (event === 'open') {
+      if (this.depth === MAX_DEPTH) throw new Unsupported();
+      this.opens[this.depth] = state.position;
+      this.bases[this.depth] = this.top;
+      this.depth++;
+      return;
+    }
+    this.depth--;
+    const base = this.bases[this.depth]!;
+    const child = this.close(this.opens[this.depth]!, base, state);
+    this.top = base;
+    if (this.depth > 0) {
+      this.children[this.top] = child;
+      this.values[this.top] = state.result;
+      this.top++;
+    } else this.root = child;
+  };
+
+  private close(open: number, base: number, state: ListenerState): Child {
+    const { kind, result } = state;
+    const children = this.children;
+    const count = this.top - base;
+    if (kind === null) {
+      if (count > 0) throw new Unsupported();
+      return open;
+    }
+    // A block mapping that turned out to be a single node (a sequence item `- x`, `- { a: 1 }`) keeps it as is.
+    if (count === 1 && typeof children[base] === 'object' && Object.is(this.values[base], result)) {
+      return children[base]!;
+    }
+    const text = this.text;
+    const start = skipSeparation(text, open);
+    const c = text.charCodeAt(start);
+    if (unsupportedStart(c)) throw new Unsupported();
+    if (kind === 'scalar') {
+      if (count > 0) throw new Unsupported();
+      const type = scalarType(c);
+      if (type === Scalar.BLOCK_LITERAL || type === Scalar.BLOCK_FOLDED) {
+        const end = blockScalarEnd(text, start, state.position);
+        if (end < 0) throw new Unsupported();
+        return makeScalar(result, type, [start, end, end]);
+      }
+      const end = type === Scalar.PLAIN ? trimEnd(text, start, state.position) : state.position;
+      return makeScalar(result, type, [start, end, nodeEnd(text, end)]);
+    }
+    const flow = c === 91 || c === 123;
+    if (kind === 'sequence') {
+      if (!Array.isArray(result) || result.length !== count) throw new Unsupported();
+      const items: Node[] = new Array(count);
+      for (let i = 0; i < count; i++) {
+        const child = children[base + i]!;
+        items[i] = typeof child === 'number' ? emptyScalar(text, child) : child;
+      }
+      return this.collection(makeCollection<YAMLSeq>(SEQ_PROTOTYPE, items, flow), start, state.position);
+    }
+    if (kind === 'mapping') {
+      let entries = count;
+      if (entries % 2 === 1 && typeof children[base + entries - 1] === 'number') entries--;
+      if (entries % 2 === 1 || result === null || typeof result !== 'object') throw new Unsupported();
+      if (countKeys(result) !== entries / 2) throw new Unsupported();
+      const items: Pair<Node, Node>[] = new Array(entries / 2);
+      for (let i = 0; i < entries; i += 2) {
+        const key = children[base + i]!;
+        if (!(key instanceof Scalar)) throw new Unsupported();
+        key.range![2] = key.range![1];
+        const value = children[base + i + 1]!;
+        items[i / 2] = makePair(
+          key,
+          typeof value === 'number' ? emptyScalar(text, this.emptyValueAt(value)) : value,
+        );
+      }
+      return this.collection(makeCollection<YAMLMap>(MAP_PROTOTYPE, items, flow), start, state.position);
+    }
+    throw new Unsupported();
+  }
+
+  /** yaml puts an empty mapping value right after the `:` and the spaces that follow it on that line. */
+  private emptyValueAt(open: number): number {
+    let i = open;
+    while (this.text.charCodeAt(i) === 32) i++;
+    return i;
+  }
+
+  private columnOf(offset: number): number {
+    return offset - (this.text.lastIndexOf('\n', offset - 1) + 1);
+  }
+
+  private collection<T extends YAMLMap | YAMLSeq>(node: T, start: number, closed: number): T {
+    if (node.flow) {
+      // yaml runs the node of a flow sequence's item on to the next token (`,`, `]`), over line breaks too.
+      if (node instanceof YAMLSeq) {
+        for (const item of node.items as Node[]) item.range![2] = skipSeparation(this.text, item.range![1]);
+      }
+      node.range = [start, closed, nodeEnd(this.text, closed)];
+    } else {
+      const column = this.columnOf(start);
+      // yaml ends a plain or quoted scalar or a flow collection item after the comment lines below it indented
+      // deeper than the collection.
+      for (const item of node.items) {
+        const value = item instanceof Pair ? item.value : item;
+        const inline =
+          value instanceof Scalar
+            ? value.type !== Scalar.BLOCK_LITERAL && value.type !== Scalar.BLOCK_FOLDED
+            : (value as YAMLMap | YAMLSeq).flow;
+        if (item instanceof Pair) {
+          const key = item.key as Scalar;
+          if (!continuationIndented(this.text, key.range![0], key.range![1], column)) throw new Unsupported();
+        }
+        if (inline) {
+          const range = (value as Node).range!;
+          if (!continuationIndented(this.text, range[0], range[1], column)) throw new Unsupported();
+          if (range[2] > range[1]) range[2] = deeperComments(this.text, range[2], column);
+        }
+      }
+      // A list at its key's column (`key:\n- item`) leaves the comments at that column to the mapping.
+      for (const item of node.items) {
+        const value = item instanceof Pair ? item.value : undefined;
+        if (value instanceof YAMLSeq && !value.flow && this.columnOf(value.range![0]) === column) {
+          value.range![2] = trailingComments(this.text, value.range![1], column + 1);
+        }
+      }
+      const last = node.items[node.items.length - 1];
+      const lastNode = (last instanceof Pair ? last.value : last) as Node | undefined;
+      // A block collection's value ends where its last item's node ends (line break and comments included).
+      const end = lastNode?.range?.[2] ?? start;
+      node.range = [start, end, trailingComments(this.text, end, column)];
+    }
+    return node;
+  }
+}
+
+/**
+ * The text parsed on the fast path, with its JS value; undefined when the text uses something this path leaves to
+ * yaml or js-yaml reports an error (the caller then parses with yaml, which gives the exact diagnostics).
+ */
+export function parseFast(text: string): ParsedWorkflow | undefined {
+  if (UNSUPPORTED_TEXT.test(text) || hasHangingComments(text)) return undefined;
+  const builder = new NodeBuilder(text);
+  let value: unknown;
+  try {
+    value = jsyaml.load(text, { schema: SCHEMA, listener: builder.listen as never });
+  } catch {
+    return undefined;
+  }
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  const document = new Document() as unknown as Document.Parsed;
+  document.contents = (typeof builder.root === 'object' ? builder.root : null) as never;
+  if (document.contents) document.range = [0, text.length, text.length];
+  const parsed = parsedWorkflow(text, document, lineCounter, []);
+  parsed.read = { value: value ?? null };
+  return parsed;
+}
