@@ -37,11 +37,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** `[...path, segment]`, without the spread's iteration. */
+/** `[...path, segment]`, without the spread's iteration (and exactly sized, unlike a copy grown by push). */
 function withSegment(path: readonly PathSegment[], segment: PathSegment): PathSegment[] {
-  const out = path.slice();
-  out.push(segment);
-  return out;
+  return path.concat(segment);
 }
 
 /** One segment further (what locate does for the next segment), staying put once a segment was missing. */

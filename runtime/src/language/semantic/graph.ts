@@ -1,5 +1,5 @@
 // The step DAG: explicit needs, implied needs (expressions, decisions), cycles and unreachable steps.
-import { isSeq, type Node } from 'yaml';
+import { isSeq, type Node, type YAMLSeq } from 'yaml';
 import { locateFrom, rangeOf } from '../positions.js';
 import type { StepEntry } from '../step-index.js';
 import { didYouMean } from '../suggest.js';
@@ -54,21 +54,38 @@ function representatives(from: StepEntry, to: StepEntry): 'pair' | 'self' | 'con
 }
 
 /**
- * The item ranges of the list at `segments` inside a step, or [] when it is not a list. Located from the
- * step's own location, which is what locating the whole path from the root does (one segment at a time).
+ * The list at `segments` inside a step, or undefined when it is not a list. Located from the step's own
+ * location, which is what locating the whole path from the root does (one segment at a time).
  */
-function itemRanges(
+function listAt(
   context: CheckContext,
   entry: StepEntry,
-  segments: readonly (string | number)[],
-): Array<() => SourceRange> {
+  s1: string | number,
+  s2?: string | number,
+  s3?: string | number,
+): YAMLSeq | undefined {
   let located = entry.located;
-  for (const segment of segments) {
-    if (!located.complete) return [];
+  for (const segment of s2 === undefined ? [s1] : s3 === undefined ? [s1, s2] : [s1, s2, s3]) {
+    if (!located.complete) return undefined;
     located = locateFrom(context.parsed, located, segment);
   }
-  if (!located.complete || !isSeq(located.node)) return [];
-  return located.node.items.map((item) => () => rangeOf(context.parsed, item as Node));
+  return located.complete && isSeq(located.node) ? located.node : undefined;
+}
+
+/** The range of item `i` of a list of ids (or of the step's id when the list has no such item node). */
+class ItemRange implements Ranged {
+  constructor(
+    private readonly context: CheckContext,
+    private readonly list: YAMLSeq | undefined,
+    private readonly i: number,
+    private readonly entry: StepEntry,
+  ) {}
+
+  range(): SourceRange {
+    const items = this.list?.items;
+    if (items && this.i < items.length) return rangeOf(this.context.parsed, items[this.i] as Node);
+    return this.entry.idRange;
+  }
 }
 
 class Graph {
@@ -124,7 +141,7 @@ class Graph {
     if (needs && !needs.includes(b.id)) needs.push(b.id);
   }
 
-  resolve(id: unknown, range: () => SourceRange): StepEntry | undefined {
+  resolve(id: unknown, where: Ranged): StepEntry | undefined {
     if (typeof id !== 'string') return undefined;
     const target = this.context.index.byId.get(id);
     if (!target) {
@@ -132,7 +149,7 @@ class Graph {
         this.context,
         'unknown-step',
         `unknown step \`${id}\`${didYouMean(id, this.context.index.byId.keys())}`,
-        range(),
+        where.range(),
       );
     }
     return target;
@@ -140,53 +157,61 @@ class Graph {
 }
 
 function addExplicitEdges(context: CheckContext, graph: Graph): void {
-  for (const entry of context.index.all) {
+  const all = context.index.all;
+  for (let n = 0; n < all.length; n++) {
+    const entry = all[n]!;
     const needs = entry.value.needs;
     if (!Array.isArray(needs) || needs.length === 0) continue;
-    const ranges = itemRanges(context, entry, ['needs']);
-    needs.forEach((id, i) => {
-      const range = ranges[i] ?? (() => entry.idRange);
-      const target = graph.resolve(id, range);
-      if (target) graph.add(entry, target, { range }, 'needs');
-    });
+    const list = listAt(context, entry, 'needs');
+    for (let i = 0; i < needs.length; i++) {
+      const where = new ItemRange(context, list, i, entry);
+      const target = graph.resolve(needs[i], where);
+      if (target) graph.add(entry, target, where, 'needs');
+    }
+  }
+}
+
+/** The `then` of branch `b` of a decision, or its `otherwise` when `b` is -1: ids chosen by the decision. */
+function addChosen(context: CheckContext, graph: Graph, decision: StepEntry, ids: unknown, b: number): void {
+  if (!Array.isArray(ids)) return;
+  const list =
+    b === -1 ? listAt(context, decision, 'otherwise') : listAt(context, decision, 'branches', b, 'then');
+  for (let i = 0; i < ids.length; i++) {
+    const where = new ItemRange(context, list, i, decision);
+    const target = graph.resolve(ids[i], where);
+    if (!target) continue;
+    if (target.siblings !== decision.siblings) {
+      report(
+        context,
+        'unknown-step',
+        `\`${target.id}\` is not in the same step list as decision \`${decision.id}\``,
+        where.range(),
+      );
+      continue;
+    }
+    if (target === decision) {
+      report(context, 'cycle', `dependency cycle: decision \`${decision.id}\` chooses itself`, where.range());
+      continue;
+    }
+    graph.add(target, decision, where, 'is chosen by');
+    const gates = graph.gates.get(target);
+    if (!gates) graph.gates.set(target, [decision]);
+    else if (!gates.includes(decision)) gates.push(decision);
   }
 }
 
 function addDecisionEdges(context: CheckContext, graph: Graph): void {
-  for (const decision of context.index.all) {
+  const all = context.index.all;
+  for (let n = 0; n < all.length; n++) {
+    const decision = all[n]!;
     if (decision.kind !== 'decision') continue;
-    const lists: Array<[unknown, (string | number)[]]> = [];
-    const branches = Array.isArray(decision.value.branches) ? decision.value.branches : [];
-    branches.forEach((branch, i) => {
-      lists.push([(branch as { then?: unknown })?.then, ['branches', i, 'then']]);
-    });
-    lists.push([decision.value.otherwise, ['otherwise']]);
-    for (const [ids, segments] of lists) {
-      if (!Array.isArray(ids)) continue;
-      const ranges = itemRanges(context, decision, segments);
-      ids.forEach((id, i) => {
-        const range = ranges[i] ?? (() => decision.idRange);
-        const target = graph.resolve(id, range);
-        if (!target) return;
-        if (target.siblings !== decision.siblings) {
-          report(
-            context,
-            'unknown-step',
-            `\`${target.id}\` is not in the same step list as decision \`${decision.id}\``,
-            range(),
-          );
-          return;
-        }
-        if (target === decision) {
-          report(context, 'cycle', `dependency cycle: decision \`${decision.id}\` chooses itself`, range());
-          return;
-        }
-        graph.add(target, decision, { range }, 'is chosen by');
-        const gates = graph.gates.get(target);
-        if (!gates) graph.gates.set(target, [decision]);
-        else if (!gates.includes(decision)) gates.push(decision);
-      });
+    const branches = decision.value.branches;
+    if (Array.isArray(branches)) {
+      for (let b = 0; b < branches.length; b++) {
+        addChosen(context, graph, decision, (branches[b] as { then?: unknown } | null | undefined)?.then, b);
+      }
     }
+    addChosen(context, graph, decision, decision.value.otherwise, -1);
   }
 }
 
@@ -199,52 +224,57 @@ function stronglyConnected(nodes: readonly StepEntry[], graph: Graph): StepEntry
   const index = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
   const onStack = new Uint8Array(count);
-  const stack: number[] = [];
+  // Fixed-size stacks with their own tops: arrays shrunk to empty and grown again would reallocate per root.
+  const stack = new Int32Array(count);
+  let stackTop = 0;
+  // The depth-first path: each node with its next out-edge to follow (undefined: none left).
+  const workNode = new Int32Array(count);
+  const workEdge: Array<Edge | undefined> = new Array(count).fill(undefined);
+  let workTop = 0;
   const components: StepEntry[][] = [];
   let counter = 0;
-  // The depth-first path: each node with its next out-edge to follow (undefined: none left).
-  const workNode: number[] = [];
-  const workEdge: Array<Edge | undefined> = [];
-  const enter = (node: number) => {
-    index[node] = counter;
-    low[node] = counter;
-    counter++;
-    stack.push(node);
-    onStack[node] = 1;
-    workNode.push(node);
-    workEdge.push(graph.out(nodes[node]!));
-  };
   for (let first = 0; first < count; first++) {
     if (index[first] !== -1) continue;
-    enter(first);
-    while (workNode.length > 0) {
-      const top = workNode.length - 1;
+    let enter = first;
+    while (enter !== -1 || workTop > 0) {
+      if (enter !== -1) {
+        index[enter] = counter;
+        low[enter] = counter;
+        counter++;
+        stack[stackTop++] = enter;
+        onStack[enter] = 1;
+        workNode[workTop] = enter;
+        workEdge[workTop] = graph.out(nodes[enter]!);
+        workTop++;
+        enter = -1;
+      }
+      const top = workTop - 1;
       const node = workNode[top]!;
       const edge = workEdge[top];
       if (edge) {
         workEdge[top] = edge.next;
         const next = edge.to.order;
-        if (index[next] === -1) enter(next);
+        if (index[next] === -1) enter = next;
         else if (onStack[next]) low[node] = Math.min(low[node]!, index[next]!);
         continue;
       }
-      workNode.length = top;
-      workEdge.length = top;
+      workEdge[top] = undefined;
+      workTop = top;
       if (top > 0) {
         const parent = workNode[top - 1]!;
         low[parent] = Math.min(low[parent]!, low[node]!);
       }
       if (low[node] === index[node]) {
-        if (stack[stack.length - 1] === node) {
+        if (stack[stackTop - 1] === node) {
           // A component of one step: never a cycle (a step never needs itself), so not kept.
-          stack.pop();
+          stackTop--;
           onStack[node] = 0;
           continue;
         }
         const component: StepEntry[] = [];
         let member: number;
         do {
-          member = stack.pop()!;
+          member = stack[--stackTop]!;
           onStack[member] = 0;
           component.push(nodes[member]!);
         } while (member !== node);
