@@ -115,12 +115,13 @@ function checkText(text: string, fast: boolean, chunked: boolean): CheckResult {
   let parsed: ParsedWorkflow | undefined;
   try {
     const source = typeof text === 'string' ? text : String(text);
-    // Refused files first; then the fast path (js-yaml building the same nodes and ranges, or undefined for what
-    // it leaves to yaml, errors included); then the chunked, cached yaml parse (undefined when the split is not
-    // clearly safe); else yaml on the whole document.
+    // The fast path first (js-yaml building the same nodes and ranges; undefined for what it leaves to yaml,
+    // errors included, and for files too large, binary or nested too deep); then files refused before yaml parses
+    // them; then the chunked, cached yaml parse (undefined when the split is not clearly safe); else yaml on the
+    // whole document.
     parsed =
-      refuse(source) ??
       (fast ? parseFast(source) : undefined) ??
+      refuse(source) ??
       (chunked ? withPlainEnv(() => parseWorkflowChunked(source)) : undefined) ??
       parseWhole(source);
     return checkParsed(parsed);

@@ -6,7 +6,7 @@
 // also reports the syntax errors and duplicate keys. Tests compare the two on generated and mutated documents.
 import jsyaml from 'js-yaml';
 import { Document, LineCounter, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { type ParsedWorkflow, parsedWorkflow } from './parse.js';
+import { fileTooLarge, type ParsedWorkflow, parsedWorkflow } from './parse.js';
 
 /** YAML 1.2 core schema scalars, resolved exactly as yaml's core schema does (js-yaml's differ at the edges). */
 const CORE_SCALARS = [
@@ -94,8 +94,10 @@ function withNodeType(base: { prototype: object }, type: string): object {
 
 type Range3 = [number, number, number];
 
-/** Deeper than the nesting the parser lets through (parse.ts refuses deeper files before parsing). */
-const MAX_DEPTH = 4096;
+/** Deeper documents make js-yaml throw (then yaml, behind parse.ts's nesting guard, reports them). */
+const MAX_JS_YAML_DEPTH = 100;
+/** The builder's stacks: room for what js-yaml lets through. */
+const MAX_DEPTH = MAX_JS_YAML_DEPTH + 1;
 
 interface ScalarFields {
   value: unknown;
@@ -457,11 +459,13 @@ class NodeBuilder {
  * yaml or js-yaml reports an error (the caller then parses with yaml, which gives the exact diagnostics).
  */
 export function parseFast(text: string): ParsedWorkflow | undefined {
+  // Too large or binary: refused before any parse (parse.ts). Nesting is bounded by js-yaml's maxDepth (100).
+  if (fileTooLarge(text) || text.includes('\u0000')) return undefined;
   if (UNSUPPORTED_TEXT.test(text) || hasHangingComments(text)) return undefined;
   const builder = new NodeBuilder(text);
   let value: unknown;
   try {
-    value = jsyaml.load(text, { schema: SCHEMA, listener: builder.listen as never });
+    value = jsyaml.load(text, { schema: SCHEMA, listener: builder.listen, maxDepth: MAX_JS_YAML_DEPTH } as jsyaml.LoadOptions);
   } catch {
     return undefined;
   }
