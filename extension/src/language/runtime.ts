@@ -13,8 +13,10 @@ export {
   checkWorkflow,
   expressionReferences,
   findTemplateExpressions,
-  // the checker's chunked parse (cached per top-level key and per step): the index uses it too
+  // the checker's parses: fast (js-yaml rebuilding yaml's nodes), chunked (cached per top-level key and per
+  // step), whole: the index uses them in that order too
   parseWorkflowChunked,
+  parseWorkflowFast,
   parseWorkflowText,
   stepOutputSchema,
   workflowSchema,

@@ -2,6 +2,7 @@
 
 export { checkWorkflow } from './check.js';
 export * from './expressions.js';
+export { parseFast as parseWorkflowFast } from './fast-parse.js';
 export { parseWorkflowChunked } from './incremental.js';
 export * from './inputs.js';
 export { type ParsedWorkflow, parseWorkflowText } from './parse.js';
