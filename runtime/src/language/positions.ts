@@ -1,13 +1,34 @@
 // Finding YAML nodes by path and turning them into source ranges.
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Alias, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { ParsedWorkflow } from './parse.js';
 import type { SourceRange } from './types.js';
 
 export type PathSegment = string | number;
 
+// yaml's node-type checks, written here as yaml writes them (identity.js: a registered symbol per type): called
+// for every node the checker visits, and a bundled import of yaml's own functions goes through a getter per call.
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const ALIAS = Symbol.for('yaml.alias');
+const MAP = Symbol.for('yaml.map');
+const PAIR = Symbol.for('yaml.pair');
+const SCALAR = Symbol.for('yaml.scalar');
+const SEQ = Symbol.for('yaml.seq');
+
+type Typed = { [NODE_TYPE]?: symbol };
+export const isAliasNode = (node: unknown): node is Alias =>
+  !!node && typeof node === 'object' && (node as Typed)[NODE_TYPE] === ALIAS;
+export const isMapNode = (node: unknown): node is YAMLMap =>
+  !!node && typeof node === 'object' && (node as Typed)[NODE_TYPE] === MAP;
+export const isPairNode = (node: unknown): node is Pair =>
+  !!node && typeof node === 'object' && (node as Typed)[NODE_TYPE] === PAIR;
+export const isScalarNode = (node: unknown): node is Scalar =>
+  !!node && typeof node === 'object' && (node as Typed)[NODE_TYPE] === SCALAR;
+export const isSeqNode = (node: unknown): node is YAMLSeq =>
+  !!node && typeof node === 'object' && (node as Typed)[NODE_TYPE] === SEQ;
+
 export function keyOf(pair: Pair): unknown {
   const key = pair.key;
-  return isScalar(key) ? key.value : key;
+  return isScalarNode(key) ? key.value : key;
 }
 
 /** The last pair with this key (the one whose value wins). */
@@ -29,7 +50,7 @@ export function pairValue(map: YAMLMap, key: string): Node | undefined {
 }
 
 function resolveAlias(parsed: ParsedWorkflow, node: unknown): unknown {
-  if (isAlias(node)) {
+  if (isAliasNode(node)) {
     try {
       return node.resolve(parsed.document);
     } catch {
@@ -64,17 +85,17 @@ export function locate(parsed: ParsedWorkflow, path: readonly PathSegment[]): Lo
 /** One path segment further from a complete `located` (what locate does for each segment). */
 export function locateFrom(parsed: ParsedWorkflow, located: Located, segment: PathSegment): Located {
   let { node, pair } = located;
-  if (isMap(node)) {
+  if (isMapNode(node)) {
     const next = findPair(node, String(segment));
     if (!next) return { node, pair, complete: false };
     pair = next;
     node = resolveAlias(parsed, next.value) as Node | undefined;
-  } else if (isSeq(node)) {
+  } else if (isSeqNode(node)) {
     const index = typeof segment === 'number' ? segment : Number(segment);
     const item = node.items[index];
     if (item === undefined) return { node, pair, complete: false };
-    pair = isPair(item) ? item : undefined;
-    node = resolveAlias(parsed, isPair(item) ? item.value : item) as Node | undefined;
+    pair = isPairNode(item) ? item : undefined;
+    node = resolveAlias(parsed, isPairNode(item) ? item.value : item) as Node | undefined;
   } else {
     return { node, pair, complete: false };
   }
@@ -93,10 +114,10 @@ export function rangeOf(
 
 /** A range that never spans more than the first line of a node (mappings and lists are shown by their start). */
 export function headRange(parsed: ParsedWorkflow, node: Node | undefined): SourceRange {
-  if (isMap(node) || isSeq(node)) {
+  if (isMapNode(node) || isSeqNode(node)) {
     const first = node.items[0];
-    if (isPair(first) && first.key) return rangeOf(parsed, first.key as Node);
-    if (first && !isPair(first)) return headRange(parsed, first as Node);
+    if (isPairNode(first) && first.key) return rangeOf(parsed, first.key as Node);
+    if (first && !isPairNode(first)) return headRange(parsed, first as Node);
     return rangeOf(parsed, node);
   }
   return rangeOf(parsed, node);

@@ -1,7 +1,15 @@
 // Every step of the file (nested ones too) with its YAML node, its parent and its sibling list.
-import { isMap, type YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
 import type { ParsedWorkflow } from './parse.js';
-import { findPair, type Located, locate, locateFrom, type PathSegment, rangeOf } from './positions.js';
+import {
+  findPair,
+  isMapNode,
+  type Located,
+  locate,
+  locateFrom,
+  type PathSegment,
+  rangeOf,
+} from './positions.js';
 import type { SourceRange } from './types.js';
 
 export interface StepEntry {
@@ -37,9 +45,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** `[...path, segment]`, without the spread's iteration (and exactly sized, unlike a copy grown by push). */
+/** `[...path, segment]`, copied by hand (spread and concat are generic and slow; this runs for every step). */
 function withSegment(path: readonly PathSegment[], segment: PathSegment): PathSegment[] {
-  return path.concat(segment);
+  const length = path.length;
+  const out: PathSegment[] = new Array(length + 1);
+  for (let i = 0; i < length; i++) out[i] = path[i]!;
+  out[length] = segment;
+  return out;
 }
 
 /** One segment further (what locate does for the next segment), staying put once a segment was missing. */
@@ -68,7 +80,7 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
       const path = single ? basePath : withSegment(basePath, i);
       const located = single ? based : further(parsed, based, i);
       const node = located.node;
-      const map = isMap(node) ? node : undefined;
+      const map = isMapNode(node) ? node : undefined;
       const idNode = map ? findPair(map, 'id')?.value : undefined;
       const entry: StepEntry = {
         id: value.id,

@@ -42,17 +42,20 @@ function list(value: unknown): unknown[] {
 }
 
 export function checkDeclarations(context: CheckContext): void {
-  for (const entry of context.index.all) {
+  const all = context.index.all;
+  for (let n = 0; n < all.length; n++) {
+    const entry = all[n]!;
     const v = entry.value;
     const at = entry.located;
     if (entry.kind === 'llm') checkName(context, 'model', v.model, at, 'model');
     if (entry.kind === 'agent') checkName(context, 'agent', v.agent, at, 'agent');
     if (entry.kind === 'tool') checkName(context, 'tool', v.tool, at, 'tool');
     if (entry.kind === 'debate') {
-      list(v.participants).forEach((participant, i) => {
-        const model = (participant as { model?: unknown })?.model;
+      const participants = list(v.participants);
+      for (let i = 0; i < participants.length; i++) {
+        const model = (participants[i] as { model?: unknown })?.model;
         checkName(context, 'model', model, at, 'participants', i, 'model');
-      });
+      }
       checkName(context, 'model', (v.judge as { model?: unknown })?.model, at, 'judge', 'model');
     }
   }

@@ -1,7 +1,9 @@
 import { type CheckContext, report } from './context.js';
 
 export function checkDuplicateIds(context: CheckContext): void {
-  for (const entry of context.index.all) {
+  const all = context.index.all;
+  for (let n = 0; n < all.length; n++) {
+    const entry = all[n]!;
     const first = context.index.byId.get(entry.id);
     if (first && first !== entry) {
       report(

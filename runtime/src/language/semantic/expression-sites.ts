@@ -1,7 +1,16 @@
 // Where the expressions of a workflow are: conditions (bare CEL) and templates (`${{ }}`), with their scalars.
-import { isMap, isPair, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import type { Node, Scalar } from 'yaml';
 import type { ParsedWorkflow } from '../parse.js';
-import { findPair, keyOf, locate, scalarOffsetMapper } from '../positions.js';
+import {
+  findPair,
+  isMapNode,
+  isPairNode,
+  isScalarNode,
+  isSeqNode,
+  keyOf,
+  locate,
+  scalarOffsetMapper,
+} from '../positions.js';
 import type { StepEntry } from '../step-index.js';
 import type { SourceRange } from '../types.js';
 
@@ -86,7 +95,7 @@ function site(
 
 function isStringScalar(node: unknown): node is Scalar {
   // A string `value` is checked first: most nodes here are scalars, and it rules out the rest cheaply.
-  return typeof (node as { value?: unknown } | null)?.value === 'string' && isScalar(node);
+  return typeof (node as { value?: unknown } | null)?.value === 'string' && isScalarNode(node);
 }
 
 function collectTemplates(
@@ -101,9 +110,11 @@ function collectTemplates(
   if (depth > MAX_TEMPLATE_DEPTH) return;
   if (isStringScalar(node)) {
     if ((node.value as string).includes('${{')) out.push(site(parsed, 'template', node, step, scope, tool));
-  } else if (isMap(node) || isSeq(node)) {
-    for (const item of node.items) {
-      const value = isPair(item) ? item.value : item;
+  } else if (isMapNode(node) || isSeqNode(node)) {
+    const items = node.items;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const value = isPairNode(item) ? item.value : item;
       collectTemplates(parsed, value, out, step, scope, depth + 1, tool);
     }
   }
@@ -122,9 +133,9 @@ function stepSites(parsed: ParsedWorkflow, entry: StepEntry, out: ExpressionSite
     const value = pair.value;
     if (CONDITIONS.has(key)) {
       if (isStringScalar(value)) out.push(new Site(parsed, 'condition', value, entry, scope));
-    } else if (key === 'branches' && isSeq(value)) {
+    } else if (key === 'branches' && isSeqNode(value)) {
       for (const branch of value.items) {
-        const when = isMap(branch) ? findPair(branch, 'when')?.value : undefined;
+        const when = isMapNode(branch) ? findPair(branch, 'when')?.value : undefined;
         if (isStringScalar(when)) out.push(new Site(parsed, 'condition', when, entry, scope));
       }
     } else {
@@ -139,16 +150,16 @@ export function collectExpressionSites(
 ): ExpressionSite[] {
   const out: ExpressionSite[] = [];
   const outputs = locate(parsed, ['outputs']);
-  if (outputs.complete && isMap(outputs.node)) {
+  if (outputs.complete && isMapNode(outputs.node)) {
     for (const pair of outputs.node.items) {
-      const value = isMap(pair.value) ? findPair(pair.value, 'value')?.value : undefined;
+      const value = isMapNode(pair.value) ? findPair(pair.value, 'value')?.value : undefined;
       if (isStringScalar(value)) out.push(site(parsed, 'template', value, undefined, STEP_SCOPE));
     }
   }
   const tools = locate(parsed, ['tools']);
-  if (tools.complete && isMap(tools.node)) {
+  if (tools.complete && isMapNode(tools.node)) {
     for (const pair of tools.node.items) {
-      if (!isMap(pair.value)) continue;
+      if (!isMapNode(pair.value)) continue;
       const name = String(keyOf(pair));
       for (const key of ['url', 'headers', 'body']) {
         collectTemplates(
@@ -163,6 +174,6 @@ export function collectExpressionSites(
       }
     }
   }
-  for (const entry of steps) stepSites(parsed, entry, out);
+  for (let n = 0; n < steps.length; n++) stepSites(parsed, steps[n]!, out);
   return out;
 }

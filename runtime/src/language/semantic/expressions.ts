@@ -149,7 +149,9 @@ function checkPiece(checking: Checking, site: ExpressionSite, expression: string
     report(context, 'expression-syntax', `expression does not parse: ${parsed.message}`, range);
     return;
   }
-  for (const ref of parsed.references) {
+  const refs = parsed.references;
+  for (let r = 0; r < refs.length; r++) {
+    const ref = refs[r]!;
     const root = ref.path[0];
     const second = ref.path[1];
     if (!site.scope.includes(root!)) {
@@ -250,7 +252,8 @@ function checkTemplate(checking: Checking, site: ExpressionSite): void {
 export function checkExpressions(context: CheckContext, sites: readonly ExpressionSite[]): StepReference[] {
   const flow = new TypeFlow(context);
   const checking: Checking = { context, flow, inputsSchema: flow.inputs(), references: [] };
-  for (const site of sites) {
+  for (let n = 0; n < sites.length; n++) {
+    const site = sites[n]!;
     if (site.kind === 'template') checkTemplate(checking, site);
     else
       for (const piece of scanCached(site.value).pieces)

@@ -1,6 +1,6 @@
 // The step DAG: explicit needs, implied needs (expressions, decisions), cycles and unreachable steps.
-import { isSeq, type Node, type YAMLSeq } from 'yaml';
-import { locateFrom, rangeOf } from '../positions.js';
+import type { Node, YAMLSeq } from 'yaml';
+import { isSeqNode, locateFrom, rangeOf } from '../positions.js';
 import type { StepEntry } from '../step-index.js';
 import { didYouMean } from '../suggest.js';
 import type { SourceRange } from '../types.js';
@@ -69,7 +69,7 @@ function listAt(
     if (!located.complete) return undefined;
     located = locateFrom(context.parsed, located, segment);
   }
-  return located.complete && isSeq(located.node) ? located.node : undefined;
+  return located.complete && isSeqNode(located.node) ? located.node : undefined;
 }
 
 /** The range of item `i` of a list of ids (or of the step's id when the list has no such item node). */
@@ -361,7 +361,10 @@ export function checkGraph(context: CheckContext, references: readonly StepRefer
   const graph = new Graph(context);
   addExplicitEdges(context, graph);
   addDecisionEdges(context, graph);
-  for (const ref of references) graph.add(ref.from, ref.to, ref, 'reads the output of');
+  for (let n = 0; n < references.length; n++) {
+    const ref = references[n]!;
+    graph.add(ref.from, ref.to, ref, 'reads the output of');
+  }
   reportCycles(context, graph);
   reportUnreachable(context, graph);
 }
