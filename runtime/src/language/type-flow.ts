@@ -126,11 +126,12 @@ const SHARED: Partial<Record<StepSpec['kind'], JsonSchema>> = {};
  * outputSchemaOfStep, with the schemas that do not depend on the step shared between calls: for readers that
  * never change the result (the checker asks for the schema of every referenced step on every check).
  */
-export function sharedOutputSchemaOfStep(step: StepSpec): JsonSchema {
+export function sharedOutputSchemaOfStep(step: StepSpec, depth = 0): JsonSchema {
   switch (step.kind) {
     case 'tool':
     case 'decision':
     case 'debate': {
+      if (depth > 32) return {};
       let schema = SHARED[step.kind];
       if (!schema) {
         schema = outputSchemaOfStep(step);
@@ -138,7 +139,29 @@ export function sharedOutputSchemaOfStep(step: StepSpec): JsonSchema {
       }
       return schema;
     }
+    case 'parallel': {
+      // outputSchemaOfStep's object, without Object.fromEntries and the entry arrays (parallel steps are many).
+      if (depth > 32) return {};
+      const properties: Record<string, JsonSchema> = {};
+      for (let i = 0; i < step.steps.length; i++) {
+        const child = step.steps[i]!;
+        const schema = sharedOutputSchemaOfStep(child, depth + 1);
+        // fromEntries defines every key as its own property, `__proto__` included.
+        if (child.id === '__proto__') {
+          Object.defineProperty(properties, child.id, {
+            value: schema,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+          });
+        } else properties[child.id] = schema;
+      }
+      return { type: 'object', properties };
+    }
+    case 'map':
+      if (depth > 32) return {};
+      return { type: 'array', items: sharedOutputSchemaOfStep(step.step, depth + 1) };
     default:
-      return outputSchemaOfStep(step);
+      return outputSchemaOfStep(step, depth);
   }
 }
