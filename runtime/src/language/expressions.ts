@@ -184,12 +184,55 @@ function plainChain(expression: string): ExpressionReference | undefined {
   }
 }
 
+const RELATIONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const LOGIC = new Set(['&&', '||']);
+/** A number literal (an int without leading zeros, or such an int with a fraction) or a plain string literal. */
+const PLAIN_LITERAL = /^(?:(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,9})?|"[A-Za-z0-9_.-]*"|true|false|null)$/;
+const MAX_PLAIN_TERMS = 16;
+
+/**
+ * The references of plain comparisons such as `steps.a.output.category == "sales" && steps.a.output.score > 0.5`:
+ * terms `operand relation operand` joined by && or ||, tokens separated by single spaces, operands plain chains
+ * or simple literals. The CEL parser accepts all of these and finds their chains left to right, which is the
+ * order here. Undefined for anything else.
+ */
+function plainComparisons(expression: string): ExpressionReference[] | undefined {
+  const tokens = expression.split(' ');
+  // operand relation operand (logic operand relation operand)*
+  if (tokens.length < 3 || (tokens.length - 3) % 4 !== 0 || tokens.length > MAX_PLAIN_TERMS * 4)
+    return undefined;
+  const references: ExpressionReference[] = [];
+  let at = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const place = i % 4;
+    if (place === 1) {
+      if (!RELATIONS.has(token)) return undefined;
+    } else if (place === 3) {
+      if (!LOGIC.has(token)) return undefined;
+    } else if (!PLAIN_LITERAL.test(token)) {
+      const chain = token === '' ? undefined : plainChain(token);
+      if (!chain) return undefined;
+      references.push({
+        path: chain.path,
+        start: at + chain.start,
+        end: at + chain.end,
+        segments: chain.segments.map((segment) => ({ start: at + segment.start, end: at + segment.end })),
+      });
+    }
+    at += token.length + 1;
+  }
+  return references;
+}
+
 const analysisCache = new Map<string, ExpressionAnalysis>();
 
 function analyze(expression: string): ExpressionAnalysis {
   if (expression.length <= MAX_EXPRESSION_LENGTH) {
     const chain = plainChain(expression);
     if (chain) return { ok: true, references: [chain] };
+    const references = plainComparisons(expression);
+    if (references) return { ok: true, references };
   }
   const parsed = parseExpression(expression);
   if (!parsed.ok) return parsed;
