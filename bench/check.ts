@@ -200,11 +200,19 @@ function main() {
   const rows: Array<[string, Sample, boolean]> = [
     ['cold: first call in a fresh process (schema compile, no JIT)', cold, false],
     [`warm full check, a new text each time (new comments; median of ${WARM_RUNS})`, warm, true],
-    [`warm full check, every step id renamed (no expression seen before; median of ${WARM_RUNS})`, fresh, true],
+    [
+      `warm full check, every step id renamed (no expression seen before; median of ${WARM_RUNS})`,
+      fresh,
+      true,
+    ],
     [`re-check after a one-line edit (median of ${WARM_RUNS})`, edit, true],
     ['  of which the parse (fast path: js-yaml + yaml nodes with ranges)', fastParse, false],
     ['reference: js-yaml load alone, no positions', jsYaml, false],
-    ['reference: the chunked yaml parse after a one-line edit (the fallback path, warm cache)', chunkParse, false],
+    [
+      'reference: the chunked yaml parse after a one-line edit (the fallback path, warm cache)',
+      chunkParse,
+      false,
+    ],
     ['reference: yaml parseDocument, whole text (median of 10)', yamlParse, false],
   ];
   for (const [name, sample, goalRow] of rows) {
