@@ -465,7 +465,11 @@ export function parseFast(text: string): ParsedWorkflow | undefined {
   const builder = new NodeBuilder(text);
   let value: unknown;
   try {
-    value = jsyaml.load(text, { schema: SCHEMA, listener: builder.listen, maxDepth: MAX_JS_YAML_DEPTH } as jsyaml.LoadOptions);
+    value = jsyaml.load(text, {
+      schema: SCHEMA,
+      listener: builder.listen,
+      maxDepth: MAX_JS_YAML_DEPTH,
+    } as jsyaml.LoadOptions);
   } catch {
     return undefined;
   }
