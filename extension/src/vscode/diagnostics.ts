@@ -7,7 +7,11 @@
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CheckAnswer, CheckRequest } from '../language/check-protocol.js';
+import {
+  CHECK_WORKER_YOUNG_GENERATION_MB,
+  type CheckAnswer,
+  type CheckRequest,
+} from '../language/check-protocol.js';
 import type { CheckResult, Diagnostic } from '../language/runtime.js';
 import { cachedCheck, checkOf, forget, isWorkflowDocument, rememberCheck } from './documents.js';
 
@@ -166,7 +170,10 @@ export class DiagnosticsController implements vscode.Disposable {
     try {
       // required here, not imported: activation does not pay for it
       const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-      const worker = new Worker(this.workerPath, { name: 'weft-check' });
+      const worker = new Worker(this.workerPath, {
+        name: 'weft-check',
+        resourceLimits: { maxYoungGenerationSizeMb: CHECK_WORKER_YOUNG_GENERATION_MB },
+      });
       worker.on('message', (answer: CheckAnswer) => this.answered(answer));
       worker.on('error', (error) => this.workerDied(worker, `failed: ${error?.stack ?? error}`));
       worker.on('messageerror', (error) => this.workerDied(worker, `sent a bad message: ${error}`));
