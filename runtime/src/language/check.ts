@@ -106,7 +106,7 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   };
   checkDuplicateIds(context);
   checkDeclarations(context);
-  const references = checkExpressions(context, collectExpressionSites(parsed, index.all));
+  const references = checkExpressions(context, collectExpressionSites(parsed, index.sites));
   checkGraph(context, references);
   return { definition, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -2,14 +2,15 @@
 import type { YAMLMap } from 'yaml';
 import type { ParsedWorkflow } from './parse.js';
 import {
-  findPair,
   isMapNode,
+  keyOf,
   type Located,
   locate,
   locateFrom,
   type PathSegment,
   rangeOf,
 } from './positions.js';
+import { type ExpressionSite, stepPairSites } from './semantic/expression-sites.js';
 import type { SourceRange } from './types.js';
 
 export interface StepEntry {
@@ -37,6 +38,8 @@ export interface StepIndex {
   top: StepEntry[];
   /** First declaration of each id. */
   byId: Map<string, StepEntry>;
+  /** The expression sites of the steps, in the order of `all` (found in the walk over each step's keys). */
+  sites: ExpressionSite[];
 }
 
 const MAX_STEP_DEPTH = 32;
@@ -60,7 +63,7 @@ function further(parsed: ParsedWorkflow, from: Located, segment: PathSegment): L
 }
 
 export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
-  const index: StepIndex = { all: [], top: [], byId: new Map() };
+  const index: StepIndex = { all: [], top: [], byId: new Map(), sites: [] };
   // `based` is locate(parsed, basePath): nested lists continue from their step's location instead of walking
   // again from the root (the same result, as locate goes one segment at a time).
   const visit = (
@@ -81,14 +84,14 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
       const located = single ? based : further(parsed, based, i);
       const node = located.node;
       const map = isMapNode(node) ? node : undefined;
-      const idNode = map ? findPair(map, 'id')?.value : undefined;
       const entry: StepEntry = {
         id: value.id,
         kind: typeof value.kind === 'string' ? value.kind : undefined,
         value,
         node: map,
         path,
-        idRange: rangeOf(parsed, (idNode ?? node) as never),
+        // Set below, after the walk over the step's keys finds its `id`.
+        idRange: undefined as unknown as SourceRange,
         parent,
         siblings: list,
         children: [],
@@ -97,6 +100,19 @@ export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
         order: index.all.length,
         located,
       };
+      // One walk over the step's keys: the node of its `id` (the last `id` pair, as findPair finds it) and the
+      // expression sites of the other keys.
+      let idNode: unknown;
+      if (map) {
+        const pairs = map.items;
+        for (let p = 0; p < pairs.length; p++) {
+          const pair = pairs[p]!;
+          const key = keyOf(pair);
+          if (key === 'id') idNode = pair.value;
+          else if (typeof key === 'string') stepPairSites(parsed, entry, key, pair.value, index.sites);
+        }
+      }
+      entry.idRange = rangeOf(parsed, (idNode ?? node) as never);
       list.push(entry);
       index.all.push(entry);
       if (index.byId.get(entry.id) === undefined) index.byId.set(entry.id, entry);

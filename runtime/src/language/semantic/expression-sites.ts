@@ -120,33 +120,35 @@ function collectTemplates(
   }
 }
 
-/** The expression sites of a step's mapping, in order (built directly: this runs for every step of every check). */
-function stepSites(parsed: ParsedWorkflow, entry: StepEntry, out: ExpressionSite[]): void {
-  const node = entry.node;
-  if (!node) return;
+/**
+ * The expression sites of one pair (`key: value`) of a step's mapping. indexSteps calls it for each pair of each
+ * step, in order, in the walk that finds the step's `id` (one walk over a step's keys instead of two).
+ */
+export function stepPairSites(
+  parsed: ParsedWorkflow,
+  entry: StepEntry,
+  key: string,
+  value: unknown,
+  out: ExpressionSite[],
+): void {
+  if (NOT_TEMPLATES.has(key)) return;
   const scope = entry.inMap ? MAP_SCOPE : STEP_SCOPE;
-  const items = node.items;
-  for (let i = 0; i < items.length; i++) {
-    const pair = items[i]!;
-    const key = keyOf(pair);
-    if (typeof key !== 'string' || NOT_TEMPLATES.has(key)) continue;
-    const value = pair.value;
-    if (CONDITIONS.has(key)) {
-      if (isStringScalar(value)) out.push(new Site(parsed, 'condition', value, entry, scope));
-    } else if (key === 'branches' && isSeqNode(value)) {
-      for (const branch of value.items) {
-        const when = isMapNode(branch) ? findPair(branch, 'when')?.value : undefined;
-        if (isStringScalar(when)) out.push(new Site(parsed, 'condition', when, entry, scope));
-      }
-    } else {
-      collectTemplates(parsed, value, out, entry, scope, 0);
+  if (CONDITIONS.has(key)) {
+    if (isStringScalar(value)) out.push(new Site(parsed, 'condition', value, entry, scope));
+  } else if (key === 'branches' && isSeqNode(value)) {
+    for (const branch of value.items) {
+      const when = isMapNode(branch) ? findPair(branch, 'when')?.value : undefined;
+      if (isStringScalar(when)) out.push(new Site(parsed, 'condition', when, entry, scope));
     }
+  } else {
+    collectTemplates(parsed, value, out, entry, scope, 0);
   }
 }
 
+/** The expression sites of the workflow: outputs, tools, then the steps' (`stepSites`, found by indexSteps). */
 export function collectExpressionSites(
   parsed: ParsedWorkflow,
-  steps: readonly StepEntry[],
+  stepSites: readonly ExpressionSite[],
 ): ExpressionSite[] {
   const out: ExpressionSite[] = [];
   const outputs = locate(parsed, ['outputs']);
@@ -174,6 +176,7 @@ export function collectExpressionSites(
       }
     }
   }
-  for (let n = 0; n < steps.length; n++) stepSites(parsed, steps[n]!, out);
+  if (out.length === 0) return stepSites as ExpressionSite[];
+  for (let n = 0; n < stepSites.length; n++) out.push(stepSites[n]!);
   return out;
 }
