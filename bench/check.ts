@@ -6,101 +6,12 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import jsyaml from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
-import { CHECK_WORKER_YOUNG_GENERATION_MB } from '../extension/src/language/check-protocol.js';
 import { checkWorkflow, parseWorkflowChunked, parseWorkflowFast } from '../runtime/src/language/index.js';
+import { CHECKER_YOUNG_GENERATION_MB } from '../runtime/src/language/memory.js';
+import { generateWorkflow } from './lib/generate-workflow.js';
 
 const STEPS = 1_000;
 const WARM_RUNS = 30;
-
-export function generateWorkflow(steps: number): string {
-  const lines = [
-    'name: bench',
-    'inputs:',
-    '  message: { type: string }',
-    '  documents: { type: array, items: { type: string } }',
-    'models:',
-    '  fast: { provider: mock, model: mock-1 }',
-    'agents:',
-    '  helper: { model: fast, instructions: Help., tools: [search] }',
-    'tools:',
-    '  search:',
-    '    kind: http',
-    '    url: "http://127.0.0.1:8080/search?q=${{ args.query }}"',
-    '    response_schema: { type: object, properties: { results: { type: array } } }',
-    'outputs:',
-    `  last: { type: string, value: "\${{ steps.s${steps - 1}.output.text }}" }`,
-    'steps:',
-  ];
-  const classifiers: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const prev = i > 0 ? `s${i - 1}` : undefined;
-    const ref = prev ? `\${{ steps.${prev}.output }}` : '${{ inputs.message }}';
-    const kind = i === steps - 1 ? 0 : i % 7;
-    lines.push(`  - id: s${i}`);
-    switch (kind) {
-      case 0:
-        lines.push(
-          '    kind: llm',
-          '    model: fast',
-          `    prompt: "Step ${i}: ${ref} and \${{ inputs.message }}"`,
-        );
-        break;
-      case 1:
-        classifiers.push(i);
-        lines.push(
-          '    kind: llm',
-          '    model: fast',
-          `    prompt: "Classify ${ref}"`,
-          '    output_schema:',
-          '      type: object',
-          '      properties: { category: { type: string }, score: { type: number } }',
-          '      required: [category, score]',
-        );
-        break;
-      case 2:
-        lines.push(
-          '    kind: tool',
-          '    tool: search',
-          `    args: { query: "${ref}" }`,
-          '    retry: { attempts: 3, backoff: 1s }',
-        );
-        break;
-      case 3:
-        lines.push(
-          '    kind: decision',
-          '    branches:',
-          `      - when: steps.s${i - 2}.output.category == "sales" && steps.s${i - 2}.output.score > 0.5`,
-          `        then: [s${i + 1}]`,
-          `    otherwise: [s${i + 2}]`,
-        );
-        break;
-      case 4:
-        lines.push(
-          '    kind: parallel',
-          '    steps:',
-          `      - { id: p${i}a, kind: llm, model: fast, prompt: "A \${{ steps.s${i - 2}.output.body.results }}" }`,
-          `      - { id: p${i}b, kind: agent, agent: helper, prompt: "B \${{ inputs.message }}" }`,
-        );
-        break;
-      case 5:
-        lines.push(
-          '    kind: map',
-          '    items: inputs.documents',
-          '    concurrency: 2',
-          `    step: { id: m${i}, kind: llm, model: fast, prompt: "Summarize \${{ item }} (\${{ index }}) \${{ steps.s${i - 1}.output.p${i - 1}a.text }}" }`,
-        );
-        break;
-      default:
-        lines.push(
-          '    kind: debate',
-          `    topic: "Is \${{ steps.s${i - 1}.output[0].text }} right?"`,
-          '    participants: [{ name: pro, model: fast }, { name: con, model: fast }]',
-          '    judge: { model: fast }',
-        );
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 interface Sample {
   wall: number;
@@ -168,7 +79,7 @@ function inCheckWorker(): Promise<WarmRows> {
   const worker = new Worker(bootstrap, {
     eval: true,
     workerData: 'check-worker',
-    resourceLimits: { maxYoungGenerationSizeMb: CHECK_WORKER_YOUNG_GENERATION_MB },
+    resourceLimits: { maxYoungGenerationSizeMb: CHECKER_YOUNG_GENERATION_MB },
   });
   return new Promise((resolve, reject) => {
     worker.once('message', (rows: WarmRows) => {
@@ -246,7 +157,7 @@ async function main() {
     ],
     [`re-check after a one-line edit (median of ${WARM_RUNS})`, edit, true],
     [
-      `in the extension's check worker (young generation ${CHECK_WORKER_YOUNG_GENERATION_MB} MB): new comments`,
+      `in the extension's check worker (young generation ${CHECKER_YOUNG_GENERATION_MB} MB): new comments`,
       worker.warm,
       true,
     ],

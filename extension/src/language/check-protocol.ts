@@ -19,11 +19,3 @@ export interface CheckAnswer {
   /** The checker threw: its stack; diagnostics is empty then. */
   error?: string;
 }
-
-/**
- * The check worker's young generation (V8's nursery). A full check of a 1,000-step file keeps its
- * parse trees (~10 MB) alive while it allocates; with the default nursery every check pays for
- * scavenges that copy those trees, with this one most checks pay for none (bench/check.ts measures
- * both, in a worker thread as the extension runs it).
- */
-export const CHECK_WORKER_YOUNG_GENERATION_MB = 64;

@@ -7,11 +7,8 @@
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import {
-  CHECK_WORKER_YOUNG_GENERATION_MB,
-  type CheckAnswer,
-  type CheckRequest,
-} from '../language/check-protocol.js';
+import { CHECKER_YOUNG_GENERATION_MB } from '../../../runtime/src/language/memory.js';
+import type { CheckAnswer, CheckRequest } from '../language/check-protocol.js';
 import type { CheckResult, Diagnostic } from '../language/runtime.js';
 import { cachedCheck, checkOf, forget, isWorkflowDocument, rememberCheck } from './documents.js';
 
@@ -172,7 +169,7 @@ export class DiagnosticsController implements vscode.Disposable {
       const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
       const worker = new Worker(this.workerPath, {
         name: 'weft-check',
-        resourceLimits: { maxYoungGenerationSizeMb: CHECK_WORKER_YOUNG_GENERATION_MB },
+        resourceLimits: { maxYoungGenerationSizeMb: CHECKER_YOUNG_GENERATION_MB },
       });
       worker.on('message', (answer: CheckAnswer) => this.answered(answer));
       worker.on('error', (error) => this.workerDied(worker, `failed: ${error?.stack ?? error}`));

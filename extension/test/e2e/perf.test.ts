@@ -5,7 +5,7 @@
 import * as assert from 'node:assert';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { generateWorkflow } from '../../../bench/check';
+import { generateWorkflow } from '../../../bench/lib/generate-workflow';
 import type { WeftApi } from '../../src/extension';
 import { activate, metric, waitFor, workspaceUri } from './helpers';
 

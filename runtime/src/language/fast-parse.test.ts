@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isPair, isScalar, isSeq, type Scalar, stringify } from 'yaml';
-import { generateWorkflow } from '../../../bench/check.js';
+import { generateWorkflow } from '../../../bench/lib/generate-workflow.js';
 import { checkWorkflow, checkWorkflowWhole } from './check.js';
 import { hasHangingComments, parseFast } from './fast-parse.js';
 import { parseWhole } from './parse.js';

@@ -102,23 +102,63 @@ const MAX_DEPTH = MAX_JS_YAML_DEPTH + 1;
 interface ScalarFields {
   value: unknown;
   type: Scalar.Type;
-  range: Range3;
+  start: number;
+  valueEnd: number;
+  nodeEnd: number;
 }
-/** A plain constructor (V8 gives its instances one fixed shape) whose prototype makes them yaml Scalars. */
-const FastScalar = function (this: ScalarFields, value: unknown, type: Scalar.Type, range: Range3) {
+/**
+ * A plain constructor (V8 gives its instances one fixed shape) whose prototype makes them yaml Scalars. The range
+ * is three numbers on the instance and an array only when read: most scalars' ranges are never read, and the
+ * arrays were a third of the memory the tree keeps alive during a check.
+ */
+const FastScalar = function (
+  this: ScalarFields,
+  value: unknown,
+  type: Scalar.Type,
+  start: number,
+  valueEnd: number,
+  nodeEnd: number,
+) {
   this.value = value;
   this.type = type;
-  this.range = range;
+  this.start = start;
+  this.valueEnd = valueEnd;
+  this.nodeEnd = nodeEnd;
 } as unknown as new (
   value: unknown,
   type: Scalar.Type,
-  range: Range3,
-) => Scalar;
-FastScalar.prototype = withNodeType(Scalar, 'yaml.scalar') as Scalar;
+  start: number,
+  valueEnd: number,
+  nodeEnd: number,
+) => Scalar & ScalarFields;
+FastScalar.prototype = withNodeType(Scalar, 'yaml.scalar') as Scalar & ScalarFields;
+Object.defineProperty(FastScalar.prototype, 'range', {
+  get(this: ScalarFields): Range3 {
+    return [this.start, this.valueEnd, this.nodeEnd];
+  },
+  set(this: ScalarFields, range: Range3) {
+    this.start = range[0];
+    this.valueEnd = range[1];
+    this.nodeEnd = range[2];
+  },
+});
 
-function makeScalar(value: unknown, type: Scalar.Type, range: Range3): Scalar {
-  return new FastScalar(value, type, range);
+function makeScalar(
+  value: unknown,
+  type: Scalar.Type,
+  start: number,
+  valueEnd: number,
+  nodeEnd: number,
+): Scalar {
+  return new FastScalar(value, type, start, valueEnd, nodeEnd);
 }
+
+/** Moves a node's end (range[2]): a field of a scalar, an array entry of a collection. */
+function setNodeEnd(node: Node, end: number): void {
+  if (node instanceof FastScalar) node.nodeEnd = end;
+  else node.range![2] = end;
+}
+
 const MAP_PROTOTYPE = withNodeType(YAMLMap, 'yaml.map');
 const SEQ_PROTOTYPE = withNodeType(YAMLSeq, 'yaml.seq');
 const PAIR_PROTOTYPE = withNodeType(Pair, 'yaml.pair');
@@ -298,7 +338,7 @@ function scalarType(c: number): Scalar.Type {
 function emptyScalar(text: string, at: number): Scalar {
   const eol = text.indexOf('\n', at);
   if (text.charCodeAt(at) === 35 || (eol !== -1 && commentLineEnd(text, eol + 1))) throw new Unsupported();
-  return makeScalar(null, Scalar.PLAIN, [at, at, at]);
+  return makeScalar(null, Scalar.PLAIN, at, at, at);
 }
 
 function countKeys(object: object): number {
@@ -363,10 +403,10 @@ class NodeBuilder {
       if (type === Scalar.BLOCK_LITERAL || type === Scalar.BLOCK_FOLDED) {
         const end = blockScalarEnd(text, start, state.position);
         if (end < 0) throw new Unsupported();
-        return makeScalar(result, type, [start, end, end]);
+        return makeScalar(result, type, start, end, end);
       }
       const end = type === Scalar.PLAIN ? trimEnd(text, start, state.position) : state.position;
-      return makeScalar(result, type, [start, end, nodeEnd(text, end)]);
+      return makeScalar(result, type, start, end, nodeEnd(text, end));
     }
     const flow = c === 91 || c === 123;
     if (kind === 'sequence') {
@@ -387,7 +427,7 @@ class NodeBuilder {
       for (let i = 0; i < entries; i += 2) {
         const key = children[base + i]!;
         if (!(key instanceof Scalar)) throw new Unsupported();
-        key.range![2] = key.range![1];
+        setNodeEnd(key, key.range![1]);
         const value = children[base + i + 1]!;
         items[i / 2] = makePair(
           key,
@@ -414,7 +454,7 @@ class NodeBuilder {
     if (node.flow) {
       // yaml runs the node of a flow sequence's item on to the next token (`,`, `]`), over line breaks too.
       if (node instanceof YAMLSeq) {
-        for (const item of node.items as Node[]) item.range![2] = skipSeparation(this.text, item.range![1]);
+        for (const item of node.items as Node[]) setNodeEnd(item, skipSeparation(this.text, item.range![1]));
       }
       node.range = [start, closed, nodeEnd(this.text, closed)];
     } else {
@@ -434,7 +474,7 @@ class NodeBuilder {
         if (inline) {
           const range = (value as Node).range!;
           if (!continuationIndented(this.text, range[0], range[1], column)) throw new Unsupported();
-          if (range[2] > range[1]) range[2] = deeperComments(this.text, range[2], column);
+          if (range[2] > range[1]) setNodeEnd(value as Node, deeperComments(this.text, range[2], column));
         }
       }
       // A list at its key's column (`key:\n- item`) leaves the comments at that column to the mapping.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateWorkflow } from '../../../bench/check.js';
+import { generateWorkflow } from '../../../bench/lib/generate-workflow.js';
 import { checkWorkflowChunked as checkWorkflow, checkWorkflowWhole } from './check.js';
 import { clearChunkCache, parseWorkflowChunked } from './incremental.js';
 import { parseWhole } from './parse.js';
