@@ -88,10 +88,11 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   const root = value as Record<string, unknown>;
   diagnostics.push(...schemaDiagnostics(parsed, root));
   const index = indexSteps(parsed, root);
-  const needs = new Map<StepEntry, string[]>();
+  // By step order (an array, not a Map keyed by entries: one per step of every check).
+  const needs: (string[] | undefined)[] = new Array(index.all.length);
   const needsOf = (entry: StepEntry) => {
     const list: string[] = [];
-    needs.set(entry, list);
+    needs[entry.order] = list;
     return list;
   };
   const definition = buildDefinition(root, index, needsOf);

@@ -1,6 +1,6 @@
 // Shared state of one check: the parsed file, its value, the step index and the diagnostics found so far.
 import type { ParsedWorkflow } from '../parse.js';
-import type { StepEntry, StepIndex } from '../step-index.js';
+import type { StepIndex } from '../step-index.js';
 import type { Diagnostic, Severity, SourceRange, StepSpec, WorkflowDefinition } from '../types.js';
 
 export interface CheckContext {
@@ -10,8 +10,8 @@ export interface CheckContext {
   definition: WorkflowDefinition;
   /** Definition steps by id (first declaration). */
   specs: Map<string, StepSpec>;
-  /** The mutable `needs` array of each step in the definition. */
-  needs: Map<StepEntry, string[]>;
+  /** The mutable `needs` array of each step in the definition, by the step's `order` (undefined for the rest). */
+  needs: (string[] | undefined)[];
   diagnostics: Diagnostic[];
 }
 

@@ -137,7 +137,7 @@ class Graph {
     else this.first[a.order] = edge;
     this.last[a.order] = edge;
     // A new edge: `b` is not among `a`'s needs unless listed explicitly there.
-    const needs = this.context.needs.get(a);
+    const needs = this.context.needs[a.order];
     if (needs && !needs.includes(b.id)) needs.push(b.id);
   }
 
