@@ -2,6 +2,7 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { TurnAdmission } from '../admission.js';
 import { durationMs } from '../engine.js';
 import { ApiError } from '../errors.js';
 import { RUN_STATUSES, type RunStatus, type RunStore, type StoredRun } from '../run-store.js';
@@ -90,6 +91,8 @@ const inputsBody = {
 
 const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => {
   const { registry, runs, store, syncTimeoutMs } = options;
+  // run starts in bounded turns of the event loop (keeps turns short: see admission.ts)
+  const admission = new TurnAdmission();
 
   async function startRun(workflow: LoadedWorkflow, request: FastifyRequest, reply: FastifyReply) {
     const body = request.body === undefined || request.body === null ? {} : request.body;
@@ -104,6 +107,7 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
         },
       );
     }
+    await admission.turn();
     // Refuse early when the store is down, rather than running work nobody can look up.
     await storeCall(() => store.ping());
     const active = runs.start(workflow.definition, checked.inputs, { workflowFile: workflow.file });
