@@ -8,21 +8,27 @@ import jsyaml from 'js-yaml';
 import { Document, LineCounter, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { fileTooLarge, type ParsedWorkflow, parsedWorkflow } from './parse.js';
 
+/** A cheap first test before a type's regex (most plain scalars are words that no core type starts with). */
+function startsWith(data: string, firsts: string, orEmpty = false): boolean {
+  return data.length === 0 ? orEmpty : firsts.includes(data[0]!);
+}
+
 /** YAML 1.2 core schema scalars, resolved exactly as yaml's core schema does (js-yaml's differ at the edges). */
 const CORE_SCALARS = [
   new jsyaml.Type('tag:yaml.org,2002:null', {
     kind: 'scalar',
-    resolve: (data: string) => /^(?:~|[Nn]ull|NULL)?$/.test(data),
+    resolve: (data: string) => startsWith(data, '~nN', true) && /^(?:~|[Nn]ull|NULL)?$/.test(data),
     construct: () => null,
   }),
   new jsyaml.Type('tag:yaml.org,2002:bool', {
     kind: 'scalar',
-    resolve: (data: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(data),
+    resolve: (data: string) => startsWith(data, 'tTfF') && /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(data),
     construct: (data: string) => data[0] === 't' || data[0] === 'T',
   }),
   new jsyaml.Type('tag:yaml.org,2002:int', {
     kind: 'scalar',
-    resolve: (data: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
+    resolve: (data: string) =>
+      startsWith(data, '-+0123456789') && /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
     construct: (data: string) =>
       data[1] === 'o'
         ? parseInt(data.slice(2), 8)
@@ -33,6 +39,7 @@ const CORE_SCALARS = [
   new jsyaml.Type('tag:yaml.org,2002:float', {
     kind: 'scalar',
     resolve: (data: string) =>
+      startsWith(data, '-+.0123456789') &&
       /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(
         data,
       ),
