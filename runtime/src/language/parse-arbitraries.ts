@@ -119,6 +119,12 @@ export const mutation = fc.oneof(
   fc.record({ kind: fc.constant('swap-lines' as const), a: fc.nat(), b: fc.nat() }),
 );
 
+/** An edit of a text: what the mutation arbitraries of the parser tests generate. */
+export type Mutation =
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'insert'; at: number; text: string }
+  | { kind: 'swap-lines'; a: number; b: number };
+
 export function apply(text: string, m: Mutation): string {
   if (m.kind === 'delete') {
     const at = m.at % (text.length + 1);
@@ -134,7 +140,6 @@ export function apply(text: string, m: Mutation): string {
   [lines[a], lines[b]] = [lines[b]!, lines[a]!];
   return lines.join('\n');
 }
-export type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 
 // WEFT_FUZZ_RUNS / WEFT_FUZZ_MS: a longer search, e.g. before touching the parsers; WEFT_FUZZ_SEED replays a failure.
 export const RUNS = {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkWorkflow } from './check.js';
+import { apply } from './parse-arbitraries.js';
 import type { CheckResult } from './types.js';
 
 const valid = readFileSync(
@@ -42,24 +43,6 @@ const mutation = fc.oneof(
   }),
   fc.record({ kind: fc.constant('swap-lines' as const), a: fc.nat(), b: fc.nat() }),
 );
-
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-
-function apply(text: string, m: Mutation): string {
-  if (m.kind === 'delete') {
-    const at = m.at % (text.length + 1);
-    return text.slice(0, at) + text.slice(at + m.length);
-  }
-  if (m.kind === 'insert') {
-    const at = m.at % (text.length + 1);
-    return text.slice(0, at) + m.text + text.slice(at);
-  }
-  const lines = text.split('\n');
-  const a = m.a % lines.length;
-  const b = m.b % lines.length;
-  [lines[a], lines[b]] = [lines[b]!, lines[a]!];
-  return lines.join('\n');
-}
 
 describe('robustness: never throws, always returns in bounded time, ranges valid', () => {
   it('random mutations of a valid workflow', () => {
