@@ -1,5 +1,6 @@
 // CEL expressions and `${{ }}` templates: parsing, static references, evaluation. Pure.
 import { parse } from '@marcbachmann/cel-js';
+import { BoundedMemo } from './memo.js';
 import type { JsonValue } from './types.js';
 
 interface CelNode {
@@ -25,7 +26,7 @@ export class ExpressionError extends Error {
 }
 
 const MAX_EXPRESSION_LENGTH = 10_000;
-const compiledCache = new Map<string, Compiled>();
+const compiledCache = new BoundedMemo<Compiled>(5_000);
 
 /** The first line of a cel-js message; the rest is an ASCII caret picture. */
 function firstLine(message: string): string {
@@ -33,16 +34,12 @@ function firstLine(message: string): string {
 }
 
 function compile(expression: string): Compiled {
-  let compiled = compiledCache.get(expression);
-  if (!compiled) {
-    if (expression.length > MAX_EXPRESSION_LENGTH) {
-      throw new ExpressionError(`expression is longer than ${MAX_EXPRESSION_LENGTH} characters`, expression);
+  return compiledCache.get(expression, (text) => {
+    if (text.length > MAX_EXPRESSION_LENGTH) {
+      throw new ExpressionError(`expression is longer than ${MAX_EXPRESSION_LENGTH} characters`, text);
     }
-    compiled = parse(expression);
-    if (compiledCache.size > 5_000) compiledCache.clear();
-    compiledCache.set(expression, compiled);
-  }
-  return compiled;
+    return parse(text);
+  });
 }
 
 export function parseExpression(expression: string): ExpressionParse {
@@ -78,20 +75,14 @@ export function expressionReferences(expression: string): ExpressionReference[] 
   return references;
 }
 
-const referencesCache = new Map<string, readonly ExpressionReference[]>();
+const referencesCache = new BoundedMemo<readonly ExpressionReference[]>(20_000);
 
 /**
  * expressionReferences, cached per expression string (a pure function of it). The result is shared between
  * callers: read it, never change it (the checker re-checks the same expressions after every edit).
  */
 export function cachedExpressionReferences(expression: string): readonly ExpressionReference[] {
-  let references = referencesCache.get(expression);
-  if (!references) {
-    references = expressionReferences(expression);
-    if (referencesCache.size > 20_000) referencesCache.clear();
-    referencesCache.set(expression, references);
-  }
-  return references;
+  return referencesCache.get(expression, expressionReferences);
 }
 
 export type ExpressionAnalysis =
@@ -225,7 +216,7 @@ function plainComparisons(expression: string): ExpressionReference[] | undefined
   return references;
 }
 
-const analysisCache = new Map<string, ExpressionAnalysis>();
+const analysisCache = new BoundedMemo<ExpressionAnalysis>(20_000);
 
 function analyze(expression: string): ExpressionAnalysis {
   if (expression.length <= MAX_EXPRESSION_LENGTH) {
@@ -247,13 +238,7 @@ function analyze(expression: string): ExpressionAnalysis {
  * never change it.
  */
 export function analyzeExpression(expression: string): ExpressionAnalysis {
-  let analysis = analysisCache.get(expression);
-  if (!analysis) {
-    analysis = analyze(expression);
-    if (analysisCache.size > 20_000) analysisCache.clear();
-    analysisCache.set(expression, analysis);
-  }
-  return analysis;
+  return analysisCache.get(expression, analyze);
 }
 
 function chainOf(node: CelNode, source: string): ExpressionReference | undefined {

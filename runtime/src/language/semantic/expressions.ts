@@ -1,5 +1,6 @@
 // Expression checks: syntax, variables in scope, step references and field types (type flow).
 import { analyzeExpression, type ExpressionReference, findTemplateExpressions } from '../expressions.js';
+import { BoundedMemo } from '../memo.js';
 import type { StepEntry } from '../step-index.js';
 import { didYouMean } from '../suggest.js';
 import { checkFieldPath, sharedOutputSchemaOfStep } from '../type-flow.js';
@@ -42,7 +43,7 @@ interface Scan {
  * The pieces of a condition (a pure function of the string), cached per value. Templates are scanned in place
  * (checkTemplate): a scan with indexOf costs less than hashing the string, which is new after every parse.
  */
-const conditionScans = new Map<string, Scan>();
+const conditionScans = new BoundedMemo<Scan>(20_000);
 
 function scanCondition(value: string): Scan {
   const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(value);
@@ -55,13 +56,7 @@ function scanCondition(value: string): Scan {
 }
 
 function scanCached(value: string): Scan {
-  let found = conditionScans.get(value);
-  if (!found) {
-    found = scanCondition(value);
-    if (conditionScans.size > 20_000) conditionScans.clear();
-    conditionScans.set(value, found);
-  }
-  return found;
+  return conditionScans.get(value, scanCondition);
 }
 
 class TypeFlow {
