@@ -2,6 +2,9 @@
 // Pure: takes an env object, returns typed options or throws ConfigError with what to do.
 import { parseRateLimit, type RateWindow } from './limiter.js';
 
+/** WEFT_JOURNAL=memory: finished runs whose journal is kept, unless WEFT_MEMORY_RUNS says otherwise. */
+export const DEFAULT_MEMORY_RUNS = 1000;
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -133,7 +136,7 @@ export function loadServerConfig(
     otlpHeaders: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     dataDir: env.WEFT_DATA_DIR ?? '.weft',
     journal,
-    memoryRuns: positiveInt('WEFT_MEMORY_RUNS', env.WEFT_MEMORY_RUNS, 1000),
+    memoryRuns: positiveInt('WEFT_MEMORY_RUNS', env.WEFT_MEMORY_RUNS, DEFAULT_MEMORY_RUNS),
     logLevel: env.WEFT_LOG_LEVEL ?? env.LOG_LEVEL ?? 'info',
     heartbeatMs: positiveInt('WEFT_SSE_HEARTBEAT_MS', env.WEFT_SSE_HEARTBEAT_MS, 15_000),
   };

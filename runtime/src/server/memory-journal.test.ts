@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelClient } from '../models/index.js';
+import { MemoryJournalStore } from '../store/journal-store.js';
 import { buildServer } from './app.js';
 import { ConfigError, loadServerConfig } from './config.js';
-import { BoundedMemoryJournalStore, memoryJournalEngine } from './memory-journal.js';
+import { memoryJournalEngine } from './memory-journal.js';
 import { ECHO_WORKFLOW, type TempDir, tempDir } from './test-support.js';
 import { WorkflowRegistry } from './workflows.js';
 
@@ -18,7 +19,7 @@ describe('WEFT_JOURNAL=memory', () => {
   });
 
   it('the bounded store forgets the oldest finished journals, never one in flight', async () => {
-    const store = new BoundedMemoryJournalStore(2);
+    const store = new MemoryJournalStore(2);
     const inFlight = await store.create('a');
     await inFlight.append({ type: 'run_resumed' });
     for (const id of ['b', 'c', 'd']) {

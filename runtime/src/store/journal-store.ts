@@ -28,17 +28,41 @@ export interface JournalStore {
   lock(runId: string): Promise<() => Promise<void>>;
 }
 
+/** Settled once: an in-memory append is stored when it returns (no promise per event). */
+const STORED: Promise<void> = Promise.resolve();
+
+/**
+ * Journals in this process's memory. Keeps every run unless `maxFinishedRuns` is given: then the journals of
+ * the oldest finished runs beyond it are forgotten (runs in flight are always kept).
+ */
 export class MemoryJournalStore implements JournalStore {
   readonly durable = false;
   private readonly journals = new Map<string, JournalEvent[]>();
   private readonly locked = new Set<string>();
+  /** Finished runs, oldest first (Map insertion order); tracked only when bounded. */
+  private readonly finished = new Map<string, true>();
 
-  private writer(events: JournalEvent[]): JournalWriter {
+  constructor(readonly maxFinishedRuns = Number.POSITIVE_INFINITY) {}
+
+  private writer(runId: string, events: JournalEvent[]): JournalWriter {
     return {
-      append: async (event) => {
-        events.push({ ...event, seq: events.length + 1 });
+      storesAtOnce: true,
+      // Keeps the event object itself (numbered in place, as the engine numbers it too): no copy.
+      append: (event) => {
+        event.seq = events.length + 1;
+        events.push(event);
+        return STORED;
       },
-      close: async () => {},
+      close: async () => {
+        if (this.maxFinishedRuns === Number.POSITIVE_INFINITY) return;
+        this.finished.delete(runId);
+        this.finished.set(runId, true);
+        while (this.finished.size > this.maxFinishedRuns) {
+          const oldest = this.finished.keys().next().value as string;
+          this.finished.delete(oldest);
+          if (!this.locked.has(oldest)) this.journals.delete(oldest);
+        }
+      },
     };
   }
 
@@ -46,7 +70,7 @@ export class MemoryJournalStore implements JournalStore {
     if (this.journals.has(runId)) throw new Error(`run ${runId} already exists`);
     const events: JournalEvent[] = [];
     this.journals.set(runId, events);
-    return this.writer(events);
+    return this.writer(runId, events);
   }
 
   async read(runId: string): Promise<DecodedJournal | undefined> {
@@ -57,11 +81,15 @@ export class MemoryJournalStore implements JournalStore {
   async reopen(runId: string): Promise<{ writer: JournalWriter }> {
     const events = this.journals.get(runId);
     if (!events) throw new Error(`no run ${runId}`);
-    return { writer: this.writer(events) };
+    return { writer: this.writer(runId, events) };
   }
 
   async list(): Promise<string[]> {
     return [...this.journals.keys()];
+  }
+
+  get size(): number {
+    return this.journals.size;
   }
 
   async lock(runId: string): Promise<() => Promise<void>> {

@@ -46,8 +46,10 @@ export interface RunHandle {
 export interface EmbeddedEngineOptions {
   /** Default: env.WEFT_DATA_DIR, else `.weft` in the working directory. */
   dataDir?: string;
-  /** false: keep journals in memory only (benchmarks, tests). Default true. */
+  /** false: keep journals in memory only (benchmarks, tests, WEFT_JOURNAL=memory). Default true. */
   durable?: boolean;
+  /** With `durable: false`: keep the journals of this many finished runs at most. Default: all. */
+  maxFinishedRuns?: number;
   /**
    * When a journal event counts as stored (see JournalSync): `always` (default) fdatasyncs before a
    * step runs and survives power loss; `batch` survives the process being killed but an OS crash or
@@ -135,7 +137,7 @@ export class EmbeddedEngine {
     const durable = options.durable ?? true;
     this.store = durable
       ? new FileJournalStore(this.dataDir, options.journalSync ?? journalSyncFromEnv(this.env))
-      : new MemoryJournalStore();
+      : new MemoryJournalStore(options.maxFinishedRuns);
     this.ratings =
       options.ratings ?? (durable ? new FileRatingsStore(this.dataDir) : new MemoryRatingsStore());
     this.now = options.now ?? (() => new Date());
