@@ -8,6 +8,7 @@ import { Decider, decide, decideFrom } from './interpreter.js';
 import type { JournalEvent } from './journal.js';
 import { foldJournal } from './state.js';
 import { branch, decision, llm, map, parallel, tool, workflow } from './testing/definitions.js';
+import { applyCommands, hasEnded } from './testing/simulate.js';
 
 /** mulberry32: a small seeded PRNG, so a failing seed can be replayed. */
 function prng(seed: number): () => number {
@@ -89,21 +90,8 @@ function randomRun(
   ];
   let inFlight: ExecuteCommand[] = [];
   for (let steps = 0; steps < 500; steps++) {
-    const commands = check(journal);
-    for (const command of commands) {
-      if (command.type === 'record') journal.push(command.event);
-      else if (command.type === 'complete_run')
-        journal.push({ type: 'run_completed', outputs: command.outputs });
-      else if (command.type === 'fail_run') journal.push({ type: 'run_failed', error: command.error });
-      else if (command.type === 'cancel_run') journal.push({ type: 'run_cancelled' });
-      else if (!inFlight.some((c) => c.key === command.key)) {
-        journal.push({ type: 'step_started', key: command.key, attempt: command.attempt });
-        inFlight.push(command);
-      }
-    }
-    if (
-      journal.some((e) => e.type === 'run_completed' || e.type === 'run_failed' || e.type === 'run_cancelled')
-    ) {
+    applyCommands(journal, check(journal), inFlight);
+    if (hasEnded(journal)) {
       check(journal);
       return { journal, steps };
     }

@@ -17,6 +17,38 @@ export interface Simulation {
 }
 
 /**
+ * Records a batch of decide()'s commands as a driver would: records, run endings, and a `step_started` for
+ * each execution not already in flight (added to `inFlight`). Returns the executions it started.
+ */
+export function applyCommands(
+  journal: JournalEvent[],
+  commands: readonly Command[],
+  inFlight: ExecuteCommand[],
+): ExecuteCommand[] {
+  const started: ExecuteCommand[] = [];
+  for (const command of commands) {
+    if (command.type === 'record') journal.push(command.event);
+    else if (command.type === 'complete_run')
+      journal.push({ type: 'run_completed', outputs: command.outputs });
+    else if (command.type === 'fail_run') journal.push({ type: 'run_failed', error: command.error });
+    else if (command.type === 'cancel_run') journal.push({ type: 'run_cancelled' });
+    else if (!inFlight.some((c) => c.key === command.key)) {
+      journal.push({ type: 'step_started', key: command.key, attempt: command.attempt });
+      inFlight.push(command);
+      started.push(command);
+    }
+  }
+  return started;
+}
+
+/** True once the journal records the run's end. */
+export function hasEnded(journal: readonly JournalEvent[]): boolean {
+  return journal.some(
+    (e) => e.type === 'run_completed' || e.type === 'run_failed' || e.type === 'run_cancelled',
+  );
+}
+
+/**
  * Runs to the end. Executions are started in batches and completed one at a time (first in, first
  * out), so several are in flight at once the way a real driver has them.
  */
@@ -31,23 +63,8 @@ export function simulate(
   for (let guard = 0; guard < 10_000; guard++) {
     const commands = decide(definition, inputs, journal);
     sim.batches.push(commands);
-    for (const command of commands) {
-      if (command.type === 'record') journal.push(command.event);
-      else if (command.type === 'complete_run')
-        journal.push({ type: 'run_completed', outputs: command.outputs });
-      else if (command.type === 'fail_run') journal.push({ type: 'run_failed', error: command.error });
-      else if (command.type === 'cancel_run') journal.push({ type: 'run_cancelled' });
-      else if (!inFlight.some((c) => c.key === command.key)) {
-        journal.push({ type: 'step_started', key: command.key, attempt: command.attempt });
-        inFlight.push(command);
-        sim.executed.push(command);
-      }
-    }
-    if (
-      journal.some((e) => e.type === 'run_completed' || e.type === 'run_failed' || e.type === 'run_cancelled')
-    ) {
-      return sim;
-    }
+    sim.executed.push(...applyCommands(journal, commands, inFlight));
+    if (hasEnded(journal)) return sim;
     const prefixes = new Map<string, number>();
     for (const c of inFlight) {
       const prefix = c.key.replace(/\[\d+\].*$/, '');
