@@ -5,51 +5,40 @@
 // keys, tabs, odd flow pairs, any js-yaml error) returns undefined and the caller parses with yaml instead, which
 // also reports the syntax errors and duplicate keys. Tests compare the two on generated and mutated documents.
 import jsyaml from 'js-yaml';
-import { Document, LineCounter, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, LineCounter, type Node, Pair, Scalar, type YAMLMap, YAMLSeq } from 'yaml';
+import {
+  coreBool,
+  coreFloat,
+  coreInt,
+  isCoreBool,
+  isCoreFloat,
+  isCoreInt,
+  isCoreNull,
+} from './core-scalars.js';
 import { fileTooLarge, type ParsedWorkflow, parsedWorkflow } from './parse.js';
-
-/** A cheap first test before a type's regex (most plain scalars are words that no core type starts with). */
-function startsWith(data: string, firsts: string, orEmpty = false): boolean {
-  return data.length === 0 ? orEmpty : firsts.includes(data[0]!);
-}
+import {
+  blockScalarEnd,
+  commentLineEnd,
+  continuationIndented,
+  deeperComments,
+  MAP_PROTOTYPE,
+  makeCollection,
+  makePair,
+  makeScalar,
+  nodeEnd,
+  SEQ_PROTOTYPE,
+  setNodeEnd,
+  skipSeparation,
+  trailingComments,
+  trimEnd,
+} from './yaml-nodes.js';
 
 /** YAML 1.2 core schema scalars, resolved exactly as yaml's core schema does (js-yaml's differ at the edges). */
 const CORE_SCALARS = [
-  new jsyaml.Type('tag:yaml.org,2002:null', {
-    kind: 'scalar',
-    resolve: (data: string) => startsWith(data, '~nN', true) && /^(?:~|[Nn]ull|NULL)?$/.test(data),
-    construct: () => null,
-  }),
-  new jsyaml.Type('tag:yaml.org,2002:bool', {
-    kind: 'scalar',
-    resolve: (data: string) => startsWith(data, 'tTfF') && /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(data),
-    construct: (data: string) => data[0] === 't' || data[0] === 'T',
-  }),
-  new jsyaml.Type('tag:yaml.org,2002:int', {
-    kind: 'scalar',
-    resolve: (data: string) =>
-      startsWith(data, '-+0123456789') && /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
-    construct: (data: string) =>
-      data[1] === 'o'
-        ? parseInt(data.slice(2), 8)
-        : data[1] === 'x'
-          ? parseInt(data.slice(2), 16)
-          : parseInt(data, 10),
-  }),
-  new jsyaml.Type('tag:yaml.org,2002:float', {
-    kind: 'scalar',
-    resolve: (data: string) =>
-      startsWith(data, '-+.0123456789') &&
-      /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(
-        data,
-      ),
-    construct: (data: string) => {
-      const tail = data.slice(-3).toLowerCase();
-      if (tail === 'nan' && data.includes('.n')) return Number.NaN;
-      if (tail === 'inf' && data.includes('.')) return data[0] === '-' ? -Infinity : Infinity;
-      return parseFloat(data);
-    },
-  }),
+  new jsyaml.Type('tag:yaml.org,2002:null', { kind: 'scalar', resolve: isCoreNull, construct: () => null }),
+  new jsyaml.Type('tag:yaml.org,2002:bool', { kind: 'scalar', resolve: isCoreBool, construct: coreBool }),
+  new jsyaml.Type('tag:yaml.org,2002:int', { kind: 'scalar', resolve: isCoreInt, construct: coreInt }),
+  new jsyaml.Type('tag:yaml.org,2002:float', { kind: 'scalar', resolve: isCoreFloat, construct: coreFloat }),
 ];
 const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_SCALARS });
 
@@ -88,101 +77,10 @@ function unsupportedStart(c: number): boolean {
 
 class Unsupported extends Error {}
 
-/**
- * yaml's node classes mark each instance with a symbol through Object.defineProperty in their constructors, which
- * costs more than the whole js-yaml parse; these constructors make instances of the same classes (instanceof,
- * isScalar/isMap/... and every method work) with the mark on the prototype instead.
- */
-const NODE_TYPE = Symbol.for('yaml.node.type');
-
-function withNodeType(base: { prototype: object }, type: string): object {
-  return Object.create(base.prototype, { [NODE_TYPE]: { value: Symbol.for(type) } });
-}
-
-type Range3 = [number, number, number];
-
 /** Deeper documents make js-yaml throw (then yaml, behind parse.ts's nesting guard, reports them). */
 const MAX_JS_YAML_DEPTH = 100;
 /** The builder's stacks: room for what js-yaml lets through. */
 const MAX_DEPTH = MAX_JS_YAML_DEPTH + 1;
-
-interface ScalarFields {
-  value: unknown;
-  type: Scalar.Type;
-  start: number;
-  valueEnd: number;
-  nodeEnd: number;
-}
-/**
- * A plain constructor (V8 gives its instances one fixed shape) whose prototype makes them yaml Scalars. The range
- * is three numbers on the instance and an array only when read: most scalars' ranges are never read, and the
- * arrays were a third of the memory the tree keeps alive during a check.
- */
-const FastScalar = function (
-  this: ScalarFields,
-  value: unknown,
-  type: Scalar.Type,
-  start: number,
-  valueEnd: number,
-  nodeEnd: number,
-) {
-  this.value = value;
-  this.type = type;
-  this.start = start;
-  this.valueEnd = valueEnd;
-  this.nodeEnd = nodeEnd;
-} as unknown as new (
-  value: unknown,
-  type: Scalar.Type,
-  start: number,
-  valueEnd: number,
-  nodeEnd: number,
-) => Scalar & ScalarFields;
-FastScalar.prototype = withNodeType(Scalar, 'yaml.scalar') as Scalar & ScalarFields;
-Object.defineProperty(FastScalar.prototype, 'range', {
-  get(this: ScalarFields): Range3 {
-    return [this.start, this.valueEnd, this.nodeEnd];
-  },
-  set(this: ScalarFields, range: Range3) {
-    this.start = range[0];
-    this.valueEnd = range[1];
-    this.nodeEnd = range[2];
-  },
-});
-
-function makeScalar(
-  value: unknown,
-  type: Scalar.Type,
-  start: number,
-  valueEnd: number,
-  nodeEnd: number,
-): Scalar {
-  return new FastScalar(value, type, start, valueEnd, nodeEnd);
-}
-
-/** Moves a node's end (range[2]): a field of a scalar, an array entry of a collection. */
-function setNodeEnd(node: Node, end: number): void {
-  if (node instanceof FastScalar) node.nodeEnd = end;
-  else node.range![2] = end;
-}
-
-const MAP_PROTOTYPE = withNodeType(YAMLMap, 'yaml.map');
-const SEQ_PROTOTYPE = withNodeType(YAMLSeq, 'yaml.seq');
-const PAIR_PROTOTYPE = withNodeType(Pair, 'yaml.pair');
-
-function makeCollection<T extends YAMLMap | YAMLSeq>(prototype: object, items: T['items'], flow: boolean): T {
-  const node = Object.create(prototype) as T;
-  node.items = items;
-  node.flow = flow;
-  return node;
-}
-
-function makePair(key: Node, value: Node): Pair<Node, Node> {
-  const pair = Object.create(PAIR_PROTOTYPE) as Pair<Node, Node>;
-  pair.key = key;
-  pair.value = value;
-  return pair;
-}
 
 /** A child of an open node: a node, or the offset where an empty node (no content) was opened. */
 type Child = Node | number;
@@ -191,146 +89,6 @@ interface ListenerState {
   position: number;
   kind: string | null;
   result: unknown;
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
-}
-
-/** The first offset at or after `at` that is not whitespace or a comment. */
-function skipSeparation(text: string, at: number): number {
-  let i = at;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (isSpace(c)) i++;
-    else if (c === 35) {
-      const eol = text.indexOf('\n', i);
-      i = eol === -1 ? text.length : eol + 1;
-    } else break;
-  }
-  return i;
-}
-
-function trimEnd(text: string, start: number, end: number): number {
-  let e = end;
-  while (e > start && isSpace(text.charCodeAt(e - 1))) e--;
-  return e;
-}
-
-function lineEnd(text: string, at: number): number {
-  let i = at;
-  if (text.charCodeAt(i) === 13) i++;
-  if (text.charCodeAt(i) === 10) i++;
-  return i;
-}
-
-/** The offset after the comment line starting at `at` (spaces, `#`), or -1 when that line is not a comment. */
-function commentLineEnd(text: string, at: number): { end: number; indent: number } | undefined {
-  let j = at;
-  while (text.charCodeAt(j) === 32) j++;
-  if (text.charCodeAt(j) !== 35) return undefined;
-  const eol = text.indexOf('\n', j);
-  return { end: eol === -1 ? text.length : eol + 1, indent: j - at };
-}
-
-/**
- * Where yaml ends a block collection's node (range[2]): past the comment lines after its last item when the first
- * of them is indented at least as deep as the collection, then past any further comment lines (blank lines
- * between them included), whatever their indentation.
- */
-function trailingComments(text: string, at: number, column: number): number {
-  const first = commentLineEnd(text, at);
-  if (!first || first.indent < column) return at;
-  let end = first.end;
-  for (let i = end; i < text.length; ) {
-    let j = i;
-    while (text.charCodeAt(j) === 10 || (text.charCodeAt(j) === 13 && text.charCodeAt(j + 1) === 10)) {
-      j += text.charCodeAt(j) === 13 ? 2 : 1;
-    }
-    const next = commentLineEnd(text, j);
-    if (!next) break;
-    end = next.end;
-    i = end;
-  }
-  return end;
-}
-
-/**
- * True when every line that `[start, end)` continues onto is blank or indented deeper than `column`: yaml
- * requires it of a multi-line scalar or flow collection inside a block collection, js-yaml lets it pass.
- */
-function continuationIndented(text: string, start: number, end: number, column: number): boolean {
-  for (let nl = text.indexOf('\n', start); nl !== -1 && nl < end - 1; nl = text.indexOf('\n', nl + 1)) {
-    let j = nl + 1;
-    while (text.charCodeAt(j) === 32) j++;
-    const c = text.charCodeAt(j);
-    if (j - nl - 1 <= column && c !== 10 && c !== 13) return false;
-  }
-  return true;
-}
-
-/** Past the comment lines after `at` indented deeper than `column` (blank lines between them included). */
-function deeperComments(text: string, at: number, column: number): number {
-  let end = at;
-  for (let i = at; i < text.length; ) {
-    let j = i;
-    while (text.charCodeAt(j) === 10 || (text.charCodeAt(j) === 13 && text.charCodeAt(j + 1) === 10)) {
-      j += text.charCodeAt(j) === 13 ? 2 : 1;
-    }
-    const next = commentLineEnd(text, j);
-    if (!next || next.indent <= column) break;
-    end = next.end;
-    i = end;
-  }
-  return end;
-}
-
-/** Where yaml ends a node: after its value, the spaces and comment that follow on its line, and that line's end. */
-function nodeEnd(text: string, valueEnd: number): number {
-  let i = valueEnd;
-  while (text.charCodeAt(i) === 32) i++;
-  if (text.charCodeAt(i) === 35) {
-    const eol = text.indexOf('\n', i);
-    i = eol === -1 ? text.length : eol;
-  }
-  return lineEnd(text, i);
-}
-
-/**
- * Where yaml ends a block scalar that js-yaml stopped reading at `stop`: at the start of the line it stopped on;
- * unless kept (`|+`), without the trailing lines that are blank or hold no more spaces than its indentation.
- * -1 for an explicit indentation indicator (left to yaml).
- */
-function blockScalarEnd(text: string, start: number, stop: number): number {
-  const headerEnd = text.indexOf('\n', start);
-  if (headerEnd === -1) return text.length;
-  const header = text.slice(start, headerEnd);
-  if (/[0-9]/.test(header.replace(/#.*/, ''))) return -1;
-  // js-yaml reads a text without a final line break as if it had one: then the last line is the scalar's.
-  if (stop > text.length && header.includes('+')) return -1;
-  let end = stop >= text.length && !text.endsWith('\n') ? text.length : text.lastIndexOf('\n', stop - 1) + 1;
-  if (end <= headerEnd) return Math.min(stop, headerEnd + 1);
-  if (header.includes('+')) return end;
-  let indent = 0;
-  for (let i = headerEnd + 1; i < end; ) {
-    let j = i;
-    while (text.charCodeAt(j) === 32) j++;
-    const c = text.charCodeAt(j);
-    if (c !== 10 && c !== 13) {
-      indent = j - i;
-      break;
-    }
-    i = text.indexOf('\n', j) + 1;
-  }
-  while (end > headerEnd + 1) {
-    const lineStart = text.lastIndexOf('\n', end - 2) + 1;
-    let j = lineStart;
-    while (text.charCodeAt(j) === 32) j++;
-    const blank = text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13;
-    if (!blank || j - lineStart > indent) break;
-    end = lineStart;
-  }
-  return end;
 }
 
 function scalarType(c: number): Scalar.Type {
