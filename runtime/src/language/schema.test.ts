@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { generateWorkflow } from '../../../bench/lib/generate-workflow.js';
 import { checkWorkflow } from './check.js';
-import { workflowSchema } from './schema.js';
+import { verdictsAgree, workflowSchema } from './schema.js';
 
 const examplesDir = fileURLToPath(new URL('../../../schemas/examples/', import.meta.url));
 
@@ -92,4 +94,51 @@ describe('workflow.schema.json', () => {
       expect(checkWorkflow(text).diagnostics).toEqual([]);
     });
   }
+
+  describe('the verdict validator (valid or not) agrees with the detailed one', () => {
+    const values = [
+      ...examples.map((file) => parse(readFileSync(path.join(examplesDir, file), 'utf8'))),
+      parse(generateWorkflow(30)),
+    ];
+    /** Every object and array inside `value`, with the value itself. */
+    const containers = (value: unknown, out: unknown[] = []): unknown[] => {
+      if (value && typeof value === 'object') {
+        out.push(value);
+        for (const v of Object.values(value)) containers(v, out);
+      }
+      return out;
+    };
+    const edit = fc.record({
+      at: fc.nat(),
+      key: fc.oneof(
+        fc.constantFrom('kind', 'id', 'steps', 'step', 'model', 'prompt', 'needs', 'then', 'type', 'zz'),
+        fc.nat({ max: 3 }),
+      ),
+      value: fc.oneof(
+        fc.constantFrom(undefined, 'llm', 'agent', 'tool', 'decision', 'parallel', 'map', 'debate', 'nope'),
+        fc.constantFrom('Bad Id', 'x', 'fast', '10s', 'soon', '__proto__', null, [], {}),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+    });
+
+    it('on the examples and a generated workflow', () => {
+      for (const value of values) expect(verdictsAgree(value)).toBe(true);
+    });
+
+    it('on random edits of them', () => {
+      fc.assert(
+        fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 4 }), (which, edits) => {
+          const value = structuredClone(values[which % values.length]);
+          for (const { at, key, value: replacement } of edits) {
+            const all = containers(value);
+            const target = all[at % all.length] as Record<string | number, unknown>;
+            if (replacement === undefined) delete target[key];
+            else target[key] = structuredClone(replacement);
+          }
+          expect(verdictsAgree(value)).toBe(true);
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
 });
