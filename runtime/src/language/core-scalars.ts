@@ -39,6 +39,9 @@ export function coreFloat(data: string): number {
 
 /** The value of a plain scalar. */
 export function plainValue(data: string): unknown {
+  const c = data.charCodeAt(0);
+  // Letters no core type starts with: a string (most keys and words).
+  if (c >= 97 && c <= 122 && c !== 116 && c !== 102 && c !== 110) return data;
   if (isCoreNull(data)) return null;
   if (isCoreBool(data)) return coreBool(data);
   if (isCoreInt(data)) return coreInt(data);

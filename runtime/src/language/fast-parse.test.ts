@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isPair, isScalar, isSeq, type Scalar, stringify } from 'yaml';
 import { generateWorkflow } from '../../../bench/lib/generate-workflow.js';
+import { scanBlock } from './block-scan.js';
 import { checkWorkflow, checkWorkflowWhole } from './check.js';
 import { hasHangingComments, parseFast } from './fast-parse.js';
 import { parseWhole } from './parse.js';
@@ -22,19 +23,38 @@ function shape(node: unknown, out: unknown[] = []): unknown[] {
   return out;
 }
 
-/** When the fast path takes the text: the same value, nodes, ranges and line starts as yaml's whole parse. */
+/** How many texts each fast path took (the line scanner, js-yaml), for tests to show both were exercised. */
+const taken = { scan: 0, jsYaml: 0 };
+
+/**
+ * For each fast path that takes the text (the line scanner, js-yaml alone): the same value, nodes, ranges and line
+ * starts as yaml's whole parse. True when either took it.
+ */
 function expectSameAsYaml(text: string): boolean {
-  const fast = parseFast(text);
-  if (!fast) return false;
+  const scanned = scanBlock(text) ? parseFast(text) : undefined;
+  const viaJsYaml = parseFast(text, 'js-yaml');
+  if (!scanned && !viaJsYaml) return false;
   const whole = parseWhole(text);
   expect(
     whole.diagnostics.filter((d) => d.severity === 'error'),
     text,
   ).toEqual([]);
-  expect(fast.read?.value, text).toEqual(whole.document.toJS() ?? null);
-  expect(shape(fast.document.contents), text).toEqual(shape(whole.document.contents));
-  expect(fast.lineCounter.lineStarts).toEqual(whole.lineCounter.lineStarts);
+  for (const fast of [scanned, viaJsYaml]) {
+    if (!fast) continue;
+    expect(fast.read?.value, text).toEqual(whole.document.toJS() ?? null);
+    expect(shape(fast.document.contents), text).toEqual(shape(whole.document.contents));
+    expect(fast.lineCounter.lineStarts).toEqual(whole.lineCounter.lineStarts);
+  }
+  if (scanned) taken.scan++;
+  if (viaJsYaml) taken.jsYaml++;
   return true;
+}
+
+/** Runs `body` and returns how many texts each fast path took during it. */
+function counting(body: () => void): { scan: number; jsYaml: number } {
+  const before = { ...taken };
+  body();
+  return { scan: taken.scan - before.scan, jsYaml: taken.jsYaml - before.jsYaml };
 }
 
 const SAMPLES = ['sales-inquiry', 'research', 'debate', 'http-tool'].map((name) =>
@@ -51,10 +71,11 @@ const yamlOptions = fc.record({
   blockQuote: fc.constantFrom<boolean | 'literal' | 'folded'>(true, 'literal', 'folded', false),
 });
 
-describe('fast path (js-yaml + node reconstruction) gives exactly what yaml gives', () => {
-  it('the samples and a 1,000-step workflow: taken, same nodes and ranges, same check result', () => {
+describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly what yaml gives', () => {
+  it('the samples and a 1,000-step workflow: taken by both, same nodes and ranges, same check result', () => {
     for (const text of [...SAMPLES, generateWorkflow(1_000)]) {
-      expect(expectSameAsYaml(text)).toBe(true);
+      const count = counting(() => expect(expectSameAsYaml(text)).toBe(true));
+      expect(count).toEqual({ scan: 1, jsYaml: 1 });
       expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
     }
   });
@@ -62,14 +83,19 @@ describe('fast path (js-yaml + node reconstruction) gives exactly what yaml give
   it(
     'random workflows (comments, blank lines, block scalars, flow steps, CRLF): taken and identical',
     () => {
-      fc.assert(
-        fc.property(workflowText, (text) => {
-          // Comments not indented like the next line are left to yaml (see hasHangingComments).
-          expect(expectSameAsYaml(text)).toBe(!hasHangingComments(text));
-          expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
-        }),
-        RUNS,
+      const count = counting(() =>
+        fc.assert(
+          fc.property(workflowText, (text) => {
+            // Comments not indented like the next line are left to yaml (see hasHangingComments).
+            expect(expectSameAsYaml(text)).toBe(!hasHangingComments(text));
+            expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+          }),
+          RUNS,
+        ),
       );
+      // The scanner leaves CRLF texts and multi-line flow collections and scalars to js-yaml.
+      expect(count.scan).toBeGreaterThan(0);
+      expect(count.jsYaml).toBeGreaterThan(count.scan);
     },
     TIMEOUT,
   );
@@ -92,27 +118,30 @@ describe('fast path (js-yaml + node reconstruction) gives exactly what yaml give
   it(
     'any JSON value written as YAML in any style: when taken, identical to yaml',
     () => {
-      let taken = 0;
-      fc.assert(
-        fc.property(jsonValue, yamlOptions, (value, options) => {
-          const { flow, indent, seqIndent, quotes, blockQuote } = options;
-          const text = stringify(value, {
-            collectionStyle: flow ? 'flow' : 'any',
-            indent,
-            indentSeq: seqIndent,
-            defaultStringType: (quotes === '"'
-              ? 'QUOTE_DOUBLE'
-              : quotes === "'"
-                ? 'QUOTE_SINGLE'
-                : 'PLAIN') as Scalar.Type,
-            blockQuote,
-          });
-          if (expectSameAsYaml(text)) taken++;
-          expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
-        }),
-        RUNS,
+      let tookIt = 0;
+      const count = counting(() =>
+        fc.assert(
+          fc.property(jsonValue, yamlOptions, (value, options) => {
+            const { flow, indent, seqIndent, quotes, blockQuote } = options;
+            const text = stringify(value, {
+              collectionStyle: flow ? 'flow' : 'any',
+              indent,
+              indentSeq: seqIndent,
+              defaultStringType: (quotes === '"'
+                ? 'QUOTE_DOUBLE'
+                : quotes === "'"
+                  ? 'QUOTE_SINGLE'
+                  : 'PLAIN') as Scalar.Type,
+              blockQuote,
+            });
+            if (expectSameAsYaml(text)) tookIt++;
+            expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+          }),
+          RUNS,
+        ),
       );
-      expect(taken).toBeGreaterThan(0);
+      expect(tookIt).toBeGreaterThan(0);
+      expect(count.scan).toBeGreaterThan(0);
     },
     TIMEOUT,
   );
@@ -161,6 +190,96 @@ describe('fast path (js-yaml + node reconstruction) gives exactly what yaml give
       expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
     }
   });
+
+  it('the line scanner: layouts it reads (block scalars, quotes, flow, comments) are identical to yaml', () => {
+    for (const text of [
+      'a: |\n  x\n\n  y\nb: |-\n  x\nc: |+\n  x\n\nd: >\n  x\n  y\n\n\n  z\ne: >-\n\n  x\nf: 1\n',
+      'steps: # v1\n  - id: s0 # v1\n    # above\n    kind: llm\n\n  - id: s1\n    prompt: |\n      one\n\n    model: m\n',
+      "a: \"q \\\" \\\\ \\/ \\n \\t x\"\nb: 'it''s'\n\"c d\": 1\n'e': [ \"x\", 'y', z w , 1.5, true, ~ ]\n",
+      'a: { b: { c: [1, [2, {d: e}]] }, f: "g" }  # c\nh:\n- 1\n- x: y\n  z: [ ]\n- { }\n',
+      "url: http://x:8080/a?b=c#d\ntext: It's a #1 deal, isn't it\nk: -1\nl: -x\nm: a:b\n",
+      '# head\nname: t\n\n\nsteps:\n  - id: a\n    kind: llm\n  # between\n  - id: b\n# tail\n',
+      'é: ü😀\nx: "😀"\n',
+    ]) {
+      expect(scanBlock(text), text).toBeDefined();
+      expect(expectSameAsYaml(text)).toBe(true);
+      expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+    }
+  });
+
+  it("the line scanner leaves to js-yaml what it does not read (and the result stays yaml's)", () => {
+    for (const text of [
+      'a: 1\r\nb: 2\r\n',
+      'a: [1,\n  2]\n',
+      'a: "x\n  y"\n',
+      'a: x\n  y\n',
+      'a: "\\u00e9"\n',
+      'a: |2\n   x\n',
+      'a:\nb: 1\n',
+      '1: x\n',
+      'a: { b: c: d }\n',
+      'a: [x, ]\n',
+      'a: b: c\n',
+      '- - x\n',
+      'a: > \n  x\n   y\n',
+      'a: |\n  x\n     \n',
+      'a: |\n  x',
+      '__proto__: 1\n',
+      '<<: 1\n',
+      'a: 1\n  b: 2\n',
+      'x\n',
+    ]) {
+      expect(scanBlock(text), JSON.stringify(text)).toBeUndefined();
+      expectSameAsYaml(text);
+      expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+    }
+  });
+
+  it(
+    "the line scanner: one-character edits anywhere in the samples (when it reads the result, it is yaml's)",
+    () => {
+      // A long run: WEFT_FUZZ_RUNS=100000 (every offset of every sample, many times over).
+      const inserts = [
+        ' ',
+        ':',
+        '\n',
+        '#',
+        '-',
+        '"',
+        "'",
+        '|',
+        '>',
+        '[',
+        '{',
+        ']',
+        '}',
+        ',',
+        '\\',
+        'x',
+        '\n  ',
+        '&',
+      ];
+      const edit = fc
+        .record({
+          sample: fc.constantFrom(...SAMPLES),
+          at: fc.nat(),
+          insert: fc.option(fc.constantFrom(...inserts), { nil: undefined }),
+        })
+        .map(({ sample, at, insert }) => {
+          const i = at % sample.length;
+          return sample.slice(0, i) + (insert ?? '') + sample.slice(insert === undefined ? i + 1 : i);
+        });
+      let scanned = 0;
+      fc.assert(
+        fc.property(edit, (text) => {
+          if (scanBlock(text) && expectSameAsYaml(text)) scanned++;
+        }),
+        { ...RUNS, numRuns: RUNS.numRuns * 3 },
+      );
+      expect(scanned).toBeGreaterThan(RUNS.numRuns / 2);
+    },
+    TIMEOUT,
+  );
 
   it('core schema scalars resolve as yaml resolves them (not as js-yaml would)', () => {
     const text = [

@@ -75,6 +75,15 @@ export function setNodeEnd(node: Node, end: number): void {
   else node.range![2] = end;
 }
 
+/** A node's value end (range[1]) and node end (range[2]), without making a scalar's range array. */
+export function valueEndOf(node: Node): number {
+  return node instanceof FastScalar ? node.valueEnd : node.range![1];
+}
+
+export function nodeEndOf(node: Node): number {
+  return node instanceof FastScalar ? node.nodeEnd : node.range![2];
+}
+
 export const MAP_PROTOTYPE = withNodeType(YAMLMap, 'yaml.map');
 export const SEQ_PROTOTYPE = withNodeType(YAMLSeq, 'yaml.seq');
 export const PAIR_PROTOTYPE = withNodeType(Pair, 'yaml.pair');
