@@ -39,6 +39,8 @@ const MAX_DEPTH = 100;
 
 /** Characters js-yaml and yaml refuse in a document (js-yaml's pattern). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
+const NON_PRINTABLE_OR_SURROGATE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
 const NON_PRINTABLE =
   /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
@@ -136,9 +138,14 @@ class BlockScanner {
     return { root, value: this.value };
   }
 
-  /** The start of the first line at or after `at` (a line start) with content (not blank, not a comment). */
+  /**
+   * The start of the first line at or after `at` (a line start) with content (not blank, not a comment). Comment
+   * lines must be indented like that line (column 0 at the end): yaml gives other comments to the ends of nodes
+   * by rules of its own. A document marker (`---`, `...`) is left to the other paths.
+   */
   private nextLine(at: number): number {
     const text = this.text;
+    let commentIndent = -1;
     let i = at;
     while (i < this.length) {
       let j = i;
@@ -146,14 +153,19 @@ class BlockScanner {
       const c = text.charCodeAt(j);
       if (c === NEWLINE) i = j + 1;
       else if (c === HASH) {
+        if (commentIndent < 0) commentIndent = j - i;
+        else if (commentIndent !== j - i) throw UNSUPPORTED;
         const eol = text.indexOf('\n', j);
         i = eol === -1 ? this.length : eol + 1;
-      } else if (j >= this.length) return this.length;
+      } else if (j >= this.length) break;
       else {
         this.indent = j - i;
+        if (commentIndent >= 0 && commentIndent !== this.indent) throw UNSUPPORTED;
+        if (this.indent === 0 && (text.startsWith('---', i) || text.startsWith('...', i))) throw UNSUPPORTED;
         return i;
       }
     }
+    if (commentIndent > 0) throw UNSUPPORTED;
     return this.length;
   }
 
@@ -256,7 +268,8 @@ class BlockScanner {
     if (colon - at > MAX_KEY_LENGTH || text.charCodeAt(colon - 1) === SPACE) throw UNSUPPORTED;
     if (indicatorStart(c) || c === DASH) throw UNSUPPORTED;
     for (let j = at; j < colon; j++) {
-      if (flowIndicator(text.charCodeAt(j))) throw UNSUPPORTED;
+      const d = text.charCodeAt(j);
+      if (flowIndicator(d) || d === COLON) throw UNSUPPORTED;
     }
     const data = plainAt(text, at, colon);
     if (typeof data !== 'string' || data === '<<' || data === '__proto__') throw UNSUPPORTED;
@@ -392,7 +405,7 @@ class BlockScanner {
         if (d === HASH && text.charCodeAt(j - 1) === SPACE) break;
         if (d === COLON) {
           const next = text.charCodeAt(j + 1);
-          if (next === SPACE || endOfLine(next)) throw UNSUPPORTED;
+          if (next === SPACE || next === HASH || endOfLine(next)) throw UNSUPPORTED;
         }
         valueEnd = j + 1;
       }
@@ -583,10 +596,12 @@ class BlockScanner {
 
 /**
  * The root node and JS value of a workflow written in the block style this path reads, or undefined (the caller
- * then tries the next path). Prefilters (size, tabs, directives, hanging comments) are the caller's.
+ * then tries the next path). Files too large or binary are the caller's to refuse.
  */
 export function scanBlock(text: string): { root: Node; value: unknown } | undefined {
-  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff || NON_PRINTABLE.test(text)) return undefined;
+  if (text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  // The quick test first: its only false alarms are surrogate pairs (emoji), which the exact one lets through.
+  if (NON_PRINTABLE_OR_SURROGATE.test(text) && NON_PRINTABLE.test(text)) return undefined;
   try {
     return new BlockScanner(text).document();
   } catch (e) {

@@ -86,8 +86,10 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
       const count = counting(() =>
         fc.assert(
           fc.property(workflowText, (text) => {
-            // Comments not indented like the next line are left to yaml (see hasHangingComments).
-            expect(expectSameAsYaml(text)).toBe(!hasHangingComments(text));
+            // Comments not indented like the next line are left to yaml (see hasHangingComments); the line
+            // scanner also takes `#` lines that are a block scalar's text.
+            const tookIt = expectSameAsYaml(text);
+            if (!hasHangingComments(text)) expect(tookIt).toBe(true);
             expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
           }),
           RUNS,

@@ -271,10 +271,10 @@ export function parseFast(
 ): ParsedWorkflow | undefined {
   // Too large or binary: refused before any parse (parse.ts). Nesting is bounded by js-yaml's maxDepth (100).
   if (fileTooLarge(text) || text.includes('\u0000')) return undefined;
-  if (UNSUPPORTED_TEXT.test(text) || hasHangingComments(text)) return undefined;
   // The line scanner first (block-scan.ts: the common layouts, ~3x faster), then js-yaml for the rest.
   const scanned = paths === 'js-yaml' ? undefined : scanBlock(text);
   if (scanned) return parsedFrom(text, scanned.root, scanned.value);
+  if (UNSUPPORTED_TEXT.test(text) || hasHangingComments(text)) return undefined;
   const builder = new NodeBuilder(text);
   let value: unknown;
   try {
