@@ -182,7 +182,7 @@ function step(entry: StepEntry, needsOf: NeedsOf): StepSpec | undefined {
       break;
     case 'parallel':
       spec.kind = 'parallel';
-      spec.steps = entry.children.map((c) => step(c, needsOf)).filter((s): s is StepSpec => s !== undefined);
+      spec.steps = steps(entry.children, needsOf);
       break;
     case 'map': {
       const child = entry.children[0] ? step(entry.children[0], needsOf) : undefined;
@@ -219,6 +219,16 @@ function step(entry: StepEntry, needsOf: NeedsOf): StepSpec | undefined {
   return spec as unknown as StepSpec;
 }
 
+/** The specs of a step list, in order, without the steps that have none. */
+function steps(entries: readonly StepEntry[], needsOf: NeedsOf): StepSpec[] {
+  const out: StepSpec[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const spec = step(entries[i]!, needsOf);
+    if (spec !== undefined) out.push(spec);
+  }
+  return out;
+}
+
 export function buildDefinition(root: Obj, index: StepIndex, needsOf: NeedsOf): WorkflowDefinition {
   const definition: WorkflowDefinition = {
     name: str(root.name),
@@ -228,7 +238,7 @@ export function buildDefinition(root: Obj, index: StepIndex, needsOf: NeedsOf): 
     agents: Object.fromEntries(entries(root.agents).map(([k, v]) => [k, agent(v)])),
     tools: Object.fromEntries(entries(root.tools).map(([k, v]) => [k, tool(v)])),
     budget: budget(obj(root.budget)),
-    steps: index.top.map((e) => step(e, needsOf)).filter((s): s is StepSpec => s !== undefined),
+    steps: steps(index.top, needsOf),
   };
   if (typeof root.description === 'string') definition.description = root.description;
   if (typeof root.version === 'string') definition.version = root.version;

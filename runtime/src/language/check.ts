@@ -33,15 +33,19 @@ function toValue(parsed: ParsedWorkflow): { value?: unknown; problem?: Diagnosti
   }
 }
 
+/**
+ * Adds `step` and its nested steps, depth first in file order, each id once (its first declaration). The
+ * nesting is at most indexSteps' depth limit (the definition is built from its entries).
+ */
+function addSpec(step: StepSpec, out: Map<string, StepSpec>): void {
+  if (!out.has(step.id)) out.set(step.id, step);
+  if (step.kind === 'parallel') for (let i = 0; i < step.steps.length; i++) addSpec(step.steps[i]!, out);
+  else if (step.kind === 'map') addSpec(step.step, out);
+}
+
 function specsById(steps: readonly StepSpec[]): Map<string, StepSpec> {
   const out = new Map<string, StepSpec>();
-  const stack = [...steps].reverse();
-  while (stack.length > 0) {
-    const step = stack.pop()!;
-    if (!out.has(step.id)) out.set(step.id, step);
-    if (step.kind === 'parallel') stack.push(...[...step.steps].reverse());
-    else if (step.kind === 'map') stack.push(step.step);
-  }
+  for (let i = 0; i < steps.length; i++) addSpec(steps[i]!, out);
   return out;
 }
 

@@ -18,7 +18,6 @@ export interface StepEntry {
   kind: string | undefined;
   value: Record<string, unknown>;
   node: YAMLMap | undefined;
-  path: PathSegment[];
   idRange: SourceRange;
   parent: StepEntry | undefined;
   /** The list this step belongs to (top-level steps, a parallel's steps, or a map's single step). */
@@ -29,7 +28,7 @@ export interface StepEntry {
   depth: number;
   /** Position in `StepIndex.all` (graph algorithms index arrays by it). */
   order: number;
-  /** What locating `path` from the root finds (locate continues from here for paths inside the step). */
+  /** What locating the step's path from the root finds (locate continues from here for paths inside the step). */
   located: Located;
 }
 
@@ -48,84 +47,92 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** `[...path, segment]`, copied by hand (spread and concat are generic and slow; this runs for every step). */
-function withSegment(path: readonly PathSegment[], segment: PathSegment): PathSegment[] {
-  const length = path.length;
-  const out: PathSegment[] = new Array(length + 1);
-  for (let i = 0; i < length; i++) out[i] = path[i]!;
-  out[length] = segment;
-  return out;
-}
-
 /** One segment further (what locate does for the next segment), staying put once a segment was missing. */
 function further(parsed: ParsedWorkflow, from: Located, segment: PathSegment): Located {
   return from.complete ? locateFrom(parsed, from, segment) : from;
 }
 
-export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
-  const index: StepIndex = { all: [], top: [], byId: new Map(), sites: [] };
-  // `based` is locate(parsed, basePath): nested lists continue from their step's location instead of walking
-  // again from the root (the same result, as locate goes one segment at a time).
-  const visit = (
-    items: unknown[],
-    basePath: PathSegment[],
-    based: Located,
-    parent: StepEntry | undefined,
-    list: StepEntry[],
-    inMap: boolean,
-    single: boolean,
-  ) => {
-    const depth = parent ? parent.depth + 1 : 0;
-    if (depth > MAX_STEP_DEPTH) return;
-    for (let i = 0; i < items.length; i++) {
-      const value = items[i];
-      if (!isObject(value) || typeof value.id !== 'string') continue;
-      const path = single ? basePath : withSegment(basePath, i);
-      const located = single ? based : further(parsed, based, i);
-      const node = located.node;
-      const map = isMapNode(node) ? node : undefined;
-      const entry: StepEntry = {
-        id: value.id,
-        kind: typeof value.kind === 'string' ? value.kind : undefined,
-        value,
-        node: map,
-        path,
-        // Set below, after the walk over the step's keys finds its `id`.
-        idRange: undefined as unknown as SourceRange,
-        parent,
-        siblings: list,
-        children: [],
-        inMap,
-        depth,
-        order: index.all.length,
-        located,
-      };
-      // One walk over the step's keys: the node of its `id` (the last `id` pair, as findPair finds it) and the
-      // expression sites of the other keys.
-      let idNode: unknown;
-      if (map) {
-        const pairs = map.items;
-        for (let p = 0; p < pairs.length; p++) {
-          const pair = pairs[p]!;
-          const key = keyOf(pair);
-          if (key === 'id') idNode = pair.value;
-          else if (typeof key === 'string') stepPairSites(parsed, entry, key, pair.value, index.sites);
-        }
-      }
-      entry.idRange = rangeOf(parsed, (idNode ?? node) as never);
-      list.push(entry);
-      index.all.push(entry);
-      if (index.byId.get(entry.id) === undefined) index.byId.set(entry.id, entry);
-      if (entry.kind === 'parallel' && Array.isArray(value.steps)) {
-        const steps = further(parsed, located, 'steps');
-        visit(value.steps, withSegment(path, 'steps'), steps, entry, entry.children, inMap, false);
-      } else if (entry.kind === 'map' && isObject(value.step)) {
-        const step = further(parsed, located, 'step');
-        visit([value.step], withSegment(path, 'step'), step, entry, entry.children, true, true);
+/** A step list to index: what visit needs besides the list (one object per list, not a closure per check). */
+interface Walk {
+  parsed: ParsedWorkflow;
+  index: StepIndex;
+}
+
+const NO_CHILDREN: StepEntry[] = Object.freeze([]) as unknown as StepEntry[];
+
+/**
+ * The steps of `items` (a list, or the single step of a map when `single`), located from `based`, which is
+ * locate(parsed, path of the list): nested lists continue from their step's location instead of walking again
+ * from the root (the same result, as locate goes one segment at a time).
+ */
+function visit(
+  walk: Walk,
+  items: unknown[],
+  based: Located,
+  parent: StepEntry | undefined,
+  list: StepEntry[],
+  inMap: boolean,
+  single: boolean,
+): void {
+  const { parsed, index } = walk;
+  const depth = parent ? parent.depth + 1 : 0;
+  if (depth > MAX_STEP_DEPTH) return;
+  for (let i = 0; i < items.length; i++) {
+    const value = items[i];
+    if (!isObject(value)) continue;
+    const id = value.id;
+    if (typeof id !== 'string') continue;
+    const located = single ? based : further(parsed, based, i);
+    const node = located.node;
+    const map = isMapNode(node) ? node : undefined;
+    const kind = typeof value.kind === 'string' ? value.kind : undefined;
+    const parallel = kind === 'parallel' && Array.isArray(value.steps);
+    const mapped = !parallel && kind === 'map' && isObject(value.step);
+    const entry: StepEntry = {
+      id,
+      kind,
+      value,
+      node: map,
+      // Set below, after the walk over the step's keys finds its `id`.
+      idRange: undefined as unknown as SourceRange,
+      parent,
+      siblings: list,
+      // Only parallel and map steps have children (visit fills their list); the others share an empty one.
+      children: parallel || mapped ? [] : NO_CHILDREN,
+      inMap,
+      depth,
+      order: index.all.length,
+      located,
+    };
+    // One walk over the step's keys: the node of its `id` (the last `id` pair, as findPair finds it) and the
+    // expression sites of the other keys.
+    let idNode: unknown;
+    if (map) {
+      const pairs = map.items;
+      for (let p = 0; p < pairs.length; p++) {
+        const pair = pairs[p]!;
+        const key = keyOf(pair);
+        if (key === 'id') idNode = pair.value;
+        else if (typeof key === 'string') stepPairSites(parsed, entry, key, pair.value, index.sites);
       }
     }
-  };
+    entry.idRange = rangeOf(parsed, (idNode ?? node) as never);
+    list.push(entry);
+    index.all.push(entry);
+    if (index.byId.get(id) === undefined) index.byId.set(id, entry);
+    if (parallel) {
+      const steps = further(parsed, located, 'steps');
+      visit(walk, value.steps as unknown[], steps, entry, entry.children, inMap, false);
+    } else if (mapped) {
+      const step = further(parsed, located, 'step');
+      visit(walk, [value.step], step, entry, entry.children, true, true);
+    }
+  }
+}
+
+export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
+  const index: StepIndex = { all: [], top: [], byId: new Map(), sites: [] };
   const steps = isObject(root) && Array.isArray(root.steps) ? root.steps : [];
-  visit(steps, ['steps'], locate(parsed, ['steps']), undefined, index.top, false, false);
+  visit({ parsed, index }, steps, locate(parsed, ['steps']), undefined, index.top, false, false);
   return index;
 }
