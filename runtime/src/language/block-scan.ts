@@ -1,8 +1,9 @@
 // The fastest parse path: one pass over the lines of a workflow written the common way (block mappings and
-// sequences; one-line plain, quoted and flow values; literal and folded block scalars) that builds the yaml nodes,
-// with the ranges yaml's parseDocument gives, and the JS value at once. Anything else (multi-line plain or quoted
-// scalars and flow collections, empty values, keys that are not strings, escapes other than the common ones, CRs,
-// ...) returns undefined and the js-yaml path (fast-parse.ts) takes the text. Tests compare both with yaml.
+// sequences; one-line plain, quoted and flow values; literal and folded block scalars; LF or CRLF) that builds the
+// yaml nodes, with the ranges yaml's parseDocument gives, and the JS value at once. Anything else (multi-line plain
+// or quoted scalars and flow collections, empty values, keys that are not strings, escapes other than the common
+// ones, a lone CR, ...) returns undefined and the js-yaml path (fast-parse.ts) takes the text. Tests compare both
+// with yaml.
 import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { plainValue } from './core-scalars.js';
 import {
@@ -25,6 +26,8 @@ const UNSUPPORTED = { unsupported: true };
 
 const SPACE = 32;
 const NEWLINE = 10;
+/** Only ever before a NEWLINE (a lone CR is left to the other paths). */
+const CR = 13;
 const HASH = 35;
 const COLON = 58;
 const DASH = 45;
@@ -69,7 +72,7 @@ function flowIndicator(c: number): boolean {
 }
 
 function endOfLine(c: number): boolean {
-  return c === NEWLINE || Number.isNaN(c);
+  return c === NEWLINE || c === CR || Number.isNaN(c);
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r' };
@@ -152,6 +155,7 @@ class BlockScanner {
       while (text.charCodeAt(j) === SPACE) j++;
       const c = text.charCodeAt(j);
       if (c === NEWLINE) i = j + 1;
+      else if (c === CR) i = j + 2;
       else if (c === HASH) {
         if (commentIndent < 0) commentIndent = j - i;
         else if (commentIndent !== j - i) throw UNSUPPORTED;
@@ -208,7 +212,7 @@ class BlockScanner {
       colon = -1;
       for (let j = at; j < this.length; j++) {
         const d = text.charCodeAt(j);
-        if (d === NEWLINE) break;
+        if (d === NEWLINE || d === CR) break;
         if (d === COLON) {
           const next = text.charCodeAt(j + 1);
           if (next === SPACE || endOfLine(next)) {
@@ -229,9 +233,9 @@ class BlockScanner {
     const quote = text.charCodeAt(at);
     for (let j = at + 1; j < this.length; j++) {
       const d = text.charCodeAt(j);
-      if (d === NEWLINE) return -1;
+      if (d === NEWLINE || d === CR) return -1;
       if (quote === DOUBLE_QUOTE && d === BACKSLASH) {
-        if (text.charCodeAt(j + 1) === NEWLINE) return -1;
+        if (endOfLine(text.charCodeAt(j + 1))) return -1;
         j++;
       } else if (d === quote) {
         if (quote === SINGLE_QUOTE && text.charCodeAt(j + 1) === SINGLE_QUOTE) j++;
@@ -400,7 +404,7 @@ class BlockScanner {
       let j = at;
       for (; j < this.length; j++) {
         const d = text.charCodeAt(j);
-        if (d === NEWLINE) break;
+        if (d === NEWLINE || d === CR) break;
         if (d === SPACE) continue;
         if (d === HASH && text.charCodeAt(j - 1) === SPACE) break;
         if (d === COLON) {
@@ -505,7 +509,7 @@ class BlockScanner {
     let j = at;
     for (; j < this.length; j++) {
       const d = text.charCodeAt(j);
-      if (d === NEWLINE || flowIndicator(d)) break;
+      if (d === NEWLINE || d === CR || flowIndicator(d)) break;
       if (d === SPACE) continue;
       if (d === HASH && text.charCodeAt(j - 1) === SPACE) throw UNSUPPORTED;
       if (d === COLON) {
@@ -561,11 +565,11 @@ class BlockScanner {
       while (text.charCodeAt(k) === SPACE) k++;
       const spaces = k - line;
       const c = text.charCodeAt(k);
-      if (c === NEWLINE || k >= this.length) {
+      if (c === NEWLINE || c === CR || k >= this.length) {
         if (indent < 0) leadingSpaces = Math.max(leadingSpaces, spaces);
         else if (spaces > indent) throw UNSUPPORTED;
         blanks++;
-        line = k + 1;
+        line = k + (c === CR ? 2 : 1);
         continue;
       }
       if (indent < 0) {
@@ -575,7 +579,7 @@ class BlockScanner {
       if (!literal && spaces > indent) throw UNSUPPORTED;
       const eol = text.indexOf('\n', k);
       const lineEnd = eol === -1 ? this.length : eol;
-      const content = text.slice(line + indent, lineEnd);
+      const content = text.slice(line + indent, text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd);
       if (contentLines === 0) value = '\n'.repeat(blanks) + content;
       else if (literal) value += '\n'.repeat(blanks + 1) + content;
       else value += (blanks === 0 ? ' ' : '\n'.repeat(blanks)) + content;
@@ -599,7 +603,8 @@ class BlockScanner {
  * then tries the next path). Files too large or binary are the caller's to refuse.
  */
 export function scanBlock(text: string): { root: Node; value: unknown } | undefined {
-  if (text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  if (text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  if (text.includes('\r') && /\r(?!\n)/.test(text)) return undefined;
   // The quick test first: its only false alarms are surrogate pairs (emoji), which the exact one lets through.
   if (NON_PRINTABLE_OR_SURROGATE.test(text) && NON_PRINTABLE.test(text)) return undefined;
   try {
