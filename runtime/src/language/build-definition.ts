@@ -134,16 +134,26 @@ function retry(raw: unknown): RetrySpec | undefined {
   };
 }
 
-/** needs: explicit needs plus implied dependencies, computed by the semantic checks. */
-export type NeedsOf = (entry: StepEntry) => string[];
+/** What buildDefinition leaves for the semantic checks, by step `order` (arrays, not Maps keyed by entries). */
+export interface Built {
+  /**
+   * The `needs` array of each step spec, made empty here: explicit needs plus implied dependencies, added by the
+   * semantic checks.
+   */
+  needs: (string[] | undefined)[];
+  /** The spec of each step that has one in the definition (undefined for steps without a spec). */
+  specs: (StepSpec | undefined)[];
+}
 
 /**
  * Properties are assigned onto one object (no spreads: this runs for every step of every check), in the order
  * the spec types list them, so a definition serializes the same way it always has.
  */
-function step(entry: StepEntry, needsOf: NeedsOf): StepSpec | undefined {
+function step(entry: StepEntry, built: Built): StepSpec | undefined {
   const raw = entry.value;
-  const spec: Record<string, unknown> = { id: entry.id, needs: needsOf(entry), range: entry.idRange };
+  const needs: string[] = [];
+  built.needs[entry.order] = needs;
+  const spec: Record<string, unknown> = { id: entry.id, needs, range: entry.idRange };
   if (typeof raw.name === 'string') spec.name = raw.name;
   if (typeof raw.if === 'string') spec.if = raw.if;
   const r = retry(raw.retry);
@@ -182,10 +192,10 @@ function step(entry: StepEntry, needsOf: NeedsOf): StepSpec | undefined {
       break;
     case 'parallel':
       spec.kind = 'parallel';
-      spec.steps = steps(entry.children, needsOf);
+      spec.steps = steps(entry.children, built);
       break;
     case 'map': {
-      const child = entry.children[0] ? step(entry.children[0], needsOf) : undefined;
+      const child = entry.children[0] ? step(entry.children[0], built) : undefined;
       if (!child) return undefined;
       spec.kind = 'map';
       spec.items = str(raw.items);
@@ -216,20 +226,23 @@ function step(entry: StepEntry, needsOf: NeedsOf): StepSpec | undefined {
     default:
       return undefined;
   }
+  // A spec is in the definition: its ancestors are parallel steps (always kept) and map steps (kept when
+  // their step is).
+  built.specs[entry.order] = spec as unknown as StepSpec;
   return spec as unknown as StepSpec;
 }
 
 /** The specs of a step list, in order, without the steps that have none. */
-function steps(entries: readonly StepEntry[], needsOf: NeedsOf): StepSpec[] {
+function steps(entries: readonly StepEntry[], built: Built): StepSpec[] {
   const out: StepSpec[] = [];
   for (let i = 0; i < entries.length; i++) {
-    const spec = step(entries[i]!, needsOf);
+    const spec = step(entries[i]!, built);
     if (spec !== undefined) out.push(spec);
   }
   return out;
 }
 
-export function buildDefinition(root: Obj, index: StepIndex, needsOf: NeedsOf): WorkflowDefinition {
+export function buildDefinition(root: Obj, index: StepIndex, built: Built): WorkflowDefinition {
   const definition: WorkflowDefinition = {
     name: str(root.name),
     inputs: Object.fromEntries(entries(root.inputs).map(([k, v]) => [k, input(v)])),
@@ -238,7 +251,7 @@ export function buildDefinition(root: Obj, index: StepIndex, needsOf: NeedsOf): 
     agents: Object.fromEntries(entries(root.agents).map(([k, v]) => [k, agent(v)])),
     tools: Object.fromEntries(entries(root.tools).map(([k, v]) => [k, tool(v)])),
     budget: budget(obj(root.budget)),
-    steps: steps(index.top, needsOf),
+    steps: steps(index.top, built),
   };
   if (typeof root.description === 'string') definition.description = root.description;
   if (typeof root.version === 'string') definition.version = root.version;

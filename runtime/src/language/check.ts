@@ -1,5 +1,5 @@
 // checkWorkflow: parse, schema, definition, semantic checks. Pure; never throws.
-import { buildDefinition } from './build-definition.js';
+import { type Built, buildDefinition } from './build-definition.js';
 import { duplicateKeyDiagnostics } from './duplicate-keys.js';
 import { parseFast } from './fast-parse.js';
 import { assembledValue, parseWorkflowChunked } from './incremental.js';
@@ -12,8 +12,8 @@ import { checkDuplicateIds } from './semantic/duplicate-ids.js';
 import { collectExpressionSites } from './semantic/expression-sites.js';
 import { checkExpressions } from './semantic/expressions.js';
 import { checkGraph } from './semantic/graph.js';
-import { indexSteps, type StepEntry } from './step-index.js';
-import type { CheckResult, Diagnostic, StepSpec } from './types.js';
+import { indexSteps } from './step-index.js';
+import type { CheckResult, Diagnostic } from './types.js';
 
 function error(parsed: ParsedWorkflow, code: string, message: string, start = 0, end = 0): Diagnostic {
   return { severity: 'error', code, message, range: parsed.toRange(start, end) };
@@ -31,22 +31,6 @@ function toValue(parsed: ParsedWorkflow): { value?: unknown; problem?: Diagnosti
         : `the YAML could not be read: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
     return { problem: error(parsed, 'yaml-syntax', message) };
   }
-}
-
-/**
- * Adds `step` and its nested steps, depth first in file order, each id once (its first declaration). The
- * nesting is at most indexSteps' depth limit (the definition is built from its entries).
- */
-function addSpec(step: StepSpec, out: Map<string, StepSpec>): void {
-  if (!out.has(step.id)) out.set(step.id, step);
-  if (step.kind === 'parallel') for (let i = 0; i < step.steps.length; i++) addSpec(step.steps[i]!, out);
-  else if (step.kind === 'map') addSpec(step.step, out);
-}
-
-function specsById(steps: readonly StepSpec[]): Map<string, StepSpec> {
-  const out = new Map<string, StepSpec>();
-  for (let i = 0; i < steps.length; i++) addSpec(steps[i]!, out);
-  return out;
 }
 
 function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
@@ -92,21 +76,15 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   const root = value as Record<string, unknown>;
   diagnostics.push(...schemaDiagnostics(parsed, root));
   const index = indexSteps(parsed, root);
-  // By step order (an array, not a Map keyed by entries: one per step of every check).
-  const needs: (string[] | undefined)[] = new Array(index.all.length);
-  const needsOf = (entry: StepEntry) => {
-    const list: string[] = [];
-    needs[entry.order] = list;
-    return list;
-  };
-  const definition = buildDefinition(root, index, needsOf);
+  const built: Built = { needs: new Array(index.all.length), specs: new Array(index.all.length) };
+  const definition = buildDefinition(root, index, built);
   const context: CheckContext = {
     parsed,
     root,
     index,
     definition,
-    specs: specsById(definition.steps),
-    needs,
+    specs: built.specs,
+    needs: built.needs,
     diagnostics,
   };
   checkDuplicateIds(context);

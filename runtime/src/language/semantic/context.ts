@@ -1,6 +1,6 @@
 // Shared state of one check: the parsed file, its value, the step index and the diagnostics found so far.
 import type { ParsedWorkflow } from '../parse.js';
-import type { StepIndex } from '../step-index.js';
+import type { StepEntry, StepIndex } from '../step-index.js';
 import type { Diagnostic, Severity, SourceRange, StepSpec, WorkflowDefinition } from '../types.js';
 
 export interface CheckContext {
@@ -8,11 +8,26 @@ export interface CheckContext {
   root: Record<string, unknown>;
   index: StepIndex;
   definition: WorkflowDefinition;
-  /** Definition steps by id (first declaration). */
-  specs: Map<string, StepSpec>;
+  /** The spec of each step in the definition, by the step's `order` (undefined for the rest). */
+  specs: (StepSpec | undefined)[];
   /** The mutable `needs` array of each step in the definition, by the step's `order` (undefined for the rest). */
   needs: (string[] | undefined)[];
   diagnostics: Diagnostic[];
+}
+
+/**
+ * The first spec in the definition (depth first, in file order) of step id `id`, whose first declaration is
+ * `target`: usually target's own; when target has none (an unknown kind, say), that of a later step of the same
+ * id. (The definition's steps are the entries' specs, in the order of `index.all`.)
+ */
+export function specOf(context: CheckContext, id: string, target: StepEntry): StepSpec | undefined {
+  const own = context.specs[target.order];
+  if (own) return own;
+  const all = context.index.all;
+  for (let n = target.order + 1; n < all.length; n++) {
+    if (all[n]!.id === id && context.specs[n]) return context.specs[n];
+  }
+  return undefined;
 }
 
 export function report(

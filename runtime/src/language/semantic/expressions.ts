@@ -5,7 +5,7 @@ import type { StepEntry } from '../step-index.js';
 import { didYouMean } from '../suggest.js';
 import { checkFieldPath, sharedOutputSchemaOfStep } from '../type-flow.js';
 import type { JsonSchema, SourceRange } from '../types.js';
-import { type CheckContext, report } from './context.js';
+import { type CheckContext, report, specOf } from './context.js';
 import type { ExpressionSite } from './expression-sites.js';
 
 export interface StepReference {
@@ -60,8 +60,11 @@ function scanCached(value: string): Scan {
 }
 
 class TypeFlow {
-  /** Output schemas by the `order` of the step `index.byId` gives for their id (a function of the id). */
-  private readonly schemas: Array<JsonSchema | undefined>;
+  /**
+   * Output schemas by the `order` of the step `index.byId` gives for their id (a function of the id); null
+   * where the step has no spec.
+   */
+  private readonly schemas: Array<JsonSchema | null | undefined>;
   constructor(private readonly context: CheckContext) {
     this.schemas = new Array(context.index.all.length);
   }
@@ -69,9 +72,12 @@ class TypeFlow {
   /** The output schema of step `id`, whose first declaration is `target`. */
   outputOf(id: string, target: StepEntry): JsonSchema | undefined {
     let schema = this.schemas[target.order];
-    if (!schema) {
-      const spec = this.context.specs.get(id);
-      if (!spec) return undefined;
+    if (schema === undefined) {
+      const spec = specOf(this.context, id, target);
+      if (!spec) {
+        this.schemas[target.order] = null;
+        return undefined;
+      }
       schema = sharedOutputSchemaOfStep(spec);
       if (spec.kind === 'tool') {
         const response = this.context.definition.tools[spec.tool]?.responseSchema;
@@ -80,7 +86,7 @@ class TypeFlow {
       }
       this.schemas[target.order] = schema;
     }
-    return schema;
+    return schema ?? undefined;
   }
 
   inputs(): JsonSchema {
