@@ -82,7 +82,8 @@ const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n
  * text, which V8 then finds in its string table at once when it is a property name. Slots are overwritten.
  */
 const INTERN_SLOTS = 1024;
-const INTERN_MAX_LENGTH = 40;
+/** V8 copies a slice shorter than 13 characters; a longer one would keep the whole text it came from alive. */
+const INTERN_MAX_LENGTH = 12;
 const internedTexts: (string | undefined)[] = new Array(INTERN_SLOTS);
 const internedValues: unknown[] = new Array(INTERN_SLOTS);
 
