@@ -134,14 +134,12 @@ function retry(raw: unknown): RetrySpec | undefined {
   };
 }
 
-/** What buildDefinition leaves for the semantic checks, by step `order` (arrays, not Maps keyed by entries). */
+/**
+ * What buildDefinition leaves for the semantic checks: the spec of each step that has one in the definition, by
+ * step `order` (undefined for steps without a spec). Their `needs` are empty here: the semantic checks set them
+ * (explicit needs plus implied dependencies).
+ */
 export interface Built {
-  /**
-   * The `needs` array of each step spec, made empty here: explicit needs plus implied dependencies, added by the
-   * semantic checks.
-   */
-  needs: (string[] | undefined)[];
-  /** The spec of each step that has one in the definition (undefined for steps without a spec). */
   specs: (StepSpec | undefined)[];
 }
 
@@ -151,9 +149,7 @@ export interface Built {
  */
 function step(entry: StepEntry, built: Built): StepSpec | undefined {
   const raw = entry.value;
-  const needs: string[] = [];
-  built.needs[entry.order] = needs;
-  const spec: Record<string, unknown> = { id: entry.id, needs, range: entry.idRange };
+  const spec: Record<string, unknown> = { id: entry.id, needs: [], range: entry.idRange };
   if (typeof raw.name === 'string') spec.name = raw.name;
   if (typeof raw.if === 'string') spec.if = raw.if;
   const r = retry(raw.retry);

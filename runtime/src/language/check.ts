@@ -76,7 +76,7 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   const root = value as Record<string, unknown>;
   diagnostics.push(...schemaDiagnostics(parsed, root));
   const index = indexSteps(parsed, root);
-  const built: Built = { needs: new Array(index.all.length), specs: new Array(index.all.length) };
+  const built: Built = { specs: new Array(index.all.length) };
   const definition = buildDefinition(root, index, built);
   const context: CheckContext = {
     parsed,
@@ -84,7 +84,6 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
     index,
     definition,
     specs: built.specs,
-    needs: built.needs,
     diagnostics,
   };
   checkDuplicateIds(context);

@@ -8,10 +8,8 @@ export interface CheckContext {
   root: Record<string, unknown>;
   index: StepIndex;
   definition: WorkflowDefinition;
-  /** The spec of each step in the definition, by the step's `order` (undefined for the rest). */
+  /** The spec of each step in the definition, by the step's `order` (undefined for the rest); checkGraph sets their `needs`. */
   specs: (StepSpec | undefined)[];
-  /** The mutable `needs` array of each step in the definition, by the step's `order` (undefined for the rest). */
-  needs: (string[] | undefined)[];
   diagnostics: Diagnostic[];
 }
 

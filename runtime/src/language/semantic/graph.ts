@@ -136,9 +136,6 @@ class Graph {
     if (last) last.next = edge;
     else this.first[a.order] = edge;
     this.last[a.order] = edge;
-    // A new edge: `b` is not among `a`'s needs unless listed explicitly there.
-    const needs = this.context.needs[a.order];
-    if (needs && !needs.includes(b.id)) needs.push(b.id);
   }
 
   resolve(id: unknown, where: Ranged): StepEntry | undefined {
@@ -357,6 +354,33 @@ function reportUnreachable(context: CheckContext, graph: Graph): void {
   }
 }
 
+/**
+ * The `needs` of each step spec: the ids its out-edges lead to, each once, in the order the edges were added
+ * (explicit needs first, as listed). Set once the edges are known, in arrays of their final size (pushing edge
+ * by edge grows an array per step).
+ */
+function setNeeds(context: CheckContext, graph: Graph): void {
+  const specs = context.specs;
+  const all = context.index.all;
+  for (let order = 0; order < specs.length; order++) {
+    const spec = specs[order];
+    const first = spec && graph.out(all[order]!);
+    if (!first) continue;
+    let count = 0;
+    for (let e: Edge | undefined = first; e; e = e.next) count++;
+    const needs: string[] = new Array(count);
+    let n = 0;
+    for (let e: Edge | undefined = first; e; e = e.next) {
+      const id = e.to.id;
+      let seen = false;
+      for (let i = 0; i < n && !seen; i++) seen = needs[i] === id;
+      if (!seen) needs[n++] = id;
+    }
+    needs.length = n;
+    spec.needs = needs;
+  }
+}
+
 export function checkGraph(context: CheckContext, references: readonly StepReference[]): void {
   const graph = new Graph(context);
   addExplicitEdges(context, graph);
@@ -365,6 +389,7 @@ export function checkGraph(context: CheckContext, references: readonly StepRefer
     const ref = references[n]!;
     graph.add(ref.from, ref.to, ref, 'reads the output of');
   }
+  setNeeds(context, graph);
   reportCycles(context, graph);
   reportUnreachable(context, graph);
 }
