@@ -14,25 +14,28 @@ function declared(context: CheckContext, kind: Kind): Record<string, unknown> {
     : {};
 }
 
+/** Whether `name` is a string not declared under the section of `kind`. */
+function undeclared(context: CheckContext, kind: Kind, name: unknown): name is string {
+  return typeof name === 'string' && !Object.hasOwn(declared(context, kind), name);
+}
+
 /**
- * Reports `name` when it is not declared. Its node is at `segments` inside `from` (a step's location, or the root
- * when undefined), located only for a report, as locate(parsed, [...path of from, ...segments]) would.
+ * Reports `name`, not declared. Its node is at `segments` inside `from` (a step's location, or the root when
+ * undefined), located only for a report, as locate(parsed, [...path of from, ...segments]) would.
  */
-function checkName(
+function reportName(
   context: CheckContext,
   kind: Kind,
-  name: unknown,
+  name: string,
   from: Located | undefined,
-  ...segments: PathSegment[]
+  segments: readonly PathSegment[],
 ): void {
-  if (typeof name !== 'string') return;
-  const names = declared(context, kind);
-  if (Object.hasOwn(names, name)) return;
   let located = from ?? locate(context.parsed, []);
   for (const segment of segments) {
     if (!located.complete) break;
     located = locateFrom(context.parsed, located, segment);
   }
+  const names = declared(context, kind);
   const message = `unknown ${kind} \`${name}\`; declare it under \`${SECTION[kind]}\`${didYouMean(name, Object.keys(names))}`;
   report(context, `unknown-${kind}`, message, rangeOf(context.parsed, located.node as Node));
 }
@@ -41,29 +44,43 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The names steps and agents use, each declared (the path segments of a node are made only for a report). */
 export function checkDeclarations(context: CheckContext): void {
   const all = context.index.all;
   for (let n = 0; n < all.length; n++) {
     const entry = all[n]!;
     const v = entry.value;
     const at = entry.located;
-    if (entry.kind === 'llm') checkName(context, 'model', v.model, at, 'model');
-    if (entry.kind === 'agent') checkName(context, 'agent', v.agent, at, 'agent');
-    if (entry.kind === 'tool') checkName(context, 'tool', v.tool, at, 'tool');
-    if (entry.kind === 'debate') {
-      const participants = list(v.participants);
-      for (let i = 0; i < participants.length; i++) {
-        const model = (participants[i] as { model?: unknown })?.model;
-        checkName(context, 'model', model, at, 'participants', i, 'model');
+    switch (entry.kind) {
+      case 'llm':
+        if (undeclared(context, 'model', v.model)) reportName(context, 'model', v.model, at, ['model']);
+        break;
+      case 'agent':
+        if (undeclared(context, 'agent', v.agent)) reportName(context, 'agent', v.agent, at, ['agent']);
+        break;
+      case 'tool':
+        if (undeclared(context, 'tool', v.tool)) reportName(context, 'tool', v.tool, at, ['tool']);
+        break;
+      case 'debate': {
+        const participants = list(v.participants);
+        for (let i = 0; i < participants.length; i++) {
+          const model = (participants[i] as { model?: unknown })?.model;
+          if (undeclared(context, 'model', model))
+            reportName(context, 'model', model, at, ['participants', i, 'model']);
+        }
+        const judge = (v.judge as { model?: unknown })?.model;
+        if (undeclared(context, 'model', judge)) reportName(context, 'model', judge, at, ['judge', 'model']);
+        break;
       }
-      checkName(context, 'model', (v.judge as { model?: unknown })?.model, at, 'judge', 'model');
     }
   }
   for (const [name, agent] of Object.entries(declared(context, 'agent'))) {
     const a = (agent ?? {}) as { model?: unknown; tools?: unknown };
-    checkName(context, 'model', a.model, undefined, 'agents', name, 'model');
+    if (undeclared(context, 'model', a.model))
+      reportName(context, 'model', a.model, undefined, ['agents', name, 'model']);
     list(a.tools).forEach((tool, i) => {
-      checkName(context, 'tool', tool, undefined, 'agents', name, 'tools', i);
+      if (undeclared(context, 'tool', tool))
+        reportName(context, 'tool', tool, undefined, ['agents', name, 'tools', i]);
     });
   }
 }

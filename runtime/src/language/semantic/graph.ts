@@ -65,9 +65,15 @@ function listAt(
   s3?: string | number,
 ): YAMLSeq | undefined {
   let located = entry.located;
-  for (const segment of s2 === undefined ? [s1] : s3 === undefined ? [s1, s2] : [s1, s2, s3]) {
+  if (!located.complete) return undefined;
+  located = locateFrom(context.parsed, located, s1);
+  if (s2 !== undefined) {
     if (!located.complete) return undefined;
-    located = locateFrom(context.parsed, located, segment);
+    located = locateFrom(context.parsed, located, s2);
+    if (s3 !== undefined) {
+      if (!located.complete) return undefined;
+      located = locateFrom(context.parsed, located, s3);
+    }
   }
   return located.complete && isSeqNode(located.node) ? located.node : undefined;
 }
