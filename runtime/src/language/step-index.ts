@@ -37,6 +37,8 @@ export interface StepIndex {
   top: StepEntry[];
   /** First declaration of each id. */
   byId: Map<string, StepEntry>;
+  /** The steps whose id an earlier step already has, in the order of `all`. */
+  duplicates: StepEntry[];
   /** The expression sites of the steps, in the order of `all` (found in the walk over each step's keys). */
   sites: ExpressionSite[];
 }
@@ -120,6 +122,7 @@ function visit(
     list.push(entry);
     index.all.push(entry);
     if (index.byId.get(id) === undefined) index.byId.set(id, entry);
+    else index.duplicates.push(entry);
     if (parallel) {
       const steps = further(parsed, located, 'steps');
       visit(walk, value.steps as unknown[], steps, entry, entry.children, inMap, false);
@@ -131,7 +134,7 @@ function visit(
 }
 
 export function indexSteps(parsed: ParsedWorkflow, root: unknown): StepIndex {
-  const index: StepIndex = { all: [], top: [], byId: new Map(), sites: [] };
+  const index: StepIndex = { all: [], top: [], byId: new Map(), duplicates: [], sites: [] };
   const steps = isObject(root) && Array.isArray(root.steps) ? root.steps : [];
   visit({ parsed, index }, steps, locate(parsed, ['steps']), undefined, index.top, false, false);
   return index;

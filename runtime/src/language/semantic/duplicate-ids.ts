@@ -1,11 +1,11 @@
 import { type CheckContext, report } from './context.js';
 
 export function checkDuplicateIds(context: CheckContext): void {
-  const all = context.index.all;
-  for (let n = 0; n < all.length; n++) {
-    const entry = all[n]!;
+  const duplicates = context.index.duplicates;
+  for (let n = 0; n < duplicates.length; n++) {
+    const entry = duplicates[n]!;
     const first = context.index.byId.get(entry.id);
-    if (first && first !== entry) {
+    if (first) {
       report(
         context,
         'duplicate-id',
