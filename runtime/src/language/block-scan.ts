@@ -43,8 +43,8 @@ const MAX_DEPTH = 100;
 /** Characters js-yaml and yaml refuse in a document (js-yaml's pattern). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
 const NON_PRINTABLE_OR_SURROGATE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
 const NON_PRINTABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for.
   /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 /** `&` anchor, `*` alias, `!` tag, `?` explicit key, `%`, `@`, backquote: a value starting with one goes elsewhere. */
@@ -437,8 +437,9 @@ class BlockScanner {
     const isMap = text.charCodeAt(at) === 123;
     const close = isMap ? 125 : 93;
     const items: (Node | Pair<Node, Node>)[] = [];
-    const object: Record<string, unknown> = {};
-    const array: unknown[] = [];
+    // The JS value: an object for a mapping, an array for a sequence.
+    const object: Record<string, unknown> | undefined = isMap ? {} : undefined;
+    const array: unknown[] | undefined = isMap ? undefined : [];
     let i = this.skipSpaces(at + 1);
     if (text.charCodeAt(i) === close) i++;
     else {
@@ -450,7 +451,7 @@ class BlockScanner {
             typeof name !== 'string' ||
             name === '__proto__' ||
             name === '<<' ||
-            Object.hasOwn(object, name)
+            Object.hasOwn(object!, name)
           ) {
             throw UNSUPPORTED;
           }
@@ -458,12 +459,12 @@ class BlockScanner {
           if (text.charCodeAt(keyEnd) !== COLON || text.charCodeAt(keyEnd + 1) !== SPACE) throw UNSUPPORTED;
           const valueAt = this.skipSpaces(keyEnd + 2);
           const value = this.flowNode(valueAt);
-          object[name] = this.value;
+          object![name] = this.value;
           setNodeEnd(value, this.skipSpaces(this.end));
           items.push(makePair(key, value));
         } else {
           const item = this.flowNode(i);
-          array.push(this.value);
+          array!.push(this.value);
           setNodeEnd(item, this.skipSpaces(this.end));
           items.push(item);
         }
