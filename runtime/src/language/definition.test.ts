@@ -60,6 +60,44 @@ describe('definition', () => {
     expect(findStep(sales, 'reply')?.needs).toEqual(['sales_reply', 'fallback_reply']);
   });
 
+  it('lists each need once, explicit ones first, in the order written and found', () => {
+    const text = `name: t
+models:
+  fast: { provider: mock, model: m }
+steps:
+  - { id: a, kind: llm, model: fast, prompt: x }
+  - { id: b, kind: llm, model: fast, prompt: x }
+  - id: c
+    kind: llm
+    model: fast
+    needs: [b, a, b]
+    prompt: "\${{ steps.a.output.text }} \${{ steps.b.output.text }} \${{ steps.p.output.q.text }}"
+  - id: p
+    kind: parallel
+    steps:
+      - { id: q, kind: llm, model: fast, prompt: x }
+      - { id: a, kind: llm, model: fast, prompt: x }
+`;
+    const definition = checkWorkflow(text).definition!;
+    expect(findStep(definition, 'c')?.needs).toEqual(['b', 'a', 'p']);
+    expect(definition.steps.map((s) => s.needs)).toEqual([[], [], ['b', 'a', 'p'], []]);
+  });
+
+  it('types a reference by the first step of that id that has a spec', () => {
+    const text = `name: t
+models:
+  fast: { provider: mock, model: m }
+steps:
+  - { id: a, kind: nope }
+  - { id: a, kind: llm, model: fast, prompt: x }
+  - { id: b, kind: llm, model: fast, prompt: "\${{ steps.a.output.text }} \${{ steps.a.output.nope }}" }
+`;
+    const unknown = checkWorkflow(text).diagnostics.filter((d) => d.code === 'unknown-field');
+    expect(unknown.map((d) => d.message)).toEqual([
+      '`steps.a.output.nope` does not exist: the output of `a` has `text`',
+    ]);
+  });
+
   it('gives each step its range and finds nested steps', () => {
     expect(findStep(research, 'risks')?.range).toMatchObject({ line: 38, column: 15 });
     expect(findStep(research, 'summarize')?.kind).toBe('llm');
