@@ -127,6 +127,31 @@ class BlockScanner {
   private indent = 0;
   private depth = 0;
   private readonly length: number;
+  /**
+   * The items (and a sequence's values) of the open collections, innermost last: a collection's arrays are cut
+   * from here at their final size (an array grown by push has room for 17 items, most collections have 1-6).
+   */
+  private readonly items: unknown[] = [];
+  private readonly values: unknown[] = [];
+  private top = 0;
+
+  /** Pushes an item of the innermost open collection (and its value, for a sequence). */
+  private push(item: unknown, value?: unknown): void {
+    this.items[this.top] = item;
+    this.values[this.top] = value;
+    this.top++;
+  }
+
+  /** The items pushed since `base`, at their size; they are popped. */
+  private itemsFrom<T>(base: number): T[] {
+    const items = this.items.slice(base, this.top) as T[];
+    this.top = base;
+    return items;
+  }
+
+  private valuesFrom(base: number): unknown[] {
+    return this.values.slice(base, this.top);
+  }
 
   constructor(private readonly text: string) {
     this.length = text.length;
@@ -284,7 +309,7 @@ class BlockScanner {
 
   private blockMap(at: number, column: number, firstColon: number): YAMLMap {
     const text = this.text;
-    const items: Pair<Node, Node>[] = [];
+    const base = this.top;
     const object: Record<string, unknown> = {};
     let keyAt = at;
     let colon = firstColon;
@@ -304,7 +329,7 @@ class BlockScanner {
         else throw UNSUPPORTED;
       } else value = this.inlineValue(p, column);
       object[name] = this.value;
-      items.push(makePair(key, value));
+      this.push(makePair(key, value));
       const next = this.nextLine(this.pos);
       if (next >= this.length || this.indent < column) break;
       if (this.indent > column) throw UNSUPPORTED;
@@ -312,6 +337,7 @@ class BlockScanner {
       colon = this.keyColon(keyAt);
       if (colon < 0) throw UNSUPPORTED;
     }
+    const items = this.itemsFrom<Pair<Node, Node>>(base);
     const map = makeCollection<YAMLMap>(MAP_PROTOTYPE, items, false);
     for (const pair of items) {
       const value = pair.value as Node;
@@ -338,8 +364,7 @@ class BlockScanner {
 
   private blockSeq(at: number, column: number): YAMLSeq {
     const text = this.text;
-    const items: Node[] = [];
-    const array: unknown[] = [];
+    const base = this.top;
     let dash = at;
     for (;;) {
       let p = dash + 1;
@@ -359,14 +384,15 @@ class BlockScanner {
           this.depth--;
         } else item = this.inlineValue(p, column);
       }
-      array.push(this.value);
-      items.push(item);
+      this.push(item, this.value);
       const next = this.nextLine(this.pos);
       if (next >= this.length || this.indent < column) break;
       if (this.indent > column) throw UNSUPPORTED;
       dash = next + column;
       if (!this.isDash(dash)) break;
     }
+    const array = this.valuesFrom(base);
+    const items = this.itemsFrom<Node>(base);
     const seq = makeCollection<YAMLSeq>(SEQ_PROTOTYPE, items, false);
     for (const item of items) {
       if (isInline(item)) {
@@ -436,10 +462,8 @@ class BlockScanner {
     const text = this.text;
     const isMap = text.charCodeAt(at) === 123;
     const close = isMap ? 125 : 93;
-    const items: (Node | Pair<Node, Node>)[] = [];
-    // The JS value: an object for a mapping, an array for a sequence.
+    const base = this.top;
     const object: Record<string, unknown> | undefined = isMap ? {} : undefined;
-    const array: unknown[] | undefined = isMap ? undefined : [];
     let i = this.skipSpaces(at + 1);
     if (text.charCodeAt(i) === close) i++;
     else {
@@ -461,12 +485,11 @@ class BlockScanner {
           const value = this.flowNode(valueAt);
           object![name] = this.value;
           setNodeEnd(value, this.skipSpaces(this.end));
-          items.push(makePair(key, value));
+          this.push(makePair(key, value));
         } else {
           const item = this.flowNode(i);
-          array!.push(this.value);
           setNodeEnd(item, this.skipSpaces(this.end));
-          items.push(item);
+          this.push(item, this.value);
         }
         const j = this.skipSpaces(this.end);
         const c = text.charCodeAt(j);
@@ -479,9 +502,10 @@ class BlockScanner {
         if (text.charCodeAt(i) === close) throw UNSUPPORTED;
       }
     }
+    const array = isMap ? undefined : this.valuesFrom(base);
     const node = isMap
-      ? makeCollection<YAMLMap>(MAP_PROTOTYPE, items as Pair<Node, Node>[], true)
-      : makeCollection<YAMLSeq>(SEQ_PROTOTYPE, items as Node[], true);
+      ? makeCollection<YAMLMap>(MAP_PROTOTYPE, this.itemsFrom<Pair<Node, Node>>(base), true)
+      : makeCollection<YAMLSeq>(SEQ_PROTOTYPE, this.itemsFrom<Node>(base), true);
     node.range = [at, i, this.skipSpaces(i)];
     this.value = isMap ? object : array;
     this.end = i;
