@@ -292,8 +292,13 @@ export function parseFast(
 
 function parsedFrom(text: string, root: Node | null, value: unknown): ParsedWorkflow {
   const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  // At its final size (pushing 5,000 line starts one by one leaves their growing copies behind).
+  const starts: number[] = new Array(lines);
+  starts[0] = 0;
+  for (let i = text.indexOf('\n'), line = 1; i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
+  lineCounter.lineStarts = starts;
   const document = new Document() as unknown as Document.Parsed;
   document.contents = root as never;
   if (document.contents) document.range = [0, text.length, text.length];

@@ -130,7 +130,24 @@ export function withPlainEnv<T>(fn: () => T): T {
   }
 }
 
-/** A ParsedWorkflow over `document`, with ranges from `lineCounter`. */
+/** The line of `offset` as yaml's LineCounter.linePos gives it (1-based; 0 before the first line start). */
+function lineOf(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (starts[mid]! < offset) low = mid + 1;
+    else high = mid;
+  }
+  return starts[low] === offset ? low + 1 : low;
+}
+
+/** The column of `offset` on `line`, as yaml's LineCounter.linePos gives it. */
+function columnOf(starts: readonly number[], line: number, offset: number): number {
+  return line === 0 ? offset : offset - starts[line - 1]! + 1;
+}
+
+/** A ParsedWorkflow over `document`, with ranges from `lineCounter` (read without its objects per position). */
 export function parsedWorkflow(
   text: string,
   document: Document.Parsed,
@@ -140,9 +157,17 @@ export function parsedWorkflow(
   const toRange = (start: number, end: number): SourceRange => {
     const s = Math.max(0, Math.min(start, text.length));
     const e = Math.max(s, Math.min(end, text.length));
-    const a = lineCounter.linePos(s);
-    const b = lineCounter.linePos(e);
-    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col, start: s, end: e };
+    const starts = lineCounter.lineStarts;
+    const line = lineOf(starts, s);
+    const endLine = lineOf(starts, e);
+    return {
+      line,
+      column: columnOf(starts, line, s),
+      endLine,
+      endColumn: columnOf(starts, endLine, e),
+      start: s,
+      end: e,
+    };
   };
   return { text, document, lineCounter, toRange, diagnostics };
 }

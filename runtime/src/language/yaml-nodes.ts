@@ -88,22 +88,53 @@ export const MAP_PROTOTYPE = withNodeType(YAMLMap, 'yaml.map');
 export const SEQ_PROTOTYPE = withNodeType(YAMLSeq, 'yaml.seq');
 export const PAIR_PROTOTYPE = withNodeType(Pair, 'yaml.pair');
 
+/**
+ * Constructors (one fixed shape each, sized by V8 to exactly their fields) whose prototypes make their instances
+ * yaml's YAMLMap, YAMLSeq and Pair, as FastScalar does for Scalar.
+ */
+interface CollectionFields {
+  items: unknown[];
+  flow: boolean;
+  range: Range3 | undefined;
+}
+function collectionFields(this: CollectionFields, items: unknown[], flow: boolean) {
+  this.items = items;
+  this.flow = flow;
+  this.range = undefined;
+}
+const FastMap = function (this: CollectionFields, items: unknown[], flow: boolean) {
+  collectionFields.call(this, items, flow);
+} as unknown as new (
+  items: unknown[],
+  flow: boolean,
+) => YAMLMap;
+FastMap.prototype = MAP_PROTOTYPE as YAMLMap;
+const FastSeq = function (this: CollectionFields, items: unknown[], flow: boolean) {
+  collectionFields.call(this, items, flow);
+} as unknown as new (
+  items: unknown[],
+  flow: boolean,
+) => YAMLSeq;
+FastSeq.prototype = SEQ_PROTOTYPE as YAMLSeq;
+const FastPair = function (this: { key: Node; value: Node }, key: Node, value: Node) {
+  this.key = key;
+  this.value = value;
+} as unknown as new (
+  key: Node,
+  value: Node,
+) => Pair<Node, Node>;
+FastPair.prototype = PAIR_PROTOTYPE as Pair<Node, Node>;
+
 export function makeCollection<T extends YAMLMap | YAMLSeq>(
   prototype: object,
   items: T['items'],
   flow: boolean,
 ): T {
-  const node = Object.create(prototype) as T;
-  node.items = items;
-  node.flow = flow;
-  return node;
+  return (prototype === MAP_PROTOTYPE ? new FastMap(items, flow) : new FastSeq(items, flow)) as T;
 }
 
 export function makePair(key: Node, value: Node): Pair<Node, Node> {
-  const pair = Object.create(PAIR_PROTOTYPE) as Pair<Node, Node>;
-  pair.key = key;
-  pair.value = value;
-  return pair;
+  return new FastPair(key, value);
 }
 
 export function isSpace(c: number): boolean {
