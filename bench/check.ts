@@ -1,5 +1,6 @@
 // Benchmark: checkWorkflow on a generated 1,000-step workflow (cold; warm on texts never seen before; after a
-// one-line edit), in wall-clock and CPU time; CPU time is what the goal is judged on (loaded machines).
+// one-line edit), in wall-clock and CPU time. The goal is judged on both: wall time is what a user waits for;
+// CPU time (this process, V8's parallel GC threads included) does not grow when the machine is loaded.
 // Run: npm run bench:check
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -158,8 +159,8 @@ async function main() {
   console.log(
     `Node ${process.version}, ${cpus.length} cores, ${cpus[0]?.model ?? 'unknown CPU'}, load average ${load.join(' ')}\n`,
   );
-  console.log('| case | wall (ms) | CPU (ms) | goal (ms) | met (CPU) |');
-  console.log('|---|---:|---:|---:|---|');
+  console.log('| case | wall (ms) | CPU (ms) | goal (ms) | met (wall) | met (CPU) |');
+  console.log('|---|---:|---:|---:|---|---|');
   const rows: Array<[string, Sample, boolean]> = [
     ['cold: first call in a fresh process (schema compile, no JIT)', cold, false],
     [`warm full check, a new text each time (new comments; median of ${WARM_RUNS})`, warm, true],
@@ -191,9 +192,9 @@ async function main() {
     ['reference: yaml parseDocument, whole text (median of 10)', yamlParse, false],
   ];
   for (const [name, sample, goalRow] of rows) {
-    const met = goalRow ? (sample.cpu <= goal ? 'yes' : 'no') : '';
+    const verdict = (ms: number) => (goalRow ? (ms <= goal ? 'yes' : 'no') : '');
     console.log(
-      `| ${name} | ${sample.wall.toFixed(1)} | ${sample.cpu.toFixed(1)} | ${goalRow ? goal : ''} | ${met} |`,
+      `| ${name} | ${sample.wall.toFixed(1)} | ${sample.cpu.toFixed(1)} | ${goalRow ? goal : ''} | ${verdict(sample.wall)} | ${verdict(sample.cpu)} |`,
     );
   }
 }

@@ -9,6 +9,7 @@ import { plainValue } from './core-scalars.js';
 import {
   blockScalarEnd,
   deeperComments,
+  FastScalar,
   MAP_PROTOTYPE,
   makeCollection,
   makePair,
@@ -87,6 +88,14 @@ const INTERN_MAX_LENGTH = 12;
 const internedTexts: (string | undefined)[] = new Array(INTERN_SLOTS);
 const internedValues: unknown[] = new Array(INTERN_SLOTS);
 
+/** True when `text` holds `known` at `at` (String.prototype.startsWith with a position is slow in V8). */
+function sameText(text: string, at: number, known: string): boolean {
+  for (let i = 0; i < known.length; i++) {
+    if (text.charCodeAt(at + i) !== known.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** The value of the plain scalar text[at, end). */
 function plainAt(text: string, at: number, end: number): unknown {
   const length = end - at;
@@ -98,7 +107,7 @@ function plainAt(text: string, at: number, end: number): unknown {
       text.charCodeAt(at + (length >> 1))) &
     (INTERN_SLOTS - 1);
   const known = internedTexts[slot];
-  if (known !== undefined && known.length === length && text.startsWith(known, at))
+  if (known !== undefined && known.length === length && sameText(text, at, known))
     return internedValues[slot];
   const data = text.slice(at, end);
   const value = plainValue(data);
@@ -113,7 +122,7 @@ function isBlock(node: Node): boolean {
 }
 
 function isInline(node: Node): boolean {
-  return node instanceof Object && 'items' in node ? Boolean((node as YAMLMap).flow) : !isBlock(node);
+  return node instanceof FastScalar ? !isBlock(node) : Boolean((node as YAMLMap).flow);
 }
 
 class BlockScanner {
@@ -147,6 +156,15 @@ class BlockScanner {
     const items = this.items.slice(base, this.top) as T[];
     this.top = base;
     return items;
+  }
+
+  /** Whether the open mapping whose pairs start at `base` already has the key `name` (its value is `object`). */
+  private hasKey(base: number, object: object, name: string): boolean {
+    if (this.top - base > 8) return Object.hasOwn(object, name);
+    for (let i = base; i < this.top; i++) {
+      if (((this.items[i] as Pair<Scalar, Node>).key.value as string) === name) return true;
+    }
+    return false;
   }
 
   private valuesFrom(base: number): unknown[] {
@@ -316,7 +334,7 @@ class BlockScanner {
     for (;;) {
       const key = this.keyScalar(keyAt, colon);
       const name = this.value as string;
-      if (Object.hasOwn(object, name)) throw UNSUPPORTED;
+      if (this.hasKey(base, object, name)) throw UNSUPPORTED;
       let p = colon + 1;
       while (text.charCodeAt(p) === SPACE) p++;
       const c = text.charCodeAt(p);
@@ -349,7 +367,7 @@ class BlockScanner {
     // A list at its key's column (`key:\n- item`) leaves the comments at that column to the mapping.
     for (const pair of items) {
       const value = pair.value as Node;
-      if (value instanceof Object && 'items' in value && !(value as YAMLSeq).flow) {
+      if (!(value instanceof FastScalar) && !(value as YAMLSeq).flow) {
         const range = value.range!;
         if (range[0] - (text.lastIndexOf('\n', range[0] - 1) + 1) === column) {
           range[2] = trailingComments(text, range[1], column + 1);
@@ -475,7 +493,7 @@ class BlockScanner {
             typeof name !== 'string' ||
             name === '__proto__' ||
             name === '<<' ||
-            Object.hasOwn(object!, name)
+            this.hasKey(base, object!, name)
           ) {
             throw UNSUPPORTED;
           }
