@@ -10,13 +10,12 @@ import {
   blockScalarEnd,
   deeperComments,
   FastScalar,
-  MAP_PROTOTYPE,
-  makeCollection,
+  makeMap,
   makePair,
   makeScalar,
+  makeSeq,
   nodeEnd,
   nodeEndOf,
-  SEQ_PROTOTYPE,
   setNodeEnd,
   trailingComments,
   valueEndOf,
@@ -335,17 +334,10 @@ class BlockScanner {
       const key = this.keyScalar(keyAt, colon);
       const name = this.value as string;
       if (this.hasKey(base, object, name)) throw UNSUPPORTED;
-      let p = colon + 1;
-      while (text.charCodeAt(p) === SPACE) p++;
+      const p = this.skipSpaces(colon + 1);
       const c = text.charCodeAt(p);
-      let value: Node;
-      if (endOfLine(c) || c === HASH) {
-        const next = this.nextLine(this.nextLineStart(p));
-        if (next >= this.length || this.indent < column) throw UNSUPPORTED;
-        if (this.indent > column) value = this.blockNode(next + this.indent, this.indent, column);
-        else if (this.isDash(next + column)) value = this.blockNode(next + column, column, column);
-        else throw UNSUPPORTED;
-      } else value = this.inlineValue(p, column);
+      const value =
+        endOfLine(c) || c === HASH ? this.nodeBelow(p, column, true) : this.inlineValue(p, column);
       object[name] = this.value;
       this.push(makePair(key, value));
       const next = this.nextLine(this.pos);
@@ -356,14 +348,8 @@ class BlockScanner {
       if (colon < 0) throw UNSUPPORTED;
     }
     const items = this.itemsFrom<Pair<Node, Node>>(base);
-    const map = makeCollection<YAMLMap>(MAP_PROTOTYPE, items, false);
-    for (const pair of items) {
-      const value = pair.value as Node;
-      if (isInline(value)) {
-        const end = nodeEndOf(value);
-        if (end > valueEndOf(value)) setNodeEnd(value, deeperComments(text, end, column));
-      }
-    }
+    const map = makeMap(items, false);
+    for (const pair of items) this.pastDeeperComments(pair.value as Node, column);
     // A list at its key's column (`key:\n- item`) leaves the comments at that column to the mapping.
     for (const pair of items) {
       const value = pair.value as Node;
@@ -374,10 +360,34 @@ class BlockScanner {
         }
       }
     }
-    const end = nodeEndOf(items[items.length - 1]!.value as Node);
-    map.range = [at, end, trailingComments(text, end, column)];
+    map.range = this.blockRange(at, items[items.length - 1]!.value as Node, column);
     this.value = object;
     return map;
+  }
+
+  /**
+   * The node on the lines after the one `at` is on: deeper than `column`, or, for a mapping's value
+   * (`listAtColumn`), a list at `column` (`key:\n- item`). An empty node is left to the other paths.
+   */
+  private nodeBelow(at: number, column: number, listAtColumn: boolean): Node {
+    const next = this.nextLine(this.nextLineStart(at));
+    if (next >= this.length || this.indent < column) throw UNSUPPORTED;
+    if (this.indent > column) return this.blockNode(next + this.indent, this.indent, column);
+    if (listAtColumn && this.isDash(next + column)) return this.blockNode(next + column, column, column);
+    throw UNSUPPORTED;
+  }
+
+  /** yaml ends an inline item of a block collection past the comment lines below it indented deeper than it. */
+  private pastDeeperComments(node: Node, column: number): void {
+    if (!isInline(node)) return;
+    const end = nodeEndOf(node);
+    if (end > valueEndOf(node)) setNodeEnd(node, deeperComments(this.text, end, column));
+  }
+
+  /** A block collection's range: to its last item's node end, then past the comments that follow at its column. */
+  private blockRange(at: number, last: Node, column: number): [number, number, number] {
+    const end = nodeEndOf(last);
+    return [at, end, trailingComments(this.text, end, column)];
   }
 
   private blockSeq(at: number, column: number): YAMLSeq {
@@ -385,15 +395,11 @@ class BlockScanner {
     const base = this.top;
     let dash = at;
     for (;;) {
-      let p = dash + 1;
-      while (text.charCodeAt(p) === SPACE) p++;
+      const p = this.skipSpaces(dash + 1);
       const c = text.charCodeAt(p);
       let item: Node;
-      if (endOfLine(c) || c === HASH) {
-        const next = this.nextLine(this.nextLineStart(p));
-        if (next >= this.length || this.indent <= column) throw UNSUPPORTED;
-        item = this.blockNode(next + this.indent, this.indent, column);
-      } else if (this.isDash(p)) throw UNSUPPORTED;
+      if (endOfLine(c) || c === HASH) item = this.nodeBelow(p, column, false);
+      else if (this.isDash(p)) throw UNSUPPORTED;
       else {
         const colon = this.keyColon(p);
         if (colon >= 0) {
@@ -411,15 +417,9 @@ class BlockScanner {
     }
     const array = this.valuesFrom(base);
     const items = this.itemsFrom<Node>(base);
-    const seq = makeCollection<YAMLSeq>(SEQ_PROTOTYPE, items, false);
-    for (const item of items) {
-      if (isInline(item)) {
-        const end = nodeEndOf(item);
-        if (end > valueEndOf(item)) setNodeEnd(item, deeperComments(text, end, column));
-      }
-    }
-    const end = nodeEndOf(items[items.length - 1]!);
-    seq.range = [at, end, trailingComments(text, end, column)];
+    const seq = makeSeq(items, false);
+    for (const item of items) this.pastDeeperComments(item, column);
+    seq.range = this.blockRange(at, items[items.length - 1]!, column);
     this.value = array;
     return seq;
   }
@@ -522,8 +522,8 @@ class BlockScanner {
     }
     const array = isMap ? undefined : this.valuesFrom(base);
     const node = isMap
-      ? makeCollection<YAMLMap>(MAP_PROTOTYPE, this.itemsFrom<Pair<Node, Node>>(base), true)
-      : makeCollection<YAMLSeq>(SEQ_PROTOTYPE, this.itemsFrom<Node>(base), true);
+      ? makeMap(this.itemsFrom<Pair<Node, Node>>(base), true)
+      : makeSeq(this.itemsFrom<Node>(base), true);
     node.range = [at, i, this.skipSpaces(i)];
     this.value = isMap ? object : array;
     this.end = i;

@@ -50,6 +50,11 @@ function expectSameAsYaml(text: string): boolean {
   return true;
 }
 
+/** The check result is the same whichever parse path checkWorkflow takes as through yaml's whole parse. */
+function expectSameCheck(text: string): void {
+  expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+}
+
 /** Runs `body` and returns how many texts each fast path took during it. */
 function counting(body: () => void): { scan: number; jsYaml: number } {
   const before = { ...taken };
@@ -76,7 +81,7 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
     for (const text of [...SAMPLES, generateWorkflow(1_000)]) {
       const count = counting(() => expect(expectSameAsYaml(text)).toBe(true));
       expect(count).toEqual({ scan: 1, jsYaml: 1 });
-      expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+      expectSameCheck(text);
     }
   });
 
@@ -90,7 +95,7 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
             // scanner also takes `#` lines that are a block scalar's text.
             const tookIt = expectSameAsYaml(text);
             if (!hasHangingComments(text)) expect(tookIt).toBe(true);
-            expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+            expectSameCheck(text);
           }),
           RUNS,
         ),
@@ -108,7 +113,7 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
       fc.assert(
         fc.property(workflowText, fc.array(mutation, { minLength: 1, maxLength: 4 }), (text, mutations) => {
           const mutated = mutations.reduce(apply, text);
-          expect(checkWorkflow(mutated)).toEqual(checkWorkflowWhole(mutated));
+          expectSameCheck(mutated);
           expectSameAsYaml(mutated);
         }),
         RUNS,
@@ -137,7 +142,7 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
               blockQuote,
             });
             if (expectSameAsYaml(text)) tookIt++;
-            expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+            expectSameCheck(text);
           }),
           RUNS,
         ),
@@ -164,7 +169,7 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
       'x: [a: 1]\n',
     ]) {
       expect(parseFast(text), text).toBeUndefined();
-      expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+      expectSameCheck(text);
     }
   });
 
@@ -189,7 +194,7 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
       'steps:\n  - id: a\n    steps:\n      - { id: ap }\n      # a\n\n        # b\n  - id: a\n',
     ]) {
       expectSameAsYaml(text);
-      expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+      expectSameCheck(text);
     }
   });
 
@@ -206,7 +211,7 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
     ]) {
       expect(scanBlock(text), text).toBeDefined();
       expect(expectSameAsYaml(text)).toBe(true);
-      expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+      expectSameCheck(text);
     }
   });
 
@@ -234,7 +239,7 @@ describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly 
     ]) {
       expect(scanBlock(text), JSON.stringify(text)).toBeUndefined();
       expectSameAsYaml(text);
-      expect(checkWorkflow(text)).toEqual(checkWorkflowWhole(text));
+      expectSameCheck(text);
     }
   });
 

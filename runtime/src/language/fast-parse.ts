@@ -23,12 +23,11 @@ import {
   commentLineEnd,
   continuationIndented,
   deeperComments,
-  MAP_PROTOTYPE,
-  makeCollection,
+  makeMap,
   makePair,
   makeScalar,
+  makeSeq,
   nodeEnd,
-  SEQ_PROTOTYPE,
   setNodeEnd,
   skipSeparation,
   trailingComments,
@@ -183,7 +182,7 @@ class NodeBuilder {
         const child = children[base + i]!;
         items[i] = typeof child === 'number' ? emptyScalar(text, child) : child;
       }
-      return this.collection(makeCollection<YAMLSeq>(SEQ_PROTOTYPE, items, flow), start, state.position);
+      return this.collection(makeSeq(items, flow), start, state.position);
     }
     if (kind === 'mapping') {
       let entries = count;
@@ -201,7 +200,7 @@ class NodeBuilder {
           typeof value === 'number' ? emptyScalar(text, this.emptyValueAt(value)) : value,
         );
       }
-      return this.collection(makeCollection<YAMLMap>(MAP_PROTOTYPE, items, flow), start, state.position);
+      return this.collection(makeMap(items, flow), start, state.position);
     }
     throw new Unsupported();
   }

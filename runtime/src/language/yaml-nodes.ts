@@ -84,9 +84,9 @@ export function nodeEndOf(node: Node): number {
   return node instanceof FastScalar ? node.nodeEnd : node.range![2];
 }
 
-export const MAP_PROTOTYPE = withNodeType(YAMLMap, 'yaml.map');
-export const SEQ_PROTOTYPE = withNodeType(YAMLSeq, 'yaml.seq');
-export const PAIR_PROTOTYPE = withNodeType(Pair, 'yaml.pair');
+const MAP_PROTOTYPE = withNodeType(YAMLMap, 'yaml.map');
+const SEQ_PROTOTYPE = withNodeType(YAMLSeq, 'yaml.seq');
+const PAIR_PROTOTYPE = withNodeType(Pair, 'yaml.pair');
 
 /**
  * Constructors (one fixed shape each, sized by V8 to exactly their fields) whose prototypes make their instances
@@ -97,25 +97,21 @@ interface CollectionFields {
   flow: boolean;
   range: Range3 | undefined;
 }
-function collectionFields(this: CollectionFields, items: unknown[], flow: boolean) {
-  this.items = items;
-  this.flow = flow;
-  this.range = undefined;
+/** A constructor of collections with `prototype` (YAMLMap's or YAMLSeq's, marked). */
+function collectionConstructor<T>(prototype: object): new (items: unknown[], flow: boolean) => T {
+  const FastCollection = function (this: CollectionFields, items: unknown[], flow: boolean) {
+    this.items = items;
+    this.flow = flow;
+    this.range = undefined;
+  };
+  FastCollection.prototype = prototype;
+  return FastCollection as unknown as new (
+    items: unknown[],
+    flow: boolean,
+  ) => T;
 }
-const FastMap = function (this: CollectionFields, items: unknown[], flow: boolean) {
-  collectionFields.call(this, items, flow);
-} as unknown as new (
-  items: unknown[],
-  flow: boolean,
-) => YAMLMap;
-FastMap.prototype = MAP_PROTOTYPE as YAMLMap;
-const FastSeq = function (this: CollectionFields, items: unknown[], flow: boolean) {
-  collectionFields.call(this, items, flow);
-} as unknown as new (
-  items: unknown[],
-  flow: boolean,
-) => YAMLSeq;
-FastSeq.prototype = SEQ_PROTOTYPE as YAMLSeq;
+const FastMap = collectionConstructor<YAMLMap>(MAP_PROTOTYPE);
+const FastSeq = collectionConstructor<YAMLSeq>(SEQ_PROTOTYPE);
 const FastPair = function (this: { key: Node; value: Node }, key: Node, value: Node) {
   this.key = key;
   this.value = value;
@@ -125,12 +121,12 @@ const FastPair = function (this: { key: Node; value: Node }, key: Node, value: N
 ) => Pair<Node, Node>;
 FastPair.prototype = PAIR_PROTOTYPE as Pair<Node, Node>;
 
-export function makeCollection<T extends YAMLMap | YAMLSeq>(
-  prototype: object,
-  items: T['items'],
-  flow: boolean,
-): T {
-  return (prototype === MAP_PROTOTYPE ? new FastMap(items, flow) : new FastSeq(items, flow)) as T;
+export function makeMap(items: Pair<Node, Node>[], flow: boolean): YAMLMap {
+  return new FastMap(items, flow);
+}
+
+export function makeSeq(items: Node[], flow: boolean): YAMLSeq {
+  return new FastSeq(items, flow);
 }
 
 export function makePair(key: Node, value: Node): Pair<Node, Node> {
