@@ -168,9 +168,13 @@ export class EmbeddedRunStore implements RunStore {
     const record = await this.source.getRun(runId).catch(() => undefined);
     const live = this.live.get(runId)?.record;
     if (!record) return live;
-    const row = toStoredRun(summarize(record), { runId, inputs: {}, trace: [] });
+    const summary = record.needsAttention
+      ? { ...summarize(record), needsAttention: record.needsAttention }
+      : summarize(record);
+    const row = toStoredRun(summary, { runId, inputs: {}, trace: [] });
     if (row.status === 'running' && live && live.status !== 'running') return live;
-    if (row.status !== 'running' && this.maxSummaries > 0) {
+    // a damaged journal may be repaired and the run resumed: not cached
+    if (row.status !== 'running' && row.status !== 'damaged' && this.maxSummaries > 0) {
       this.summaries.set(runId, row);
       if (this.summaries.size > this.maxSummaries) {
         const oldest = this.summaries.keys().next().value;

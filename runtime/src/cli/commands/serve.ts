@@ -88,6 +88,7 @@ export async function startServe(
     storeDescription,
     syncTimeoutMs: config.syncTimeoutMs,
     bodyLimit: config.bodyLimit,
+    maxJsonDepth: config.maxJsonDepth,
     apiKeys: config.apiKeys,
     cors: { origins: config.corsOrigins, credentials: config.corsCredentials },
     rateLimit: config.rateLimit ? { windows: config.rateLimit, store: counters } : undefined,

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { checkWorkflow, type Diagnostic } from '../../language/index.js';
+import { wholeCharacters } from '../../language/text.js';
 import { expandFileArguments } from '../files.js';
 
 export interface FileDiagnostic {
@@ -17,7 +18,9 @@ export interface FileDiagnostic {
 
 export function toFileDiagnostic(file: string, d: Diagnostic): FileDiagnostic {
   const { line, column, endLine, endColumn } = d.range;
-  return { file, line, column, endLine, endColumn, severity: d.severity, code: d.code, message: d.message };
+  // never half a character (a lone surrogate) in a message, whatever produced it
+  const message = wholeCharacters(d.message);
+  return { file, line, column, endLine, endColumn, severity: d.severity, code: d.code, message };
 }
 
 export function formatText(d: FileDiagnostic): string {
