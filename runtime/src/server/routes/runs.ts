@@ -290,6 +290,14 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
       const outcome = await storeCall(() => runs.cancel(id));
       if (outcome === 'not_found') throw new ApiError(404, 'run_not_found', `No run with id "${id}".`);
       const run = await findRun(id);
+      if (outcome === 'finished' && run.status === 'damaged') {
+        throw new ApiError(
+          409,
+          'run_damaged',
+          `Run "${id}" is damaged: nothing runs, so there is nothing to cancel. ${run.error?.message ?? ''}`.trim(),
+          { status: run.status, damage: run.damage },
+        );
+      }
       if (outcome === 'finished') {
         throw new ApiError(409, 'run_finished', `Run "${id}" already finished (${run.status}).`, {
           status: run.status,
