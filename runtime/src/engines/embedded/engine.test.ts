@@ -352,6 +352,32 @@ describe('EmbeddedEngine', () => {
     expect(mock.status).toBe('succeeded');
   });
 
+  it('a debate whose judge names a winner its scores contradict: winner and ratings agree', async () => {
+    const debate: DebateStep = {
+      id: 'debate',
+      kind: 'debate',
+      needs: [],
+      topic: 'Yes or no?',
+      participants: [
+        { name: 'optimist', model: 'fast' },
+        { name: 'skeptic', model: 'fast' },
+      ],
+      rounds: 1,
+      judge: { model: 'fast' },
+      kFactor: 24,
+    };
+    const model = scriptedModel((request) =>
+      lastUserText(request).startsWith('Judge')
+        ? { text: JSON.stringify({ scores: { optimist: 3, skeptic: 9 }, winner: 'optimist' }) }
+        : { text: JSON.stringify({ claims: [{ text: 'a claim', confidence: 0.5 }] }) },
+    );
+    const engine = new EmbeddedEngine({ dataDir, env: {}, modelClientFactory: model.factory });
+    const record = await engine.start(workflow([debate], { name: 'contradicting-judge' }), {}).result;
+    const output = record.steps[0]!.output as { winner: string; ratings: Record<string, number> };
+    expect(output.winner).toBe('skeptic');
+    expect(output.ratings).toEqual({ optimist: 1488, skeptic: 1512 });
+  });
+
   it('hands the run its model text deltas tagged with the step key and model; none are journaled', async () => {
     const engine = new EmbeddedEngine({ dataDir, durable: false, env: {} });
     const deltas: Array<{ stepKey: string; text: string; model: string }> = [];
