@@ -106,12 +106,7 @@ export async function runDebate(
   const scores = Object.fromEntries(names.map((n) => [n, Number(verdict.scores[n] ?? 0)]));
   const winner = debateWinner(scores, verdict.winner);
   const ratings = await ctx.ratings.update(ctx.definition.name, `${ctx.runId}/${key}`, (current) =>
-    updateElo(
-      Object.fromEntries(names.map((n) => [n, current[n] ?? 1500])),
-      scores,
-      request.kFactor,
-      winner,
-    ),
+    updateElo(Object.fromEntries(names.map((n) => [n, current[n] ?? 1500])), scores, request.kFactor, winner),
   );
   return { winner, scores, ratings, transcript: transcript as unknown as JsonValue };
 }
