@@ -270,12 +270,14 @@ describe('EmbeddedEngine', () => {
   });
 
   it('the budget breaker aborts an in-flight call the moment usage crosses the budget', async () => {
+    // a provider that ignores max_tokens (each call is granted 100 output tokens; `big` spends 1100)
     const model = scriptedModel((request) =>
       lastUserText(request) === 'big'
         ? { text: 'big', inputTokens: 900, outputTokens: 200, delayMs: 20 }
         : { text: 'slow', delayMs: 10_000 },
     );
     const def = workflow([parallel('p', [llm('big', 'big'), llm('slow', 'slow')])], {
+      models: { fast: { provider: 'mock', model: 'mock-1', parameters: { maxOutputTokens: 100 } } },
       budget: { maxTokens: 1000 },
     });
     const started = Date.now();
