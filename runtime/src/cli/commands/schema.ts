@@ -9,7 +9,7 @@ import { UsageError } from '../files.js';
 /** The modeline for a workflow file in `fromDir` that points at the schema at `schemaFile`. */
 export function modelineFor(schemaFile: string, fromDir: string): string {
   let relative = path.relative(fromDir, schemaFile).split(path.sep).join('/');
-  if (!relative.startsWith('.')) relative = `./${relative}`;
+  if (!relative.startsWith('./') && !relative.startsWith('../')) relative = `./${relative}`;
   return `# yaml-language-server: $schema=${relative}`;
 }
 
