@@ -1,7 +1,7 @@
 // Bundles the extension (src/extension.ts -> out/extension.js; the language service -> out/language.js;
 // the diagnostics worker -> out/check-worker.js) and, with --tests, the e2e tests that run inside
 // the real extension host (test/e2e/*.ts -> out/test/*.js). CommonJS, Node 20.
-import { readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const withTests = process.argv.includes('--tests');
@@ -17,6 +17,9 @@ const common = {
 };
 
 const t0 = performance.now();
+// The workflow schema ships in the .vsix for Red Hat YAML (contributes.yamlValidation): no network.
+mkdirSync('out', { recursive: true });
+copyFileSync('../schemas/workflow.schema.json', 'out/workflow.schema.json');
 // The language service (yaml, ajv, CEL) is its own bundle, required on first use (src/vscode/lazy.ts).
 const language = await build({
   ...common,

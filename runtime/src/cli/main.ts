@@ -4,12 +4,21 @@ import packageJson from '../../package.json' with { type: 'json' };
 import * as ratings from './commands/ratings.js';
 import * as run from './commands/run.js';
 import * as runs from './commands/runs.js';
+import * as schema from './commands/schema.js';
 import * as serve from './commands/serve.js';
 import * as validate from './commands/validate.js';
 import * as worker from './commands/worker.js';
 
 /** Add new commands here (each exports `register(program)`). */
-const commands: Array<{ register(program: Command): void }> = [validate, run, runs, ratings, serve, worker];
+const commands: Array<{ register(program: Command): void }> = [
+  validate,
+  run,
+  runs,
+  ratings,
+  serve,
+  worker,
+  schema,
+];
 
 export function createProgram(): Command {
   const program = new Command('weft')

@@ -38,7 +38,8 @@ const scripted = scriptedModel((request) => {
 const factory = (spec: ModelSpec): ModelClient =>
   spec.model.startsWith('scripted') ? scripted.factory(spec) : createModelClient(spec, { env: {} });
 const SCRIPTED: Record<string, ModelSpec> = {
-  fast: { provider: 'mock', model: 'scripted-1', parameters: {} },
+  // 100 output tokens a call: two calls fit a 1000-token budget at once (`big` then overshoots it)
+  fast: { provider: 'mock', model: 'scripted-1', parameters: { maxOutputTokens: 100 } },
 };
 
 let temporal: TemporalService;
