@@ -141,7 +141,9 @@ export const TEST_IMAGES = {
 
 function must(result: { code: number; stdout: string; stderr: string }, what: string): string {
   if (result.code !== 0) {
-    throw new Error(`${what} failed (exit ${result.code}):\n${`${result.stdout}${result.stderr}`.slice(-4000)}`);
+    throw new Error(
+      `${what} failed (exit ${result.code}):\n${`${result.stdout}${result.stderr}`.slice(-4000)}`,
+    );
   }
   return result.stdout;
 }
