@@ -182,6 +182,20 @@ provision_code_server() {
   code_server_ok || die "code-server: install finished but $CODE_SERVER_DIR is incomplete"
 }
 
+# ---------------------------------------------------------------- actionlint
+# checks the GitHub workflows `weft deploy generate` writes (built from the Go module proxy, cached)
+ACTIONLINT_VERSION=v1.7.7
+ACTIONLINT_BIN=$CACHE/bin/actionlint
+provision_actionlint() {
+  if [ -x "$ACTIONLINT_BIN" ] && "$ACTIONLINT_BIN" -version 2>/dev/null | grep -q "^${ACTIONLINT_VERSION#v}"; then
+    say "actionlint: $ACTIONLINT_VERSION already in $ACTIONLINT_BIN"
+    return 0
+  fi
+  command -v go >/dev/null 2>&1 || die "actionlint: go is not on PATH (needed to build actionlint from the Go module proxy)"
+  say "actionlint: go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  GOBIN="$CACHE/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+}
+
 # ---------------------------------------------------------------- run
 TEMPORAL_BIN_OVERRIDE=""
 if [ -f "$ENV_FILE" ]; then
@@ -191,6 +205,7 @@ fi
 timed apt provision_apt
 timed temporal provision_temporal
 timed code-server provision_code_server
+timed actionlint provision_actionlint
 
 REDIS_SERVER_BIN=$(command -v redis-server || true)
 [ -n "$REDIS_SERVER_BIN" ] || REDIS_SERVER_BIN=/usr/bin/redis-server
@@ -206,6 +221,7 @@ tmp=$(mktemp "$CACHE/services.env.XXXXXX")
   echo "REDIS_SERVER_BIN=$REDIS_SERVER_BIN"
   echo "CHROMIUM_BIN=$CHROMIUM_BIN"
   echo "RG_BIN=$RG_BIN"
+  echo "ACTIONLINT_BIN=$ACTIONLINT_BIN"
   if [ "${WEFT_SKIP_CODE_SERVER:-}" != 1 ]; then
     echo "CODE_SERVER_DIR=$CODE_SERVER_DIR"
     echo "CODE_SERVER_SERVER_MAIN=$CODE_SERVER_DIR/node_modules/code-server/lib/vscode/out/server-main.js"
