@@ -70,3 +70,51 @@ describe('weft deploy', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('weft deploy cloud-run (wire fake)', () => {
+  it('deploys the generated project and prints the URL on stdout, progress on stderr', async () => {
+    const { startFakeGcp } = await import('../deploy/cloud-run/testing/fake-gcp.js');
+    const account = 'serviceAccount:weft-workflow-runtime@acme.iam.gserviceaccount.com';
+    const fake = await startFakeGcp({
+      enabledApis: new Set([
+        'run.googleapis.com',
+        'artifactregistry.googleapis.com',
+        'secretmanager.googleapis.com',
+      ]),
+      repositories: new Set(['weft']),
+      secrets: new Map([
+        ['weft-workflow-api-keys', [account]],
+        ['openai-api-key', [account]],
+      ]),
+    });
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'weft-deploy-cr-'));
+      cpSync(path.join(REPO_ROOT, 'samples/sales-inquiry/workflow.yaml'), path.join(dir, 'workflow.yaml'));
+      expect(cli.run(['deploy', 'generate'], { cwd: dir }).code).toBe(0);
+      const env = { WEFT_GCP_API_ENDPOINT: fake.url, CLOUDSDK_AUTH_ACCESS_TOKEN: 'fake-token' };
+      const args = [
+        'deploy',
+        'cloud-run',
+        '--project',
+        'acme',
+        '--image',
+        'europe-west1-docker.pkg.dev/acme/weft/x:1',
+        '--save',
+      ];
+      const r = await cli.runAsync(args, { cwd: dir, env });
+      expect(r.stderr).toContain('✓ API run.googleapis.com: enabled');
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe('https://weft-workflow-abc123-ew.a.run.app');
+      expect(readFileSync(path.join(dir, 'weft.deploy.yaml'), 'utf8')).toContain('project: acme');
+      const noCreds = await cli.runAsync(args, {
+        cwd: dir,
+        env: { WEFT_GCP_API_ENDPOINT: fake.url, CLOUDSDK_AUTH_ACCESS_TOKEN: 'wrong' },
+      });
+      expect(noCreds.code).toBe(1);
+      expect(noCreds.stderr).toContain('UNAUTHENTICATED');
+      rmSync(dir, { recursive: true, force: true });
+    } finally {
+      await fake.close();
+    }
+  });
+});
