@@ -18,6 +18,7 @@ import {
 } from '../../deploy/profile.js';
 import { checkWorkflow } from '../../language/index.js';
 import { expandFileArguments } from '../files.js';
+import { registerBuild } from './deploy-build.js';
 import { registerCloudRun } from './deploy-cloud-run.js';
 
 interface DeployOptions {
@@ -148,5 +149,6 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'the project folder holding weft.deploy.yaml', '.')
     .description('exit 1 when a generated file is missing or differs from the profile')
     .action(action(check));
+  registerBuild(deploy);
   registerCloudRun(deploy);
 }
