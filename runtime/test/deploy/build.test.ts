@@ -49,7 +49,9 @@ describe.skipIf(missing !== undefined)('weft deploy build (real dockerd)', () =>
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
-  it('builds, runs as non-root, is healthy and runs the workflow; the key in .env is not in the image', async () => {
+  it('builds, runs as non-root, is healthy and runs the workflow; the key in .env is not in the image', {
+    timeout: 900_000,
+  }, async () => {
     const args = [
       'deploy',
       'build',
@@ -81,7 +83,7 @@ describe.skipIf(missing !== undefined)('weft deploy build (real dockerd)', () =>
     expect(readFileSync(path.join(project, '.dockerignore'), 'utf8')).toContain('.env*');
   });
 
-  it('a run that cannot start says why, with the container log', async () => {
+  it('a run that cannot start says why, with the container log', { timeout: 300_000 }, async () => {
     const r = await cli.runAsync(['deploy', 'build', '--node-image', TEST_IMAGES.node, '--network', 'host'], {
       cwd: project,
       env: engine.env,

@@ -34,7 +34,7 @@ function docker(args: string[]): { code: number; stdout: string; stderr: string 
 
 function dockerStreamed(args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn('docker', args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('docker', args, { stdio: ['ignore', process.stderr, process.stderr] });
     child.on('error', () => resolve(127));
     child.on('exit', (code) => resolve(code ?? 1));
   });
@@ -98,7 +98,7 @@ async function build(flags: BuildFlags): Promise<number> {
 
   const port = await freePort();
   const key = randomBytes(24).toString('hex');
-  const runArgs = ['run', '-d', '--rm', '-e', `WEFT_API_KEYS=${key}`];
+  const runArgs = ['run', '-d', '-e', `WEFT_API_KEYS=${key}`];
   if (flags.network === 'host') runArgs.push('--network', 'host', '-e', `PORT=${port}`);
   else runArgs.push('-p', `127.0.0.1:${port}:${profile.port}`);
   say(`[2/4] starting ${tag} on 127.0.0.1:${port} (user ${user}) ...`);
