@@ -1,6 +1,7 @@
 // The `weft` CLI entry: wires the commands, nothing else. Each command lives in commands/<name>.ts.
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import * as deploy from './commands/deploy.js';
 import * as ratings from './commands/ratings.js';
 import * as run from './commands/run.js';
 import * as runs from './commands/runs.js';
@@ -19,6 +20,7 @@ const commands: Array<{ register(program: Command): void }> = [
   serve,
   worker,
   schema,
+  deploy,
   stack,
 ];
 
