@@ -26,7 +26,7 @@ const language = await build({
   sourcemap: dev ? 'linked' : false,
   metafile: true,
 });
-// The diagnostics worker thread (src/vscode/diagnostics.ts starts it on first use): a small entry
+// The diagnostics worker thread (src/language/diagnostics.ts starts it on first use): a small entry
 // that loads the same language bundle.
 const worker = await build({
   ...common,

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { CHECKER_YOUNG_GENERATION_MB } from '../../../runtime/src/language/memory.js';
-import type { CheckAnswer, CheckRequest } from '../language/check-protocol.js';
-import type { CheckResult, Diagnostic } from '../language/runtime.js';
-import { cachedCheck, checkOf, forget, isWorkflowDocument, rememberCheck } from './documents.js';
+import { cachedCheck, checkOf, forget, isWorkflowDocument, rememberCheck } from '../vscode/documents.js';
+import type { CheckAnswer, CheckRequest } from './check-protocol.js';
+import type { CheckResult, Diagnostic } from './runtime.js';
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
