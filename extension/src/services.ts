@@ -3,6 +3,7 @@
 // it use it.
 import type * as vscode from 'vscode';
 import type { DiagnosticsController } from './language/diagnostics.js';
+import type { LatestRuns } from './last-run/latest.js';
 import type { RunsController } from './runs/controller.js';
 import type { WorkflowsProvider } from './workflows/view.js';
 
@@ -15,6 +16,8 @@ export interface Services {
   workflows?: WorkflowsProvider;
   /** Runs on the configured runtime: the Runs and Trace views and their commands. */
   runs?: RunsController;
+  /** The newest run of each workflow (with its trace), for the graph and the CodeLens. */
+  latestRuns?: LatestRuns;
 }
 
 /** A service a feature needs from one registered before it (a wiring mistake otherwise). */
