@@ -145,6 +145,59 @@ describe('Weft workflow graph and last-run figures', function () {
     await drawn('follow_up gone after revert', (r) => !r.nodes.some((n) => n.id === 'follow_up'));
   });
 
+  it('offers quick fixes from the check: did-you-mean replacements and both ends of a cycle', async () => {
+    const uri = workspaceUri('workflow.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    const original = doc.getText();
+    try {
+      const at = original.indexOf('model: fast', original.indexOf('id: sales_reply')) + 'model: '.length;
+      await editor.edit((b) =>
+        b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 4)), 'fsat'),
+      );
+      const typo = await waitFor('the unknown-model diagnostic', () =>
+        vscode.languages.getDiagnostics(uri).find((d) => d.code === 'unknown-model'),
+      );
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        typo.range,
+      );
+      const fix = actions.find((a) => a.title === 'Change `fsat` to `fast`');
+      assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
+      assert.ok(fix.isPreferred);
+      await vscode.workspace.applyEdit(fix.edit);
+      assert.strictEqual(doc.getText(), original);
+
+      // a cycle: route needs sales_reply, which route chooses
+      const routeNeeds =
+        original.indexOf('needs: [classify]', original.indexOf('id: route')) + 'needs: [classify'.length;
+      await editor.edit((b) => b.insert(doc.positionAt(routeNeeds), ', sales_reply'));
+      const cycle = await waitFor('the cycle diagnostic', () =>
+        vscode.languages.getDiagnostics(uri).find((d) => d.code === 'cycle'),
+      );
+      const opens = (
+        await vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider',
+          uri,
+          cycle.range,
+        )
+      ).filter((a) => a.command?.command === 'weft.revealStep');
+      assert.deepStrictEqual(opens.map((a) => a.command!.arguments![1]).sort(), ['route', 'sales_reply']);
+      for (const open of opens) {
+        const step = open.command!.arguments![1] as string;
+        await vscode.commands.executeCommand(open.command!.command, ...open.command!.arguments!);
+        const active = vscode.window.activeTextEditor!;
+        assert.strictEqual(active.document.getText(active.selection), step);
+      }
+    } finally {
+      await editor.edit((b) =>
+        b.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original),
+      );
+      await doc.save();
+    }
+  });
+
   it('exports the graph to an SVG file with the theme colours resolved', async () => {
     const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'weft-graph-')), 'graph.svg');
     assert.ok(await post({ type: 'command', command: 'export' }, target));
