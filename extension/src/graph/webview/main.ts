@@ -56,12 +56,21 @@ function requestLayout(sentAt: number): void {
   }
   const request: LayoutRequest = {
     key,
-    nodes: model.nodes.map((n) => ({ id: n.id, ...sizeOf(n) })),
+    nodes: groupedNodes(model),
     edges: model.edges.map((e) => ({ id: e.id, from: e.from, to: e.to, label: e.label })),
   };
   pending = { key, sentAt, t0: performance.now() };
   status.textContent = `Laying out ${model.nodes.length} nodes…`;
   worker.postMessage(request);
+}
+
+/** Each node with its size and its top-level step's index (nested steps and joins follow their step). */
+function groupedNodes(graph: GraphModel): LayoutRequest['nodes'] {
+  let group = -1;
+  return graph.nodes.map((n) => {
+    if (!n.parent && n.kind !== 'join') group++;
+    return { id: n.id, ...sizeOf(n), group };
+  });
 }
 
 function draw(sentAt: number, reused: boolean, layoutMs: number, t0: number): void {
