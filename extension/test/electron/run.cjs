@@ -58,7 +58,9 @@ async function main() {
 }
 
 main().catch((error) => {
-  const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|download/i.test(String(error?.stack ?? error));
+  const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|download/i.test(
+    String(error?.stack ?? error),
+  );
   console.error(
     offline
       ? `@vscode/test-electron could not download VS Code (${error.message}). This runner needs the internet; without it, run the same suite on code-server: npm run test:e2e -w extension`
