@@ -7,6 +7,7 @@ import { register as registerLanguage } from './language/register.js';
 import type { RunsController } from './runs/controller.js';
 import { register as registerRuns } from './runs/register.js';
 import type { Services } from './services.js';
+import { register as registerStack } from './stack/index.js';
 import { register as registerWorkflows } from './workflows/register.js';
 import type { WorkflowsProvider } from './workflows/view.js';
 
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   const diagnostics = registerLanguage(context, services);
   const { workflows, workflowsView } = registerWorkflows(context, services);
   const runs = registerRuns(context, services);
+  registerStack(context, services);
 
   const activationTime: ActivationTime = {
     loadStartMs: loadStart,

@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { DiagnosticsController } from './language/diagnostics.js';
 import type { RunsController } from './runs/controller.js';
+import type { StackController } from './stack/controller.js';
 import type { WorkflowsProvider } from './workflows/view.js';
 
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   workflows?: WorkflowsProvider;
   /** Runs on the configured runtime: the Runs and Trace views and their commands. */
   runs?: RunsController;
+  /** The local stack (weft stack): its status, up/down, logs. */
+  stack?: StackController;
 }
 
 /** A service a feature needs from one registered before it (a wiring mistake otherwise). */
