@@ -11,12 +11,13 @@ import { mergeOptions, type StackOptions, stackArgs, temporalUiPort } from './op
 import type { StackOperation } from './presentation.js';
 import { readStackOptions, stackFolder } from './settings.js';
 import {
+  cliError,
   overallState,
   parseStatus,
-  SERVICE_NAMES,
   type StackStatus,
   sameStatus,
   serverUrl,
+  stackContainers,
 } from './status.js';
 
 /** What the stack needs from the rest of the extension. */
@@ -154,7 +155,9 @@ export class StackController implements vscode.Disposable {
       const result = await this.runLogged(cli, stackArgs('up', options), cwd, onLine, signal);
       if (signal?.aborted) throw new Error('stack start cancelled');
       if (result.code !== 0)
-        throw new Error(tail(result.stderr) || `weft stack up failed (exit ${result.code})`);
+        throw new Error(
+          cliError(result.stdout) ?? (tail(result.stderr) || `weft stack up failed (exit ${result.code})`),
+        );
     });
   }
 
@@ -232,17 +235,15 @@ export class StackController implements vscode.Disposable {
     this.logFollowers = [placeholder];
     if (this.status?.backend === 'compose') {
       try {
-        const live = dockerLive();
-        const docker = live.connect(await activeEndpoint());
-        const containers = (await live.containerStates(docker, SERVICE_NAMES)).filter(
-          (c) => c.state === 'running',
-        );
+        const containers = stackContainers(this.status);
         if (containers.length) {
+          const live = dockerLive();
+          const docker = live.connect(await activeEndpoint());
           const watches = await Promise.all(
             containers.map((c) =>
               live.followContainerLogs(
                 docker,
-                c.id,
+                c.container,
                 (line) => this.logs.appendLine(`[${c.service}] ${line}`),
                 50,
               ),
@@ -287,7 +288,8 @@ export class StackController implements vscode.Disposable {
 
   /** Compose backend: container events from the active Docker context make us read the status at once. */
   private async watchDocker(): Promise<void> {
-    if (this.dockerWatch) return;
+    const containers = stackContainers(this.status);
+    if (this.dockerWatch || !containers.length) return;
     const placeholder = { stop() {} };
     this.dockerWatch = placeholder;
     try {
@@ -296,7 +298,7 @@ export class StackController implements vscode.Disposable {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const watch = await live.watchEvents(
         live.connect(endpoint),
-        SERVICE_NAMES,
+        containers,
         (service, action) => {
           this.services.output.debug(`docker: ${service} ${action}`);
           clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEndpoint, dockerEndpoint, parseDockerHost, stackServiceOf } from './docker-endpoint.js';
+import { describeEndpoint, dockerEndpoint, parseDockerHost } from './docker-endpoint.js';
 
 const inspect = (host: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify([
@@ -75,13 +75,5 @@ describe('dockerEndpoint', () => {
     expect(() => parseDockerHost('fd://', 'DOCKER_HOST')).toThrow(
       'DOCKER_HOST: cannot read the Docker host "fd://"',
     );
-  });
-});
-
-describe('stackServiceOf', () => {
-  it('picks the compose service label when it is one of the stack services', () => {
-    expect(stackServiceOf({ 'com.docker.compose.service': 'redis' }, ['redis'])).toBe('redis');
-    expect(stackServiceOf({ 'com.docker.compose.service': 'db' }, ['redis'])).toBeUndefined();
-    expect(stackServiceOf(undefined, ['redis'])).toBeUndefined();
   });
 });

@@ -104,12 +104,3 @@ export function describeEndpoint(endpoint: DockerEndpoint): string {
       return `ssh://${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host}:${endpoint.port} (from ${endpoint.source})`;
   }
 }
-
-/** The compose service a container event is about, when it is one of the stack's services. */
-export function stackServiceOf(
-  attributes: Record<string, string | undefined> | undefined,
-  services: readonly string[],
-): string | undefined {
-  const service = attributes?.['com.docker.compose.service'];
-  return service && services.includes(service) ? service : undefined;
-}

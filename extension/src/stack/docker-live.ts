@@ -1,11 +1,11 @@
-// The live parts of the compose backend through dockerode: container state, container events and
-// log streams of the stack's services, on the engine of the active docker context. Built into its
+// The live parts of the compose backend through dockerode: container events and log streams of the
+// stack's containers, on the engine of the active docker context. Built into its
 // own bundle (out/docker.js) and loaded only when the stack runs on compose (see docker.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { lineSplitter } from './cli.js';
-import { type DockerEndpoint, stackServiceOf } from './docker-endpoint.js';
+import type { DockerEndpoint } from './docker-endpoint.js';
 
 export function connect(endpoint: DockerEndpoint): Docker {
   switch (endpoint.kind) {
@@ -31,63 +31,29 @@ export function connect(endpoint: DockerEndpoint): Docker {
   }
 }
 
-export interface ContainerState {
-  service: string;
-  project?: string;
-  id: string;
-  /** running, exited, restarting, ... */
-  state: string;
-  /** "Up 2 minutes (healthy)" */
-  status: string;
-}
-
-function labelFilters(project: string | undefined): string[] {
-  return project ? [`com.docker.compose.project=${project}`] : ['com.docker.compose.service'];
-}
-
-/** The stack's containers (any compose project, or the one named) and their state. */
-export async function containerStates(
-  docker: Docker,
-  services: readonly string[],
-  project?: string,
-): Promise<ContainerState[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: labelFilters(project) } });
-  return list.flatMap((c) => {
-    const service = stackServiceOf(c.Labels, services);
-    return service
-      ? [
-          {
-            service,
-            project: c.Labels['com.docker.compose.project'],
-            id: c.Id,
-            state: c.State,
-            status: c.Status,
-          },
-        ]
-      : [];
-  });
-}
-
 export interface Watch {
   stop(): void;
 }
 
-/** Calls onEvent for each container event (start, die, health_status, ...) of the stack's services. */
+/**
+ * Calls onEvent for each event (start, die, health_status, ...) of the stack's containers, named as
+ * `weft stack status` reports them.
+ */
 export async function watchEvents(
   docker: Docker,
-  services: readonly string[],
+  containers: Array<{ service: string; container: string }>,
   onEvent: (service: string, action: string) => void,
   onEnd: (error?: Error) => void,
-  project?: string,
 ): Promise<Watch> {
+  const byName = new Map(containers.map((c) => [c.container, c.service]));
   const stream = (await docker.getEvents({
-    filters: { type: ['container'], label: labelFilters(project) },
+    filters: { type: ['container'], container: [...byName.keys()] },
   })) as NodeJS.ReadableStream & { destroy?: () => void };
   const lines = lineSplitter((line) => {
     if (!line.trim()) return;
     try {
       const event = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
-      const service = stackServiceOf(event.Actor?.Attributes, services);
+      const service = byName.get(event.Actor?.Attributes?.name ?? '');
       if (service && event.Action) onEvent(service, event.Action);
     } catch {
       // not an event line
@@ -105,7 +71,7 @@ export async function watchEvents(
   };
 }
 
-/** Streams the logs of one container (the last `tail` lines, then new ones) line by line. */
+/** Streams the logs of one container (by name or id: the last `tail` lines, then new ones) line by line. */
 export async function followContainerLogs(
   docker: Docker,
   id: string,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { overallState, parseStatus, type StackStatus, serverUrl, temporalUiUrl } from './status.js';
+import {
+  cliError,
+  overallState,
+  parseStatus,
+  type StackStatus,
+  serverUrl,
+  stackContainers,
+  temporalUiUrl,
+} from './status.js';
 
 const healthy: StackStatus = {
   backend: 'processes',
@@ -82,5 +90,58 @@ describe('serverUrl and temporalUiUrl', () => {
       services: [{ name: 'temporal', state: 'healthy' as const, url: 'grpc://10.0.0.5:7233' }],
     };
     expect(temporalUiUrl(remote, 8233)).toBe('http://10.0.0.5:8233');
+  });
+});
+
+describe('stackContainers and cliError', () => {
+  it('lists the compose containers from the service details', () => {
+    const status = parseStatus(
+      JSON.stringify({
+        backend: 'compose',
+        services: [
+          {
+            name: 'redis',
+            state: 'healthy',
+            url: 'redis://127.0.0.1:6379',
+            detail: 'container weft-w-1a2b-redis-1',
+          },
+          {
+            name: 'weft',
+            state: 'stopped',
+            url: 'http://127.0.0.1:8000',
+            detail: 'container weft-w-1a2b-weft-1 (exited 137)',
+          },
+          { name: 'worker', state: 'stopped', url: '' },
+        ],
+      }),
+    );
+    expect(stackContainers(status)).toEqual([
+      { service: 'redis', container: 'weft-w-1a2b-redis-1' },
+      { service: 'weft', container: 'weft-w-1a2b-weft-1' },
+    ]);
+    expect(
+      stackContainers({
+        backend: 'processes',
+        services: [{ name: 'redis', state: 'healthy', detail: 'pid 12' }],
+      }),
+    ).toEqual([]);
+  });
+
+  it('reads the error object a failed --json command prints', () => {
+    expect(
+      cliError(
+        '{"error":{"code":"port_taken","message":"port 8000 is taken by pid 42","fix":"stop it or set --weft-port"}}\n',
+      ),
+    ).toBe('port 8000 is taken by pid 42\nfix: stop it or set --weft-port');
+    expect(cliError('{"error":{"message":"no engine"}}')).toBe('no engine');
+    expect(cliError('{"backend":"none","services":[]}')).toBeUndefined();
+    expect(cliError('')).toBeUndefined();
+  });
+
+  it('prefers the UI URL the CLI reports', () => {
+    const status = parseStatus(
+      '{"backend":"processes","services":[{"name":"temporal","state":"healthy","url":"127.0.0.1:7233","uiUrl":"http://127.0.0.1:18233"}]}',
+    );
+    expect(temporalUiUrl(status, 8233)).toBe('http://127.0.0.1:18233');
   });
 });

@@ -12,6 +12,10 @@ export interface ServiceStatus {
   name: string;
   state: ServiceState;
   url?: string;
+  /** temporal: its web UI */
+  uiUrl?: string;
+  /** e.g. "pid 1234", "container weft-x-redis-1 (exited 137)" */
+  detail?: string;
 }
 
 export interface StackStatus {
@@ -46,14 +50,20 @@ export function parseStatus(text: string): StackStatus {
   return {
     backend: backend as Backend,
     services: services.map((s, i) => {
-      const { name, state, url } = (s ?? {}) as { name?: unknown; state?: unknown; url?: unknown };
+      const { name, state, url, uiUrl, detail } = (s ?? {}) as Record<string, unknown>;
       if (typeof name !== 'string' || !name)
         throw new Error(`weft stack status: services[${i}].name is missing`);
       if (!SERVICE_STATES.includes(state as ServiceState))
         throw new Error(
           `weft stack status: services[${i}] (${name}) state is ${JSON.stringify(state)}, expected one of ${SERVICE_STATES}`,
         );
-      return { name, state: state as ServiceState, ...(typeof url === 'string' && url ? { url } : {}) };
+      return {
+        name,
+        state: state as ServiceState,
+        ...(typeof url === 'string' && url ? { url } : {}),
+        ...(typeof uiUrl === 'string' && uiUrl ? { uiUrl } : {}),
+        ...(typeof detail === 'string' && detail ? { detail } : {}),
+      };
     }),
   };
 }
@@ -75,10 +85,11 @@ export function serverUrl(status: StackStatus | undefined): string | undefined {
   return weft?.state === 'healthy' ? weft.url : undefined;
 }
 
-/** The Temporal Web UI: the `temporal` service's UI URL, from the configured UI port. */
+/** The Temporal Web UI: the URL the CLI reports, else the temporal host with the configured UI port. */
 export function temporalUiUrl(status: StackStatus | undefined, uiPort: number): string | undefined {
   const temporal = status?.services.find((s) => s.name === 'temporal');
   if (!temporal || temporal.state === 'stopped') return undefined;
+  if (temporal.uiUrl) return temporal.uiUrl;
   const host = hostOf(temporal.url) ?? '127.0.0.1';
   return `http://${host}:${uiPort}`;
 }
@@ -87,6 +98,34 @@ function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   const m = /^[a-z]+:\/\/([^/:]+)/i.exec(url) ?? /^([^/:]+):\d+$/.exec(url);
   return m?.[1];
+}
+
+/** The compose containers of the stack's services (from each service's detail, "container NAME ..."). */
+export function stackContainers(
+  status: StackStatus | undefined,
+): Array<{ service: string; container: string }> {
+  if (status?.backend !== 'compose') return [];
+  return status.services.flatMap((s) => {
+    const m = /^container (\S+)/.exec(s.detail ?? '');
+    return m ? [{ service: s.name, container: m[1]! }] : [];
+  });
+}
+
+/**
+ * The error a failed `weft stack ... --json` printed on stdout (`{"error": {code, message, fix}}`),
+ * as "message: fix"; undefined when there is none.
+ */
+export function cliError(stdout: string): string | undefined {
+  for (const line of stdout.trim().split('\n').reverse()) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const { error } = JSON.parse(line) as { error?: { message?: string; fix?: string } };
+      if (error?.message) return error.fix ? `${error.message}\nfix: ${error.fix}` : error.message;
+    } catch {
+      // not the error object
+    }
+  }
+  return undefined;
 }
 
 /** True when two statuses would look the same to the user (avoids redrawing on every poll). */
