@@ -5,11 +5,20 @@ import * as ratings from './commands/ratings.js';
 import * as run from './commands/run.js';
 import * as runs from './commands/runs.js';
 import * as serve from './commands/serve.js';
+import * as stack from './commands/stack.js';
 import * as validate from './commands/validate.js';
 import * as worker from './commands/worker.js';
 
 /** Add new commands here (each exports `register(program)`). */
-const commands: Array<{ register(program: Command): void }> = [validate, run, runs, ratings, serve, worker];
+const commands: Array<{ register(program: Command): void }> = [
+  validate,
+  run,
+  runs,
+  ratings,
+  serve,
+  worker,
+  stack,
+];
 
 export function createProgram(): Command {
   const program = new Command('weft')
