@@ -7,6 +7,7 @@ import { findWeftCli } from '../runs/local-runtime.js';
 import { followCli, type LogFollower, runCli, type WeftCli } from './cli.js';
 import { activeEndpoint, dockerLive } from './docker.js';
 import { describeEndpoint } from './docker-endpoint.js';
+import { formatStackLogLine } from './log-lines.js';
 import { mergeOptions, type StackOptions, stackArgs, temporalUiPort } from './options.js';
 import type { StackOperation } from './presentation.js';
 import { readStackOptions, stackFolder } from './settings.js';
@@ -35,7 +36,7 @@ interface Prepared {
 }
 
 const POLL_RUNNING_MS = 10_000;
-const POLL_STOPPED_MS = 30_000;
+const POLL_STOPPED_MS = 60_000;
 
 export class StackController implements vscode.Disposable {
   status: StackStatus | undefined;
@@ -244,7 +245,7 @@ export class StackController implements vscode.Disposable {
               live.followContainerLogs(
                 docker,
                 c.container,
-                (line) => this.logs.appendLine(`[${c.service}] ${line}`),
+                (line) => this.logs.appendLine(formatStackLogLine(`${c.service.padEnd(8)} | ${line}`)),
                 50,
               ),
             ),
@@ -264,7 +265,7 @@ export class StackController implements vscode.Disposable {
       const { cli, cwd, options } = this.prepare();
       const follower: LogFollower = followCli(cli, stackArgs('logs', options, { follow: true }), {
         cwd,
-        onLine: (line) => this.logs.appendLine(line),
+        onLine: (line) => this.logs.appendLine(formatStackLogLine(line)),
         onExit: () => {
           this.logFollowers = this.logFollowers.filter((f) => f !== follower);
         },

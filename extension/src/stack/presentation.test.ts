@@ -38,7 +38,7 @@ describe('statusBarView', () => {
         s.name === 'redis'
           ? { ...s, state: 'unhealthy' }
           : s.name === 'worker'
-            ? { ...s, state: 'stopped' }
+            ? { ...s, state: 'stopped', detail: 'container weft-w-worker-1 (exited 137)' }
             : s,
       ),
     };
@@ -46,7 +46,9 @@ describe('statusBarView', () => {
     expect(view.text).toBe('$(warning) Weft stack: worker, redis are down');
     expect(view.background).toBe('statusBarItem.warningBackground');
     expect(view.tooltip).toContain('$(error) **redis** unhealthy');
-    expect(view.tooltip).toContain('$(circle-outline) **worker** stopped');
+    expect(view.tooltip).toContain(
+      '$(circle-outline) **worker** stopped · container weft-w-worker-1 \\(exited 137\\)',
+    );
   });
 
   it('busy while an operation runs, whatever the last status', () => {

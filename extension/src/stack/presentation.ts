@@ -69,7 +69,9 @@ function tooltipOf(
   const running = status?.services.filter((s) => s.state !== 'stopped' || status.backend !== 'none') ?? [];
   if (running.length) {
     for (const s of running)
-      lines.push(`${SERVICE_ICON[s.state]} **${s.name}** ${s.state}${s.url ? ` · ${s.url}` : ''}  `);
+      lines.push(
+        `${SERVICE_ICON[s.state]} **${s.name}** ${s.state}${s.url ? ` · ${s.url}` : ''}${s.detail ? ` · ${escapeMarkdown(s.detail)}` : ''}  `,
+      );
     lines.push('');
   } else if (state === 'unknown') {
     lines.push('State not known yet.', '');
