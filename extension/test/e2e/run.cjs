@@ -30,7 +30,7 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : def;
 };
-const timeoutSec = Number(arg('timeout', '240'));
+const timeoutSec = Number(arg('timeout', '480'));
 
 const { serverMain, chromiumPath } = findHost('e2e');
 const testsPath = path.join(extDir, 'out', 'test', 'index.js');
