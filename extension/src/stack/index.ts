@@ -148,6 +148,6 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     }),
   );
   // the first status read waits until activation is over (it runs the CLI)
-  if (vscode.workspace.isTrusted) stack.schedulePoll(500);
+  if (vscode.workspace.isTrusted) stack.schedulePoll(2000);
   return stack;
 }

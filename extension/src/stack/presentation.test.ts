@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFor, statusBarView } from './presentation.js';
+import { actionsFor, statusBarView, UNTRUSTED_VIEW } from './presentation.js';
 import type { StackStatus } from './status.js';
 
 const healthy: StackStatus = {
@@ -69,6 +69,11 @@ describe('statusBarView', () => {
     expect(failed.background).toBe('statusBarItem.errorBackground');
     expect(failed.tooltip).toContain('Last error: port 8000 is taken \\(pid 42\\)');
     expect(failed.tooltip).not.toContain('more');
+  });
+
+  it('Restricted Mode: a shield and why', () => {
+    expect(UNTRUSTED_VIEW.text).toBe('$(shield) Weft stack');
+    expect(UNTRUSTED_VIEW.tooltip).toMatch(/not available in Restricted Mode.*trust the workspace/s);
   });
 
   it('unknown before the first status read', () => {

@@ -13,6 +13,13 @@ export interface StatusBarView {
   background?: 'statusBarItem.warningBackground' | 'statusBarItem.errorBackground';
 }
 
+/** In Restricted Mode the stack stays idle (starting it runs programs from the workspace). */
+export const UNTRUSTED_VIEW: StatusBarView = {
+  text: '$(shield) Weft stack',
+  tooltip:
+    '**Weft stack**: not available in Restricted Mode.\n\nStarting the stack runs programs from this workspace; trust the workspace to use it.',
+};
+
 const SERVICE_ICON: Record<ServiceState, string> = {
   healthy: '$(pass)',
   starting: '$(loading~spin)',

@@ -2,7 +2,7 @@
 // opens a quick pick of the actions that fit the state. In Restricted Mode it says why it is idle.
 import * as vscode from 'vscode';
 import type { StackController } from './controller.js';
-import { actionsFor, type StatusBarView, statusBarView } from './presentation.js';
+import { actionsFor, type StatusBarView, statusBarView, UNTRUSTED_VIEW } from './presentation.js';
 
 export class StackStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('weft.stack', vscode.StatusBarAlignment.Left, 50);
@@ -18,11 +18,7 @@ export class StackStatusBar implements vscode.Disposable {
 
   update(): void {
     if (!vscode.workspace.isTrusted) {
-      this.view = {
-        text: '$(shield) Weft stack',
-        tooltip:
-          '**Weft stack**: not available in Restricted Mode.\n\nStarting the stack runs programs from this workspace; trust the workspace to use it.',
-      };
+      this.view = UNTRUSTED_VIEW;
       this.item.command = 'workbench.trust.manage';
     } else {
       this.view = statusBarView(this.stack.status, this.stack.operation, this.stack.lastError);
