@@ -1,11 +1,11 @@
 // The processes backend end to end with the real binaries (redis-server, temporal, weft serve/worker).
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, type PidRecord, readPidFile } from '../../src/stack/pids.js';
 import { type BuiltCli, buildCli } from '../support/cli.js';
 import { findService, skipWithout } from '../support/services.js';
-import { freePorts, runScenario, sampleWorkspace } from './scenario.js';
+import { freePorts, parseStatus, portArgs, runScenario, sampleWorkspace } from './scenario.js';
 
 const skip = skipWithout('redis', 'temporal');
 
@@ -39,6 +39,29 @@ describe.skipIf(skip)('weft stack: processes backend', () => {
       env: env(),
       ports,
       backendArgs: ['--backend', 'processes'],
+      async whileUp() {
+        // auto, from another folder: a healthy stack on the ports is attached to, nothing started
+        const other = sampleWorkspace();
+        try {
+          const attach = await cli.runAsync(['stack', 'up', '--json', ...portArgs(ports)], {
+            cwd: other,
+            env: env(),
+          });
+          expect(attach.code, attach.stderr).toBe(0);
+          expect(attach.stderr).toMatch(
+            /backend: external \(a healthy stack already answers on ports .*: attaching to it, starting nothing\)/,
+          );
+          expect(parseStatus(attach).backend).toBe('external');
+          expect(existsSync(join(other, '.weft/stack/pids'))).toBe(false);
+          const status = await cli.runAsync(['stack', 'status', '--json', ...portArgs(ports)], {
+            cwd: other,
+            env: env(),
+          });
+          expect(parseStatus(status).backend).toBe('external');
+        } finally {
+          rmSync(other, { recursive: true, force: true });
+        }
+      },
       async kill(service) {
         const record = readPidFile(pidFile(service));
         if (!record) throw new Error(`no pid file for ${service}`);

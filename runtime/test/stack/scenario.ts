@@ -107,6 +107,8 @@ export interface ScenarioHooks {
   backendArgs: string[];
   /** kill -9 the given service (its process or container) */
   kill(service: 'worker'): Promise<void>;
+  /** while the stack is up and healthy */
+  whileUp?(): Promise<void>;
   /** after down: assert no process/container of this stack is left */
   nothingLeft(): Promise<void>;
 }
@@ -125,6 +127,7 @@ export async function runScenario(h: ScenarioHooks): Promise<void> {
   expect(up.stderr).toMatch(/backend: \w+ \(/);
 
   await runSampleThroughStack(h.ports);
+  await h.whileUp?.();
 
   await h.kill('worker');
   const broken = await cli(['stack', 'status', '--json']);

@@ -3,7 +3,17 @@
 // Test images come from the debootstrap root that scripts/provision.sh made (no registry here):
 // a Debian base, Redis from Debian, the host's Temporal CLI, a Node base for the runtime Dockerfile.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCI, MissingServiceError, REPO_ROOT, readServicesEnv, serviceBinary } from './services.js';
@@ -116,7 +126,7 @@ export async function startDockerd(): Promise<DockerEngine> {
         await exited;
         clearTimeout(killAt);
       }
-      rmSync(run, { recursive: true, force: true });
+      removeRunDir(run);
     },
   };
 }
@@ -130,8 +140,11 @@ export const TEST_IMAGES = {
 };
 
 function must(result: { code: number; stdout: string; stderr: string }, what: string): string {
-  if (result.code !== 0)
-    throw new Error(`${what} failed (exit ${result.code}):\n${result.stderr.slice(-3000)}`);
+  if (result.code !== 0) {
+    throw new Error(
+      `${what} failed (exit ${result.code}):\n${`${result.stdout}${result.stderr}`.slice(-4000)}`,
+    );
+  }
   return result.stdout;
 }
 
@@ -191,12 +204,17 @@ ENTRYPOINT ["temporal"]
     const context = mkdtempSync(join(tmpdir(), 'weft-node-'));
     try {
       copyFileSync(process.execPath, join(context, 'node'));
-      cpSync('/usr/lib/node_modules/npm', join(context, 'npm'), { recursive: true });
+      cpSync(npmDir(), join(context, 'npm'), { recursive: true });
+      // the CA bundle this machine's Node trusts (e.g. an egress proxy's CA), so npm in the image reaches the registry
+      const ca = process.env.NODE_EXTRA_CA_CERTS;
+      writeFileSync(join(context, 'extra-ca.crt'), ca && existsSync(ca) ? readFileSync(ca) : '');
       writeFileSync(
         join(context, 'Dockerfile'),
         `FROM ${TEST_IMAGES.debian}
 COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
+COPY extra-ca.crt /usr/local/share/weft-extra-ca.crt
+ENV NODE_EXTRA_CA_CERTS=/usr/local/share/weft-extra-ca.crt
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && chmod +x /usr/local/bin/node
 `,
       );
@@ -233,6 +251,22 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && chmod +x 
     WEFT_TEMPORAL_IMAGE: TEST_IMAGES.temporal,
     WEFT_REDIS_IMAGE: TEST_IMAGES.redis,
   };
+}
+
+/** The npm package folder of the Node running the tests (npm-cli.js lives in its bin/). */
+function npmDir(): string {
+  const npm = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim();
+  return join(realpathSync(npm), '..', '..');
+}
+
+/** Removes a folder; dockerd may leave a network namespace mounted in its exec root. */
+function removeRunDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    spawnSync('sh', ['-c', `grep -o " ${dir}[^ ]*" /proc/mounts | xargs -r -n1 umount -l`]);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
 }
 
 function spawnSyncResult(command: string, args: string[], env: NodeJS.ProcessEnv) {
