@@ -76,7 +76,9 @@ describe.skipIf(!!missing)('dockerode on the active docker context (real dockerd
       await new Promise((r) => setTimeout(r, 200));
     }
     // a minimal image: sh and sleep from the host, with the C library they load
-    const files = ['/bin/sh', '/bin/sleep', '/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2'];
+    const libs =
+      execFileSync('ldd', ['/bin/sh', '/bin/sleep'], { encoding: 'utf8' }).match(/\/\S+\.so[.\d]*/g) ?? [];
+    const files = ['/bin/sh', '/bin/sleep', ...new Set(libs)];
     execFileSync('sh', [
       '-c',
       `tar -chf - ${files.join(' ')} 2>/dev/null | "${dockerCli}" -H unix://${socket} import - ${IMAGE}`,

@@ -74,6 +74,10 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     if (!trusted()) return false;
     const ok = await withProgress('Weft: stopping the stack', (onLine) => stack.down({}, false, onLine));
     if (!ok) failed('Stop Stack');
+    else if (stack.status?.backend === 'external')
+      void vscode.window.showInformationMessage(
+        'Weft: the stack answering on these ports was not started from this folder, so nothing was stopped. Stop it where it was started (weft stack down there).',
+      );
     return ok;
   };
 
