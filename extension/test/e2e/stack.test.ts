@@ -101,6 +101,35 @@ describe('Weft stack from VS Code (processes backend)', function () {
       await update(key, undefined);
   });
 
+  it('Start Stack on a taken port fails saying which port, who holds it and what to do; nothing is left', async () => {
+    // a program that holds the port and answers nothing (its connections closed at the end)
+    const sockets = new Set<net.Socket>();
+    const holder = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {}).on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => holder.listen(ports.weft, '127.0.0.1', resolve));
+    try {
+      const ok = await vscode.commands.executeCommand<boolean>('weft.stack.start');
+      assert.strictEqual(ok, false);
+      const snap = await stackSnapshot();
+      assert.match(
+        snap.lastError ?? '',
+        new RegExp(`port ${ports.weft} \\(weft serve\\) is already in use by pid ${process.pid}`),
+      );
+      assert.match(snap.lastError ?? '', /\nfix: stop that program/);
+      assert.strictEqual(snap.overall, 'stopped');
+      assert.strictEqual(snap.statusBar.text, '$(error) Weft stack: failed');
+      assert.strictEqual(snap.statusBar.background, 'statusBarItem.errorBackground');
+      assert.match(snap.statusBar.tooltip, /Last error: port/);
+      for (const port of [ports.temporal, ports.temporalUi, ports.redis])
+        assert.ok(!(await answers(port)), `port ${port} answers after a failed start`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+  });
+
   it('Start Stack brings every service up; the status bar says healthy, per service in its tooltip', async () => {
     const t0 = Date.now();
     const ok = await vscode.commands.executeCommand<boolean>('weft.stack.start');
