@@ -2,8 +2,10 @@
 // Each feature is a folder with one register(context, services); the order is the order they need
 // each other's services in (services.ts).
 import * as vscode from 'vscode';
+import { register as registerGraph } from './graph/register.js';
 import type { DiagnosticsController } from './language/diagnostics.js';
 import { register as registerLanguage } from './language/register.js';
+import { register as registerLastRun } from './last-run/register.js';
 import type { RunsController } from './runs/controller.js';
 import { register as registerRuns } from './runs/register.js';
 import type { Services } from './services.js';
@@ -54,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   const { workflows, workflowsView } = registerWorkflows(context, services);
   const runs = registerRuns(context, services);
   registerStack(context, services);
+  registerLastRun(context, services);
+  registerGraph(context, services);
 
   const activationTime: ActivationTime = {
     loadStartMs: loadStart,

@@ -3,6 +3,7 @@
 // it use it.
 import type * as vscode from 'vscode';
 import type { DiagnosticsController } from './language/diagnostics.js';
+import type { LatestRuns } from './last-run/latest.js';
 import type { RunsController } from './runs/controller.js';
 import type { StackController } from './stack/controller.js';
 import type { WorkflowsProvider } from './workflows/view.js';
@@ -18,6 +19,8 @@ export interface Services {
   runs?: RunsController;
   /** The local stack (weft stack): its status, up/down, logs. */
   stack?: StackController;
+  /** The newest run of each workflow (with its trace), for the graph and the CodeLens. */
+  latestRuns?: LatestRuns;
 }
 
 /** A service a feature needs from one registered before it (a wiring mistake otherwise). */

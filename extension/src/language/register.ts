@@ -1,7 +1,8 @@
 // The language feature in VS Code: diagnostics as you type (in a worker), completion, hover,
-// navigation and outline. The language logic itself is the pure modules beside this file.
+// navigation, outline and quick fixes. The language logic itself is the pure modules beside this file.
 import type * as vscode from 'vscode';
 import type { Services } from '../services.js';
+import { registerQuickFixes } from './code-actions.js';
 import { DiagnosticsController } from './diagnostics.js';
 import { registerLanguageProviders } from './providers.js';
 
@@ -9,6 +10,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   const diagnostics = new DiagnosticsController(services.output);
   context.subscriptions.push(diagnostics);
   registerLanguageProviders(context, diagnostics);
+  registerQuickFixes(context);
   services.diagnostics = diagnostics;
   return diagnostics;
 }

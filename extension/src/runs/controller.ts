@@ -261,12 +261,13 @@ export class RunsController implements vscode.Disposable {
     }
   }
 
-  showTrace(item?: RunItem | RunRecord, reveal = true): void {
+  /** Shows a run in the Trace view and the waterfall (`focusSpanId`: that span's row is marked). */
+  showTrace(item?: RunItem | RunRecord, reveal = true, focusSpanId?: string): void {
     const run = this.selected(item);
     if (!run) return;
     this.trace.set(run);
     if (!run.trace && reveal) void this.reload(run.runId);
-    if (reveal || this.waterfall.isOpen) this.waterfall.render(run, reveal);
+    if (reveal || this.waterfall.isOpen) this.waterfall.render(run, reveal, focusSpanId);
   }
 
   dispose(): void {

@@ -6,7 +6,8 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function waterfallHtml(run: RunRecord, cspSource: string): string {
+/** `focusSpanId`: that span's row is marked (a CodeLens click opens a step's span). */
+export function waterfallHtml(run: RunRecord, cspSource: string, focusSpanId?: string): string {
   const { rows, totalMs } = waterfall((run.trace ?? []) as TraceSpan[]);
   const statusClass = (status?: string) =>
     status === 'error' || status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : '';
@@ -14,7 +15,7 @@ export function waterfallHtml(run: RunRecord, cspSource: string): string {
     ? rows
         .map(
           (r) =>
-            `<div class="row${r.skipped ? ' skipped' : ''}"><div class="label" style="padding-left:${r.depth * 14}px" title="${escapeHtml([r.label, r.detail].filter(Boolean).join(' · '))}">${escapeHtml(r.label)} <span class="kind">${escapeHtml(r.skipped ? 'skipped' : r.kind.replace('_', ' '))}</span></div><div class="track"><div class="bar kind-${escapeHtml(r.kind)} ${statusClass(r.status)}" style="left:${r.offset.toFixed(2)}%;width:${r.width.toFixed(2)}%"></div></div><div class="dur">${escapeHtml(r.skipped ? '—' : formatDuration(r.durationMs))}</div><div class="usage">${escapeHtml(r.usage ?? '')}</div></div>`,
+            `<div class="row${r.skipped ? ' skipped' : ''}${r.spanId === focusSpanId ? ' focused' : ''}"${r.spanId === focusSpanId ? ' aria-current="true"' : ''}><div class="label" style="padding-left:${r.depth * 14}px" title="${escapeHtml([r.label, r.detail].filter(Boolean).join(' · '))}">${escapeHtml(r.label)} <span class="kind">${escapeHtml(r.skipped ? 'skipped' : r.kind.replace('_', ' '))}</span></div><div class="track"><div class="bar kind-${escapeHtml(r.kind)} ${statusClass(r.status)}" style="left:${r.offset.toFixed(2)}%;width:${r.width.toFixed(2)}%"></div></div><div class="dur">${escapeHtml(r.skipped ? '—' : formatDuration(r.durationMs))}</div><div class="usage">${escapeHtml(r.usage ?? '')}</div></div>`,
         )
         .join('\n')
     : '<p class="empty">No spans recorded for this run yet.</p>';
@@ -28,7 +29,7 @@ h2{font-weight:600;font-size:1.1em;margin:4px 0 4px} .meta{color:var(--vscode-de
 .error{color:var(--vscode-errorForeground)}
 .head,.row{display:grid;grid-template-columns:minmax(150px,24%) minmax(120px,1fr) 64px minmax(120px,22%);align-items:center;gap:8px;min-height:22px}
 .head{color:var(--vscode-descriptionForeground);font-size:.85em;border-bottom:1px solid var(--vscode-panel-border,var(--vscode-widget-border,transparent));margin-bottom:2px}
-.row:hover{background:var(--vscode-list-hoverBackground)}
+.row:hover{background:var(--vscode-list-hoverBackground)} .row.focused{background:var(--vscode-list-activeSelectionBackground);color:var(--vscode-list-activeSelectionForeground);outline:1px solid var(--vscode-focusBorder)}
 .label,.usage{white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .kind{color:var(--vscode-descriptionForeground);font-size:.85em}
 .track{position:relative;height:12px;background:var(--vscode-editorWidget-background);border-radius:2px}
 .bar{position:absolute;top:0;height:12px;min-width:2px;border-radius:2px;background:var(--vscode-charts-blue)}

@@ -17,7 +17,11 @@ export class WaterfallPanel implements vscode.Disposable {
       : undefined;
   }
 
-  render(run: RunRecord, reveal: boolean): void {
+  private focus: { runId: string; spanId: string } | undefined;
+
+  render(run: RunRecord, reveal: boolean, focusSpanId?: string): void {
+    if (focusSpanId) this.focus = { runId: run.runId, spanId: focusSpanId };
+    else if (reveal || this.focus?.runId !== run.runId) this.focus = undefined;
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel(
         'weft.waterfall',
@@ -35,7 +39,7 @@ export class WaterfallPanel implements vscode.Disposable {
       this.panel.reveal(undefined, true);
     }
     this.panel.title = `Trace: ${run.workflow}`;
-    this.panel.webview.html = waterfallHtml(run, this.panel.webview.cspSource);
+    this.panel.webview.html = waterfallHtml(run, this.panel.webview.cspSource, this.focus?.spanId);
   }
 
   dispose(): void {
