@@ -114,7 +114,8 @@ async function measureCompose(engine: DockerEngine, ours: Row, byHand: Row): Pro
         TEMPORAL_PORT: portArgs[3],
         TEMPORAL_UI_PORT: portArgs[5],
         REDIS_PORT: portArgs[7],
-        WEFT_WORKFLOWS: join(cwd, 'workflow.yaml'),
+        WEFT_WORKFLOWS_DIR: cwd,
+        WEFT_WORKFLOWS_PATH: '/workflows/workflow.yaml',
       };
       const project = ['compose', '-p', `weft-bench-${i}`, '-f', COMPOSE_FILE];
       byHand.up.push(timed('docker', [...project, 'up', '--detach', '--wait'], cwd, handEnv));

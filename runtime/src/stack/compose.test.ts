@@ -24,7 +24,8 @@ describe('compose arguments and environment', () => {
       TEMPORAL_PORT: '7233',
       TEMPORAL_UI_PORT: '8233',
       REDIS_PORT: '6379',
-      WEFT_WORKFLOWS: '/ws/flows',
+      WEFT_WORKFLOWS_DIR: '/ws',
+      WEFT_WORKFLOWS_PATH: '/workflows/flows',
     });
   });
 });

@@ -1,7 +1,8 @@
 // The compose backend: the stack's compose file under `docker compose -p PROJECT` (one project per
 // workspace), `up --wait` for the healthchecks, the docker CLI's active context for the engine.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { LogsOptions, Progress, ServiceStatus, StackBackend } from './backend.js';
 import {
   SERVICES,
@@ -36,10 +37,20 @@ export function composeEnv(config: StackConfig, env: NodeJS.ProcessEnv): NodeJS.
     TEMPORAL_PORT: String(config.ports.temporal),
     TEMPORAL_UI_PORT: String(config.ports.temporalUi),
     REDIS_PORT: String(config.ports.redis),
-    WEFT_WORKFLOWS: config.workflows,
+    ...workflowsMount(config.workflows),
     TEMPORAL_NAMESPACE: config.namespace,
     TEMPORAL_TASK_QUEUE: config.taskQueue,
   };
+}
+
+/** The host folder mounted at /workflows and the path `weft serve` reads inside the container. */
+export function workflowsMount(workflows: string): {
+  WEFT_WORKFLOWS_DIR: string;
+  WEFT_WORKFLOWS_PATH: string;
+} {
+  const isFolder = existsSync(workflows) && statSync(workflows).isDirectory();
+  if (isFolder) return { WEFT_WORKFLOWS_DIR: workflows, WEFT_WORKFLOWS_PATH: '/workflows' };
+  return { WEFT_WORKFLOWS_DIR: dirname(workflows), WEFT_WORKFLOWS_PATH: `/workflows/${basename(workflows)}` };
 }
 
 /** The `docker compose` arguments for one command (pure). */

@@ -272,11 +272,15 @@ export class ProcessesBackend implements StackBackend {
     }
   }
 
-  private async stop(services: ServiceName[]): Promise<void> {
+  private async stop(services: ServiceName[], progress?: Progress): Promise<void> {
     await Promise.all(
       services.map(async (service) => {
         const record = readPidFile(this.pidFile(service));
-        if (record) await stopDaemon(record, 5000);
+        const t0 = Date.now();
+        if (record && isAlive(record)) {
+          await stopDaemon(record, 5000);
+          progress?.(`  ✓ ${service} stopped (pid ${record.pid}, ${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+        }
         removePidFile(this.pidFile(service));
       }),
     );
@@ -287,11 +291,7 @@ export class ProcessesBackend implements StackBackend {
       ['weft', 'worker'],
       ['temporal', 'redis'],
     ] as ServiceName[][]) {
-      for (const service of group) {
-        const record = this.running(service);
-        if (record) progress(`${service}: stopping pid ${record.pid}`);
-      }
-      await this.stop(group);
+      await this.stop(group, progress);
     }
     if (options.volumes) {
       for (const dir of ['redis', 'temporal', 'weft']) {

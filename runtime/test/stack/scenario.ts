@@ -1,7 +1,7 @@
 // The stack scenario every backend must pass, through the real `weft stack` CLI:
 // up -> all healthy -> a sample runs on Temporal through the stack's server, its record in Redis ->
 // kill -9 one service -> status reports it -> up repairs it -> down -> nothing left behind.
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -44,6 +44,7 @@ export const portArgs = (p: StackPorts) => [
 /** A workspace folder holding the sales-inquiry sample as workflow.yaml. */
 export function sampleWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-stack-'));
+  chmodSync(dir, 0o755); // readable by the containers' non-root user, as a workspace folder usually is
   copyFileSync(join(REPO_ROOT, 'samples/sales-inquiry/workflow.yaml'), join(dir, 'workflow.yaml'));
   return dir;
 }

@@ -1,17 +1,20 @@
 // A real Docker engine for the compose backend's tests: Debian's dockerd on its own socket, data
-// root under .cache/dockerd (images survive between runs), no bridge and no iptables; stopped by pid.
+// root under .cache/dockerd-NAME (images survive between runs), no bridge and no iptables; stopped by pid.
 // Test images come from the debootstrap root that scripts/provision.sh made (no registry here):
 // a Debian base, Redis from Debian, the host's Temporal CLI, a Node base for the runtime Dockerfile.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,11 +55,15 @@ export function dockerMissing(): string | undefined {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startDockerd(): Promise<DockerEngine> {
+/**
+ * `name` picks the data root, .cache/dockerd-NAME: one dockerd per data root (a second one waits on its
+ * lock), so test files that run at the same time each use their own.
+ */
+export async function startDockerd(name = 'stack'): Promise<DockerEngine> {
   const dockerd = setting('DOCKERD_BIN') as string;
   const run = mkdtempSync(join(tmpdir(), 'weft-dockerd-'));
   const socket = join(run, 'docker.sock');
-  const dataRoot = join(CACHE, 'dockerd');
+  const dataRoot = join(CACHE, `dockerd-${name}`);
   mkdirSync(dataRoot, { recursive: true });
   const config = join(run, 'config');
   mkdirSync(config);
@@ -136,8 +143,39 @@ export const TEST_IMAGES = {
   redis: 'weft-test/redis:bookworm',
   temporal: 'weft-test/temporal:host',
   node: 'weft-test/node:host',
-  weft: 'weft-test/runtime:dev',
+  weft: 'weft-test/runtime',
 };
+
+/** A hash of what the runtime image is built from, as its tag: a changed source gets a new image. */
+function runtimeSourceHash(): string {
+  const hash = createHash('sha256');
+  const add = (path: string) => {
+    const full = join(REPO_ROOT, path);
+    if (!existsSync(full)) return;
+    if (statSync(full).isDirectory()) {
+      for (const name of readdirSync(full).sort()) add(join(path, name));
+    } else if (!path.endsWith('.test.ts')) {
+      hash.update(path).update(readFileSync(full));
+    }
+  };
+  for (const path of [
+    'package.json',
+    'package-lock.json',
+    'schemas',
+    'runtime/package.json',
+    'runtime/Dockerfile',
+  ])
+    add(path);
+  for (const path of [
+    'runtime/build.mjs',
+    'runtime/bin',
+    'runtime/src',
+    'runtime/stack',
+    'extension/package.json',
+  ])
+    add(path);
+  return hash.digest('hex').slice(0, 12);
+}
 
 function must(result: { code: number; stdout: string; stderr: string }, what: string): string {
   if (result.code !== 0) {
@@ -226,7 +264,11 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && chmod +x 
       rmSync(context, { recursive: true, force: true });
     }
   }
-  if (!hasImage(engine, TEST_IMAGES.weft)) {
+  const weft = `${TEST_IMAGES.weft}:${runtimeSourceHash()}`;
+  if (!hasImage(engine, weft)) {
+    const old = engine
+      .docker(['images', '--format', '{{.Repository}}:{{.Tag}}', TEST_IMAGES.weft])
+      .stdout.trim();
     must(
       engine.docker(
         [
@@ -238,16 +280,18 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && chmod +x 
           '-f',
           'runtime/Dockerfile',
           '-t',
-          TEST_IMAGES.weft,
+          weft,
           '.',
         ],
         { cwd: REPO_ROOT },
       ),
       'docker build runtime/Dockerfile',
     );
+    // older builds go once the new one holds the layers they share
+    if (old) engine.docker(['rmi', ...old.split('\n')]);
   }
   return {
-    WEFT_IMAGE: TEST_IMAGES.weft,
+    WEFT_IMAGE: weft,
     WEFT_TEMPORAL_IMAGE: TEST_IMAGES.temporal,
     WEFT_REDIS_IMAGE: TEST_IMAGES.redis,
   };

@@ -16,7 +16,6 @@ import {
   stackStatus,
   stackUp,
 } from '../../stack/index.js';
-import { probeService, temporalServing, workerPolling } from '../../stack/probes.js';
 
 interface CommonOptions extends StackFlags {
   json?: boolean;
@@ -170,20 +169,4 @@ export function register(program: Command): void {
         return 0;
       }),
     );
-
-  // For container healthchecks (the compose file): exit 0 when the service answers.
-  stack
-    .command('probe', { hidden: true })
-    .argument('<service>', SERVICES.join(' | '))
-    .option('--temporal-address <host:port>', 'Temporal frontend', '127.0.0.1:7233')
-    .action(async (service: string, options: { temporalAddress: string }) => {
-      const name = parseService(service);
-      const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
-      const taskQueue = process.env.TEMPORAL_TASK_QUEUE || 'weft';
-      let ok: boolean;
-      if (name === 'worker') ok = await workerPolling(options.temporalAddress, namespace, taskQueue);
-      else if (name === 'temporal') ok = await temporalServing(options.temporalAddress, namespace);
-      else ok = await probeService(stackConfig({}), name as ServiceName);
-      process.exitCode = ok ? 0 : 1;
-    });
 }
