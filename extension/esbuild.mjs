@@ -40,9 +40,33 @@ const worker = await build({
   sourcemap: dev ? 'linked' : false,
   metafile: true,
 });
+// dockerode (the compose backend's container events and log streams: src/stack/docker-live.ts), its
+// own bundle, required only when a stack runs on compose. BuildKit sessions (gRPC, protobuf) are not
+// used and left out; ssh2's optional native addons fall back to JavaScript.
+const docker = await build({
+  ...common,
+  entryPoints: ['src/stack/docker-live.ts'],
+  outfile: 'out/docker.js',
+  external: ['*.node', 'cpu-features'],
+  minify: !dev,
+  sourcemap: dev ? 'linked' : false,
+  metafile: true,
+  plugins: [
+    {
+      name: 'no-buildkit-session',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/session$/ }, (args) =>
+          /dockerode[\\/]lib$/.test(args.resolveDir)
+            ? { path: new URL('./src/stack/no-buildkit-session.cjs', import.meta.url).pathname }
+            : undefined,
+        );
+      },
+    },
+  ],
+});
 const result = await build({
   ...common,
-  external: ['vscode', './language.js'],
+  external: ['vscode', './language.js', './docker.js'],
   entryPoints: ['src/extension.ts'],
   outfile: 'out/extension.js',
   minify: !dev,
@@ -79,7 +103,7 @@ const graphView = await build({
 });
 const kib = (r) => (Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0) / 1024).toFixed(0);
 console.log(
-  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/graph/webview.js ${kib(graphView)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
+  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/docker.js ${kib(docker)} KiB + out/graph/webview.js ${kib(graphView)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
 );
 
 if (withTests) {

@@ -22,6 +22,7 @@ const bundles = {
   ext: kib('out/extension.js'),
   lang: kib('out/language.js'),
   worker: kib('out/check-worker.js'),
+  docker: kib('out/docker.js'),
 }; // as packaged
 
 if (!process.argv.includes('--no-e2e')) {
@@ -46,6 +47,7 @@ const rows = [
   ['out/extension.js', bundles.ext],
   ['out/language.js (loaded on first use)', bundles.lang],
   ['out/check-worker.js (the diagnostics worker; loads out/language.js)', bundles.worker],
+  ['out/docker.js (dockerode; loaded only for a compose stack)', bundles.docker],
   [
     'activation, load + activate (goal <= 50 ms)',
     t.activationMs !== undefined ? `${t.activationMs} ms${t.activationMs <= 50 ? '' : ' OVER GOAL'}` : 'n/a',

@@ -9,6 +9,7 @@ import { register as registerLastRun } from './last-run/register.js';
 import type { RunsController } from './runs/controller.js';
 import { register as registerRuns } from './runs/register.js';
 import type { Services } from './services.js';
+import { register as registerStack } from './stack/index.js';
 import { register as registerWorkflows } from './workflows/register.js';
 import type { WorkflowsProvider } from './workflows/view.js';
 
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   const diagnostics = registerLanguage(context, services);
   const { workflows, workflowsView } = registerWorkflows(context, services);
   const runs = registerRuns(context, services);
+  registerStack(context, services);
   registerLastRun(context, services);
   registerGraph(context, services);
 

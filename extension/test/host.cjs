@@ -204,6 +204,7 @@ function copyHostLogs(userDataDir, outDir) {
 }
 
 module.exports = {
+  servicesEnv,
   extDir,
   repo,
   findHost,

@@ -10,6 +10,8 @@ const SECRET_KEY = 'weft.apiKey';
 export class RuntimeConnection implements vscode.Disposable {
   local: LocalRuntime | undefined;
   client: RuntimeClient | undefined;
+  /** The local stack's server (src/stack) while it is healthy: used when weft.runtimeUrl is empty. */
+  stackUrl: string | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -18,6 +20,12 @@ export class RuntimeConnection implements vscode.Disposable {
 
   /** Forgets the client (settings or key changed); the next call makes a new one. */
   reset(): void {
+    this.client = undefined;
+  }
+
+  setStackUrl(url: string | undefined): void {
+    if (url === this.stackUrl) return;
+    this.stackUrl = url;
     this.client = undefined;
   }
 
@@ -32,7 +40,7 @@ export class RuntimeConnection implements vscode.Disposable {
   /** A client for an existing runtime, without starting one. */
   async existingClient(): Promise<RuntimeClient | undefined> {
     if (this.client) return this.client;
-    const url = this.configuredUrl() || this.local?.url;
+    const url = this.configuredUrl() || this.stackUrl || this.local?.url;
     if (!url) return undefined;
     this.client = new RuntimeClient({ baseUrl: url, apiKey: await this.apiKey() });
     return this.client;
@@ -53,6 +61,17 @@ export class RuntimeConnection implements vscode.Disposable {
       }
       this.log.warn(
         `weft.runtimeUrl ${configured} does not answer /health; starting a local runtime instead`,
+      );
+    }
+    if (this.stackUrl) {
+      progress.report({ message: `connecting to the stack's server ${this.stackUrl}` });
+      const client = new RuntimeClient({ baseUrl: this.stackUrl, apiKey: await this.apiKey() });
+      if (await client.health()) {
+        this.client = client;
+        return client;
+      }
+      this.log.warn(
+        `the stack's server ${this.stackUrl} does not answer /health; starting a local runtime instead`,
       );
     }
     if (this.local && this.local.process.exitCode === null) {
