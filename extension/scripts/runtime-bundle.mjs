@@ -6,9 +6,9 @@
 // Native modules stay out of the platform-neutral .vsix: each is replaced by a module whose every
 // export throws a clear error on use (what needs it, and what to do instead). Today that is
 // @temporalio/worker (the Temporal worker's Rust core): `weft worker` and `weft run --engine temporal`.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -52,8 +52,56 @@ function nativeStubs() {
   };
 }
 
+/**
+ * Packages that read files next to their own source (__dirname): their files are copied to
+ * out/runtime/assets/<package>/ and their __dirname points there. @fastify/swagger-ui: the /docs page.
+ */
+const ASSETS = { '@fastify/swagger-ui': ['static'] };
+
+function assets() {
+  const roots = Object.keys(ASSETS).map((name) => [name, dirname(require.resolve(`${name}/package.json`))]);
+  return {
+    name: 'weft-assets',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        const found = roots.find(([, root]) => args.path.startsWith(`${root}/`));
+        if (!found) return undefined;
+        const [name, root] = found;
+        const rel = relative(root, dirname(args.path)).split('\\').join('/');
+        const dir = `require('node:path').join(__weftRuntimeDir, 'assets', ${JSON.stringify(name)}, ${JSON.stringify(rel)})`;
+        return { loader: 'js', contents: `var __dirname = ${dir};\n${readFileSync(args.path, 'utf8')}` };
+      });
+    },
+  };
+}
+
+function copyAssets() {
+  for (const [name, folders] of Object.entries(ASSETS)) {
+    const root = dirname(require.resolve(`${name}/package.json`));
+    for (const folder of folders)
+      cpSync(join(root, folder), join(outDir, 'assets', name, folder), {
+        recursive: true,
+        // the non-bundled copy of swagger-ui (swagger-ui-bundle.js is what the page loads)
+        filter: (file) => !file.endsWith('swagger-ui.js'),
+      });
+  }
+}
+
+// Every ESM chunk: a require() for CommonJS dependencies, __filename/__dirname, and the folder of
+// the runtime (weft.mjs; chunks are in chunks/).
+const BANNER = [
+  "import { createRequire as __weftRequire } from 'node:module';",
+  "import { fileURLToPath as __weftFileUrlToPath } from 'node:url';",
+  "import { dirname as __weftDirname, basename as __weftBasename } from 'node:path';",
+  'const require = __weftRequire(import.meta.url);',
+  'const __filename = __weftFileUrlToPath(import.meta.url);',
+  'const __dirname = __weftDirname(__filename);',
+  "const __weftRuntimeDir = __weftBasename(__dirname) === 'chunks' ? __weftDirname(__dirname) : __dirname;",
+].join(' ');
+
 /** Builds out/runtime/ and returns esbuild's result (with its metafile). */
 export async function buildRuntime({ dev = false } = {}) {
+  rmSync(outDir, { recursive: true, force: true }); // no stale chunks
   const pkg = JSON.parse(readFileSync(join(runtimeDir, 'package.json'), 'utf8'));
   const result = await build({
     entryPoints: { weft: join(runtimeDir, 'src', 'cli', 'main.ts') },
@@ -69,14 +117,11 @@ export async function buildRuntime({ dev = false } = {}) {
     sourcemap: dev ? 'linked' : false,
     metafile: true,
     logLevel: 'warning',
-    // CommonJS dependencies call require(): give every ESM chunk one
-    banner: {
-      js: "import { createRequire as __weftRequire } from 'node:module'; const require = __weftRequire(import.meta.url);",
-    },
+    banner: { js: BANNER },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [nativeStubs()],
+    plugins: [nativeStubs(), assets()],
   });
-  mkdirSync(outDir, { recursive: true });
+  copyAssets();
   writeFileSync(
     join(outDir, 'package.json'),
     `${JSON.stringify(

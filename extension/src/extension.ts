@@ -1,6 +1,7 @@
 // Entry point. Activation only wires things up; parsing and checking happen on first use.
 import * as vscode from 'vscode';
 import { RunsController } from './runs/controller.js';
+import * as runtime from './runtime/index.js';
 import { DiagnosticsController } from './vscode/diagnostics.js';
 import { isWorkflowDocument } from './vscode/documents.js';
 import { registerLanguageProviders } from './vscode/providers.js';
@@ -31,6 +32,7 @@ export interface WeftApi {
   activationTime: ActivationTime;
   diagnostics: DiagnosticsController;
   runs: RunsController;
+  runtime: runtime.RuntimeService;
   workflows: WorkflowsProvider;
   workflowsView: vscode.TreeView<unknown>;
 }
@@ -52,7 +54,8 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   const workflowsView = vscode.window.createTreeView('weft.workflows', { treeDataProvider: workflows });
   context.subscriptions.push(workflows, workflowsView);
 
-  const runs = new RunsController(context, output);
+  const runtimeService = runtime.register(context, output);
+  const runs = new RunsController(context, output, runtimeService);
   context.subscriptions.push(runs);
 
   const updateContext = (editor: vscode.TextEditor | undefined) =>
@@ -88,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   output.info(
     `Weft activated: load ${activationTime.loadMs.toFixed(1)} ms + activate ${activationTime.activateMs.toFixed(1)} ms`,
   );
-  return { activationTime, diagnostics, runs, workflows, workflowsView };
+  return { activationTime, diagnostics, runs, runtime: runtimeService, workflows, workflowsView };
 }
 
 export function deactivate(): void {

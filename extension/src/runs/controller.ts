@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isWorkflowFile } from '../language/selector.js';
+import type { RuntimeService } from '../runtime/index.js';
 import {
   type RunEvent,
   type RunRecord,
@@ -12,7 +13,7 @@ import {
 } from '../runtime-client/client.js';
 import { language } from '../vscode/lazy.js';
 import { askInputs, type InputField } from './input-form.js';
-import { findWeftCli, type LocalRuntime, startLocalRuntime } from './local-runtime.js';
+import { type LocalRuntime, startLocalRuntime } from './local-runtime.js';
 import { formatDuration, type SpanNode, spanLabel, spanTree, spanUsage, waterfall } from './trace-model.js';
 
 const SECRET_KEY = 'weft.apiKey';
@@ -169,6 +170,7 @@ export class RunsController implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
+    private readonly runtime: RuntimeService,
   ) {
     this.runsView = vscode.window.createTreeView('weft.runs', { treeDataProvider: this.runs });
     this.traceView = vscode.window.createTreeView('weft.trace', { treeDataProvider: this.trace });
@@ -318,8 +320,7 @@ export class RunsController implements vscode.Disposable {
       this.local = undefined;
     }
     progress.report({ message: 'starting a local weft serve' });
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const cli = findWeftCli(folders, this.context.extensionPath);
+    const cli = this.runtime.cli(); // the bundled runtime, or the one the workspace pins; throws a refusal
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
     const dataDir = path.join(storage.fsPath, 'runtime-data');
     const t0 = Date.now();
@@ -329,6 +330,9 @@ export class RunsController implements vscode.Disposable {
     this.log.info(
       `local runtime at ${this.local.url} (pid ${this.local.process.pid}, ${Date.now() - t0} ms to start, data in ${dataDir})`,
     );
+    const local = this.local;
+    this.runtime.setServer({ url: local.url, pid: local.process.pid });
+    local.process.on('exit', () => this.local === local && this.runtime.setServer(undefined));
     this.client = new RuntimeClient({ baseUrl: this.local.url, apiKey: await this.apiKey() });
     return this.client;
   }

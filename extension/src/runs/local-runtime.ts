@@ -1,8 +1,7 @@
-// Starting a local `weft serve` for this window when weft.runtimeUrl is empty or unreachable.
+// Starting a local `weft serve` for this window when weft.runtimeUrl is empty or unreachable (which
+// runtime: src/runtime/select.ts).
 // The process is ours: we stop it by pid when the extension deactivates.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 
 export interface LocalRuntime {
   url: string;
@@ -10,31 +9,6 @@ export interface LocalRuntime {
   workflowsDir: string;
   process: ChildProcess;
   stop(): void;
-}
-
-/**
- * Where the `weft` CLI is: a workspace's own runtime (this repository: built, or its TypeScript
- * sources through tsx), an installed @weft/runtime, or `weft` on PATH.
- */
-export function findWeftCli(
-  workspaceFolders: string[],
-  extensionPath: string,
-): { command: string; args: string[] } {
-  const roots = [...workspaceFolders, path.join(extensionPath, '..')];
-  for (const root of roots) {
-    for (const runtime of [path.join(root, 'runtime'), path.join(root, 'node_modules', '@weft', 'runtime')]) {
-      const bin = path.join(runtime, 'bin', 'weft.js');
-      if (existsSync(bin) && existsSync(path.join(runtime, 'dist', 'cli.js'))) {
-        return { command: process.execPath, args: [bin] };
-      }
-      const main = path.join(runtime, 'src', 'cli', 'main.ts');
-      const tsx = [path.join(root, 'node_modules', 'tsx'), path.join(runtime, 'node_modules', 'tsx')].find(
-        existsSync,
-      );
-      if (existsSync(main) && tsx) return { command: process.execPath, args: ['--import', 'tsx', main] };
-    }
-  }
-  return { command: 'weft', args: [] };
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
