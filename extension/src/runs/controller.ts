@@ -160,6 +160,8 @@ export class RunsController implements vscode.Disposable {
   readonly runsView: vscode.TreeView<RunItem>;
   readonly traceView: vscode.TreeView<TraceItem>;
   private local: LocalRuntime | undefined;
+  /** The CLI the local runtime was started with (a changed pin restarts it). */
+  private localCli: string | undefined;
   private client: RuntimeClient | undefined;
   private panel: vscode.WebviewPanel | undefined;
   private readonly streams = new Map<string, AbortController>();
@@ -307,20 +309,21 @@ export class RunsController implements vscode.Disposable {
         `weft.runtimeUrl ${configured} does not answer /health; starting a local runtime instead`,
       );
     }
+    // the bundled runtime, or the one the workspace pins now; throws a refusal (what, and what to do)
+    const cli = this.runtime.cli();
     if (this.local && this.local.process.exitCode === null) {
-      if (this.local.workflowsDir === workflowsDir) {
+      if (this.local.workflowsDir === workflowsDir && this.localCli === JSON.stringify(cli)) {
         const client = new RuntimeClient({ baseUrl: this.local.url, apiKey: await this.apiKey() });
         if (await client.health()) {
           this.client = client;
           return client;
         }
       }
-      // ours, but serving another folder (or not answering): replace it; runs persist in dataDir
+      // ours, but serving another folder, another runtime, or not answering: replace it; runs persist in dataDir
       this.local.stop();
       this.local = undefined;
     }
     progress.report({ message: 'starting a local weft serve' });
-    const cli = this.runtime.cli(); // the bundled runtime, or the one the workspace pins; throws a refusal
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
     const dataDir = path.join(storage.fsPath, 'runtime-data');
     const t0 = Date.now();
@@ -331,6 +334,7 @@ export class RunsController implements vscode.Disposable {
       `local runtime at ${this.local.url} (pid ${this.local.process.pid}, ${Date.now() - t0} ms to start, data in ${dataDir})`,
     );
     const local = this.local;
+    this.localCli = JSON.stringify(cli);
     this.runtime.setServer({ url: local.url, pid: local.process.pid });
     local.process.on('exit', () => this.local === local && this.runtime.setServer(undefined));
     this.client = new RuntimeClient({ baseUrl: this.local.url, apiKey: await this.apiKey() });
