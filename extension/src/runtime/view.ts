@@ -1,5 +1,5 @@
 // The Runtime view in the Weft side bar: which runtime (origin, version), its server, the terminal's
-// `weft`, and how Temporal workers run. Its header shows `VERSION · ORIGIN` even when collapsed.
+// `weft`, and how Temporal workers run. Its title says `Runtime VERSION · ORIGIN`, seen even when collapsed.
 import * as vscode from 'vscode';
 import type { RuntimeService } from './service.js';
 
@@ -92,7 +92,8 @@ export class RuntimeView implements vscode.TreeDataProvider<RuntimeRow>, vscode.
   }
 
   private update(): void {
-    this.view.description = runtimeRows(this.service).header;
+    // in the title: a collapsed view's header shows its title, not its description
+    this.view.title = `Runtime ${runtimeRows(this.service).header}`;
     this.changed.fire();
   }
 

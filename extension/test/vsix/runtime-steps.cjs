@@ -59,14 +59,21 @@ async function runtimeSteps({ page, check, shot, stamp, workspace, fixed, instal
     page
       .locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) })
       .first();
-  const runtimeHeader = async () => ((await header('Runtime').textContent()) ?? '').replace(/\s+/g, ' ');
+  // the Runtime view's title, as shown (innerText: what is visible), in its collapsed header
+  const runtimeHeader = async () =>
+    (
+      await page
+        .locator('.pane-header h3.title', { hasText: /^Runtime/i })
+        .first()
+        .innerText()
+    ).replace(/\s+/g, ' ');
   const notifications = async () =>
     (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join(' | ');
 
   // the Runtime view's header says which runtime and its version, before anything ran
   const bundledHeader = await waitFor('the Runtime view header', async () => {
     const text = await runtimeHeader();
-    return text.includes(`${runtimeVersion} · bundled`) && text;
+    return text.toLowerCase().includes(`runtime ${runtimeVersion} · bundled`) && text;
   });
   check(true, `the Runtime view shows the bundled runtime: "${bundledHeader.trim()}"`);
 
@@ -159,7 +166,7 @@ async function runtimeSteps({ page, check, shot, stamp, workspace, fixed, instal
   );
   const refusedHeader = await waitFor('the Runtime view to say refused', async () => {
     const text = await runtimeHeader();
-    return /refused/.test(text) && text;
+    return /refused/i.test(text) && text;
   });
   check(true, `the Runtime view says so: "${refusedHeader.trim()}"`);
   await shot('11-pinned-refused');
@@ -176,7 +183,7 @@ async function runtimeSteps({ page, check, shot, stamp, workspace, fixed, instal
     .waitFor({ timeout: 45_000 });
   const pinnedHeader = await waitFor('the Runtime view to show the pin', async () => {
     const text = await runtimeHeader();
-    return text.includes('0.1.0-pinned · pinned by the workspace') && text;
+    return /0\.1\.0-pinned · pinned by the workspace/i.test(text) && text;
   });
   check(true, `a pinned runtime of the same protocol runs the workflow: "${pinnedHeader.trim()}"`);
   const pinnedServers = weftProcesses(pinned);
