@@ -8,10 +8,10 @@ export type { RuntimeService } from './service.js';
 
 export function register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): RuntimeService {
   const service = new RuntimeService(context, log);
-  const view = new RuntimeView(service);
+  context.subscriptions.push(service);
+  // the Runtime view is collapsed at first: created right after activation
+  setImmediate(() => context.subscriptions.push(new RuntimeView(service)));
   context.subscriptions.push(
-    service,
-    view,
     vscode.commands.registerCommand('weft.internal.runtimeSnapshot', () => ({
       ...runtimeRows(service),
       selection: service.current(),

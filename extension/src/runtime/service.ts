@@ -4,7 +4,7 @@
 // and nothing is started: the Runs controller refuses to run there.
 import * as vscode from 'vscode';
 import { describeSelection, type Selection, selectRuntime } from './select.js';
-import { putOnPath, writeShim } from './terminal.js';
+import { putOnPath, shimDir, writeShim } from './terminal.js';
 
 export interface ServerState {
   url: string;
@@ -27,14 +27,18 @@ export class RuntimeService implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.shimFolder = putOnPath(context);
+    this.shimFolder = shimDir(context);
     const later = () => setImmediate(() => this.reselect());
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('weft.runtimePath') && later()),
       vscode.workspace.onDidChangeWorkspaceFolders(later),
       vscode.workspace.onDidGrantWorkspaceTrust(later),
     );
-    later(); // after activation: reading a few package.json files is not activation's business
+    // after activation: the PATH entry and reading a few package.json files are not activation's business
+    setImmediate(() => {
+      putOnPath(context);
+      this.reselect();
+    });
   }
 
   /** The current selection (selected now if it never was). */

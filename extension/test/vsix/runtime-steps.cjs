@@ -65,6 +65,7 @@ async function runtimeSteps({ page, check, shot, stamp, workspace, fixed, instal
       await page
         .locator('.pane-header h3.title', { hasText: /^Runtime/i })
         .first()
+        // biome-ignore lint/performance/useDomNodeTextContent: what the header shows is the point
         .innerText()
     ).replace(/\s+/g, ' ');
   const notifications = async () =>
