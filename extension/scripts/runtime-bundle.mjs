@@ -6,7 +6,7 @@
 // Native modules stay out of the platform-neutral .vsix: each is replaced by a module whose every
 // export throws a clear error on use (what needs it, and what to do instead). Today that is
 // @temporalio/worker (the Temporal worker's Rust core): `weft worker` and `weft run --engine temporal`.
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,9 @@ function copyAssets() {
   }
 }
 
+/** Folders of the runtime package that its code reads at run time (the stack's compose file). */
+const RUNTIME_FOLDERS = ['stack'];
+
 // Every ESM chunk: a require() for CommonJS dependencies, __filename/__dirname, and the folder of
 // the runtime (weft.mjs; chunks are in chunks/).
 const BANNER = [
@@ -122,6 +125,13 @@ export async function buildRuntime({ dev = false } = {}) {
     plugins: [nativeStubs(), assets()],
   });
   copyAssets();
+  // what code that finds its package by bin/weft.js (the stack) and its files next to it expects
+  mkdirSync(join(outDir, 'bin'), { recursive: true });
+  writeFileSync(join(outDir, 'bin', 'weft.js'), "#!/usr/bin/env node\nimport '../weft.mjs';\n");
+  for (const folder of RUNTIME_FOLDERS) {
+    if (existsSync(join(runtimeDir, folder)))
+      cpSync(join(runtimeDir, folder), join(outDir, folder), { recursive: true });
+  }
   writeFileSync(
     join(outDir, 'package.json'),
     `${JSON.stringify(
