@@ -21,8 +21,8 @@ const require = createRequire(join(runtimeDir, 'package.json'));
 export const NATIVE_MODULES = {
   '@temporalio/worker':
     "the Temporal worker (`weft worker`, `weft run --engine temporal`) needs @temporalio/worker's native core, " +
-    'which the platform-neutral Weft extension does not carry. Either start the local stack ' +
-    '(`weft stack up`, or "Weft: Start Stack": its container runs the worker), or install the runtime ' +
+    'which the platform-neutral Weft extension does not carry. Either run the stack in containers ' +
+    '(`weft stack up --backend compose`, needs Docker: its image runs the worker), or install the runtime ' +
     'for this machine with npm (`npm install --save-dev @weft/runtime` in the project, then `npx weft worker`; ' +
     'the extension then uses that runtime too).',
 };

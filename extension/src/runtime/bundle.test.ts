@@ -58,7 +58,7 @@ describe('the bundled runtime', () => {
     const failed = await run(process.execPath, [path.join(bundled, 'weft.mjs'), 'worker']).catch((e) => e);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/@temporalio\/worker's native core/);
-    expect(failed.stderr).toMatch(/weft stack up/);
+    expect(failed.stderr).toMatch(/weft stack up --backend compose/);
     expect(failed.stderr).toMatch(/npm install --save-dev @weft\/runtime/);
   });
 

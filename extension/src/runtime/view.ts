@@ -68,7 +68,7 @@ export function runtimeRows(service: Pick<RuntimeService, 'current' | 'server' |
       label: 'Temporal worker',
       description: 'in the stack container, or an npm-installed runtime',
       tooltip:
-        'The bundled runtime carries no native code, so it cannot run a Temporal worker. `weft stack up` (Weft: Start Stack) runs the worker in its container; or `npm install --save-dev @weft/runtime` in the project: the extension then uses that runtime.',
+        'The bundled runtime carries no native code, so it cannot run a Temporal worker. `weft stack up --backend compose` runs the worker in its container (needs Docker); or `npm install --save-dev @weft/runtime` in the project: the extension then uses that runtime.',
       icon: 'info',
     });
   }
