@@ -2,6 +2,7 @@
 // runtime: src/runtime/select.ts).
 // The process is ours: we stop it by pid when the extension deactivates.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { selectRuntime } from '../runtime/select.js';
 
 export interface LocalRuntime {
   url: string;
@@ -9,6 +10,21 @@ export interface LocalRuntime {
   workflowsDir: string;
   process: ChildProcess;
   stop(): void;
+}
+
+/**
+ * The `weft` CLI of the runtime that src/runtime/select.ts picks: a runtime the workspace pins, else the
+ * one bundled with the extension; throws its refusal (a protocol mismatch, what to do). Prefer the
+ * RuntimeService's cli(), which also honours weft.runtimePath and workspace trust.
+ */
+export function findWeftCli(
+  workspaceFolders: string[],
+  extensionPath: string,
+  runtimePath = '',
+): { command: string; args: string[] } {
+  const selection = selectRuntime({ runtimePath, workspaceFolders, extensionPath, node: process.execPath });
+  if (!selection.ok) throw new Error(selection.error);
+  return selection.runtime.cli;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
