@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findWeftCli } from '../runs/local-runtime.js';
 import { bundledRoot, describeSelection, PROTOCOL, packageRootOf, selectRuntime } from './select.js';
 
 let dir: string;
@@ -131,6 +132,15 @@ describe('selectRuntime', () => {
       'tsx',
       path.join(repo, 'runtime', 'src', 'cli', 'main.ts'),
     ]);
+  });
+
+  it('findWeftCli (runs/local-runtime.ts) gives the same CLI, or throws the refusal', () => {
+    const s = selectRuntime(options({ node: process.execPath }));
+    expect(findWeftCli([path.join(dir, 'ws')], path.join(dir, 'ext'))).toEqual(s.ok && s.runtime.cli);
+    makeRuntime(path.join(dir, 'ws', 'node_modules', '@weft', 'runtime'), '9.0.0', {
+      protocol: PROTOCOL + 1,
+    });
+    expect(() => findWeftCli([path.join(dir, 'ws')], path.join(dir, 'ext'))).toThrow(/speaks protocol 2/);
   });
 
   it('says so when the bundled runtime is missing (a broken install)', () => {
