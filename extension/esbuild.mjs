@@ -1,8 +1,10 @@
 // Bundles the extension (src/extension.ts -> out/extension.js; the language service -> out/language.js;
-// the diagnostics worker -> out/check-worker.js) and, with --tests, the e2e tests that run inside
+// the diagnostics worker -> out/check-worker.js; the runtime and `weft` CLI -> out/runtime/, see
+// scripts/runtime-bundle.mjs) and, with --tests, the e2e tests that run inside
 // the real extension host (test/e2e/*.ts -> out/test/*.js). CommonJS, Node 20.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
+import { buildRuntime } from './scripts/runtime-bundle.mjs';
 
 const withTests = process.argv.includes('--tests');
 const dev = process.argv.includes('--dev');
@@ -101,9 +103,11 @@ const graphView = await build({
   logLevel: 'warning',
   define: { WEFT_LAYOUT_WORKER: JSON.stringify(layoutWorker.outputFiles[0].text) },
 });
+// The runtime (`weft` CLI and server) the extension starts on VS Code's own Node when first needed.
+const runtime = await buildRuntime({ dev });
 const kib = (r) => (Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0) / 1024).toFixed(0);
 console.log(
-  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/docker.js ${kib(docker)} KiB + out/graph/webview.js ${kib(graphView)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
+  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/docker.js ${kib(docker)} KiB + out/graph/webview.js ${kib(graphView)} KiB + out/runtime ${kib(runtime)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
 );
 
 if (withTests) {

@@ -7,6 +7,7 @@ import type { DiagnosticsController } from './language/diagnostics.js';
 import { register as registerLanguage } from './language/register.js';
 import { register as registerLastRun } from './last-run/register.js';
 import type { RunsController } from './runs/controller.js';
+import * as runtime from './runtime/index.js';
 import { register as registerRuns } from './runs/register.js';
 import type { Services } from './services.js';
 import { register as registerStack } from './stack/index.js';
@@ -38,6 +39,7 @@ export interface WeftApi {
   activationTime: ActivationTime;
   diagnostics: DiagnosticsController;
   runs: RunsController;
+  runtime: runtime.RuntimeService;
   workflows: WorkflowsProvider;
   workflowsView: vscode.TreeView<unknown>;
 }
@@ -52,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   context.subscriptions.push(output);
 
   const services: Services = { output };
+  services.runtime = runtime.register(context, output);
   const diagnostics = registerLanguage(context, services);
   const { workflows, workflowsView } = registerWorkflows(context, services);
   const runs = registerRuns(context, services);
@@ -83,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   output.info(
     `Weft activated: load ${activationTime.loadMs.toFixed(1)} ms + activate ${activationTime.activateMs.toFixed(1)} ms`,
   );
-  return { activationTime, diagnostics, runs, workflows, workflowsView };
+  return { activationTime, diagnostics, runs, runtime: services.runtime as runtime.RuntimeService, workflows, workflowsView };
 }
 
 export function deactivate(): void {
