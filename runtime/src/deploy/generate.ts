@@ -1,13 +1,13 @@
 // Every deploy artifact from a profile: a pure function from (profile, layout) to files.
 
-import { cloudRunFile } from './artifacts/cloud-run.js';
-import { composeFile, envExample, nginxConf, swarmFile } from './artifacts/compose.js';
-import { deployDoc } from './artifacts/deploy-doc.js';
-import { dockerfile, dockerignore } from './artifacts/dockerfile.js';
-import { githubWorkflows } from './artifacts/github-actions.js';
-import { hfSpaceDockerfile, hfSpaceReadme } from './artifacts/hf-space.js';
-import { kubernetesFiles } from './artifacts/kubernetes.js';
-import { terraformFiles } from './artifacts/terraform.js';
+import { cloudRunFile } from './generators/cloud-run.js';
+import { composeFile, envExample, nginxConf, swarmFile } from './generators/compose.js';
+import { deployDoc } from './generators/deploy-doc.js';
+import { dockerfile, dockerignore } from './generators/dockerfile.js';
+import { githubWorkflows } from './generators/github-actions.js';
+import { hfSpaceDockerfile, hfSpaceReadme } from './generators/hf-space.js';
+import { kubernetesFiles } from './generators/kubernetes.js';
+import { terraformFiles } from './generators/terraform.js';
 import { type DeployContext, deployContext, type SourceLayout } from './context.js';
 import type { DeployProfile } from './profile.js';
 
