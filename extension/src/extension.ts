@@ -7,8 +7,8 @@ import type { DiagnosticsController } from './language/diagnostics.js';
 import { register as registerLanguage } from './language/register.js';
 import { register as registerLastRun } from './last-run/register.js';
 import type { RunsController } from './runs/controller.js';
-import * as runtime from './runtime/index.js';
 import { register as registerRuns } from './runs/register.js';
+import * as runtime from './runtime/index.js';
 import type { Services } from './services.js';
 import { register as registerStack } from './stack/index.js';
 import { register as registerWorkflows } from './workflows/register.js';
@@ -86,7 +86,14 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   output.info(
     `Weft activated: load ${activationTime.loadMs.toFixed(1)} ms + activate ${activationTime.activateMs.toFixed(1)} ms`,
   );
-  return { activationTime, diagnostics, runs, runtime: services.runtime as runtime.RuntimeService, workflows, workflowsView };
+  return {
+    activationTime,
+    diagnostics,
+    runs,
+    runtime: services.runtime as runtime.RuntimeService,
+    workflows,
+    workflowsView,
+  };
 }
 
 export function deactivate(): void {

@@ -2,8 +2,8 @@
 // starts (and stops on dispose); the API key in VS Code's secret storage.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RuntimeClient } from '../runtime-client/client.js';
 import type { RuntimeService } from '../runtime/index.js';
+import { RuntimeClient } from '../runtime-client/client.js';
 import { type LocalRuntime, startLocalRuntime } from './local-runtime.js';
 
 const SECRET_KEY = 'weft.apiKey';

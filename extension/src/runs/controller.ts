@@ -2,8 +2,8 @@
 // (SSE, polling as the fallback), and the waterfall. The palette commands are in commands.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type RunEvent, type RunRecord, TERMINAL } from '../runtime-client/client.js';
 import type { RuntimeService } from '../runtime/index.js';
+import { type RunEvent, type RunRecord, TERMINAL } from '../runtime-client/client.js';
 import { RuntimeConnection } from './connection.js';
 import { describeFilter, type RunFilter, RunItem, RunsProvider } from './runs-tree.js';
 import { type TraceItem, TraceProvider } from './trace-tree.js';

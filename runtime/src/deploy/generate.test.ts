@@ -9,9 +9,9 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { kubernetesManifests } from './generators/kubernetes.js';
 import { deployContext } from './context.js';
 import { findDrift, generateArtifacts } from './generate.js';
+import { kubernetesManifests } from './generators/kubernetes.js';
 import { defaultProfile, ProfileError, parseProfile } from './profile.js';
 
 const defaults = defaultProfile('weft-sales', 'samples/sales-inquiry', '0.1.0');

@@ -1,5 +1,6 @@
 // Every deploy artifact from a profile: a pure function from (profile, layout) to files.
 
+import { type DeployContext, deployContext, type SourceLayout } from './context.js';
 import { cloudRunFile } from './generators/cloud-run.js';
 import { composeFile, envExample, nginxConf, swarmFile } from './generators/compose.js';
 import { deployDoc } from './generators/deploy-doc.js';
@@ -8,7 +9,6 @@ import { githubWorkflows } from './generators/github-actions.js';
 import { hfSpaceDockerfile, hfSpaceReadme } from './generators/hf-space.js';
 import { kubernetesFiles } from './generators/kubernetes.js';
 import { terraformFiles } from './generators/terraform.js';
-import { type DeployContext, deployContext, type SourceLayout } from './context.js';
 import type { DeployProfile } from './profile.js';
 
 /** A file to write, its path relative to the profile's folder (POSIX). */
@@ -32,7 +32,7 @@ export function generateArtifacts(profile: DeployProfile, layout: SourceLayout):
     add(`deploy/kubernetes/${name}`, content);
   add('deploy/cloud-run/service.yaml', cloudRunFile(ctx));
   add('deploy/hf-space/README.md', hfSpaceReadme(ctx));
-  add('deploy/hf-space/Dockerfile', hfSpaceDockerfile(ctx, serviceDockerfile));
+  add('deploy/hf-space/Dockerfile', hfSpaceDockerfile(serviceDockerfile));
   for (const [name, content] of Object.entries(terraformFiles(ctx))) add(`deploy/terraform/${name}`, content);
   for (const [name, content] of Object.entries(githubWorkflows(ctx)))
     add(`.github/workflows/${name}`, content);

@@ -188,7 +188,11 @@ export function swarmFile(ctx: DeployContext): string {
         volumes: ['redis-data:/data'],
         networks: ['weft'],
         healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '5s', retries: 5 },
-        deploy: { replicas: 1, restart_policy: restart, placement: { constraints: ['node.role == manager'] } },
+        deploy: {
+          replicas: 1,
+          restart_policy: restart,
+          placement: { constraints: ['node.role == manager'] },
+        },
       },
     },
     networks: { weft: { driver: 'overlay', attachable: false } },

@@ -26,7 +26,7 @@ Variables and secrets): ${Object.keys(profile.secrets).join(', ')}.
 }
 
 /** The Space image is the service image on port 7860 (Spaces route to app_port). */
-export function hfSpaceDockerfile(ctx: DeployContext, serviceDockerfile: string): string {
+export function hfSpaceDockerfile(serviceDockerfile: string): string {
   return serviceDockerfile
     .replace(/PORT=\d+/, 'PORT=7860')
     .replace(/EXPOSE \d+/, 'EXPOSE 7860')

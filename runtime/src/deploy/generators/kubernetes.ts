@@ -96,7 +96,10 @@ export function kubernetesManifests(ctx: DeployContext): Record<string, unknown[
           minReplicas: profile.kubernetes.replicas,
           maxReplicas: profile.kubernetes.maxReplicas,
           metrics: [
-            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+            },
           ],
         },
       },
@@ -112,7 +115,10 @@ export function kubernetesFiles(ctx: DeployContext): Record<string, string> {
     files[file] = `${ctx.header('#')}\n${clean.map((d) => stringify(d, { lineWidth: 0 })).join('---\n')}`;
   }
   const secrets = Object.entries(ctx.profile.secrets)
-    .map(([variable, ref]) => `#   kubectl create secret generic ${ref.secret} --from-literal=value="$${variable}"`)
+    .map(
+      ([variable, ref]) =>
+        `#   kubectl create secret generic ${ref.secret} --from-literal=value="$${variable}"`,
+    )
     .join('\n');
   files['kustomization.yaml'] = `${ctx.header('#')}
 # Secrets are referenced, never written here. Create them once per namespace:
