@@ -255,6 +255,14 @@ describe('weft serve: a damaged journal is shown as damaged (real processes)', (
     for (const run of runs) {
       expect(await json(`${second.url}/runs/${run.runId}`)).toMatchObject(expected(run));
       expect(await json(`${second.url}/status/${run.runId}`)).toMatchObject({ status: 'damaged' });
+      // its event stream replays what is sound and ends with the damage
+      const stream = await (await fetch(`${second.url}/runs/${run.runId}/events`)).text();
+      const last = stream.trim().split('\n\n').at(-1) ?? '';
+      expect(last).toContain('event: run.finished');
+      expect(JSON.parse(/^data: (.*)$/m.exec(last)?.[1] ?? '{}')).toMatchObject({
+        status: 'damaged',
+        damage: { file: run.file, line: 2 },
+      });
     }
     const list = await json<{ runs: Array<{ runId: string }> }>(`${second.url}/runs`);
     expect(list.runs).toEqual(
