@@ -148,7 +148,7 @@ describe('weft run --engine temporal', () => {
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(workerLog).toContain('worker stopped');
-  }, 60_000);
+  }, 120_000);
 
   it('says how to start Temporal when nothing answers (exit 2)', async () => {
     const address = `127.0.0.1:${await findFreePort()}`;

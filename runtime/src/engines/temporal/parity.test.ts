@@ -248,6 +248,21 @@ describe('Temporal engine parity with the embedded engine', () => {
     expectParity(result, 'p.slow');
   });
 
+  it('refuses alike, before it is made, a call that cannot fit the budget', async () => {
+    const def = workflow([llm('a', 'too long for this budget '.repeat(8))], {
+      models: SCRIPTED,
+      budget: { maxTokens: 40 },
+    });
+    const before = scripted.requests.length;
+    const result = await runBoth(def, {});
+    expect(scripted.requests.length).toBe(before);
+    expect(result.temporal.status).toBe('failed');
+    expect(result.temporal.error?.code).toBe('budget_exceeded');
+    expect(result.temporal.usage.totalTokens).toBe(0);
+    expect(result.temporal.steps[0]?.error?.message).toContain('refused before it was made');
+    expectParity(result);
+  });
+
   it('cancels alike: the in-flight step is stopped and the run ends cancelled', async () => {
     const def = workflow([llm('a', 'slow'), llm('b', '${{ steps.a.output.text }}')], { models: SCRIPTED });
     const later = (cancel: () => Promise<void>) => {
