@@ -42,6 +42,8 @@ export class StackController implements vscode.Disposable {
   status: StackStatus | undefined;
   operation: StackOperation | undefined;
   lastError: string | undefined;
+  /** lastError came from reading the status (cleared by the next good read), not from an action. */
+  private statusFailed = false;
   readonly logs = vscode.window.createOutputChannel('Weft Stack');
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -93,6 +95,10 @@ export class StackController implements vscode.Disposable {
       const result = await runCli(cli, stackArgs('status', options), { cwd });
       try {
         next = parseStatus(result.stdout);
+        if (this.statusFailed) {
+          this.statusFailed = false;
+          this.lastError = undefined;
+        }
       } catch (error) {
         throw new Error(
           result.code === 2 || !result.stdout.trim()
@@ -101,7 +107,10 @@ export class StackController implements vscode.Disposable {
         );
       }
     } catch (error) {
-      if (!this.operation) this.lastError = (error as Error).message;
+      if (!this.operation) {
+        this.lastError = (error as Error).message;
+        this.statusFailed = true;
+      }
       this.services.output.warn(`stack status: ${(error as Error).message}`);
     }
     if (this.disposed) return next;
@@ -199,10 +208,12 @@ export class StackController implements vscode.Disposable {
     try {
       await work();
       this.lastError = undefined;
+      this.statusFailed = false;
       this.services.output.info(`stack ${operation} done in ${Date.now() - t0} ms`);
       return true;
     } catch (error) {
       this.lastError = (error as Error).message;
+      this.statusFailed = false;
       this.services.output.error(`stack ${operation} failed: ${this.lastError}`);
       return false;
     } finally {
