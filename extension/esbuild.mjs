@@ -39,7 +39,7 @@ const worker = await build({
 });
 const result = await build({
   ...common,
-  external: ['vscode', './language.js'],
+  external: ['vscode', './language.js', './debug-adapter.js'],
   entryPoints: ['src/extension.ts'],
   outfile: 'out/extension.js',
   minify: !dev,
@@ -49,9 +49,19 @@ const result = await build({
   banner: { js: 'globalThis.__weftLoadStart=performance.now();' },
   define: { 'process.env.NODE_ENV': '"production"' },
 });
+// The debug adapter (src/debug/): standalone on stdio (`node out/debug-adapter.js`), and required by the
+// extension on the first debug session for its inline adapter. It bundles the runtime's interpreter.
+const adapter = await build({
+  ...common,
+  entryPoints: ['src/debug/adapter-main.ts'],
+  outfile: 'out/debug-adapter.js',
+  minify: !dev,
+  sourcemap: dev ? 'linked' : false,
+  metafile: true,
+});
 const kib = (r) => (Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0) / 1024).toFixed(0);
 console.log(
-  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
+  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/debug-adapter.js ${kib(adapter)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
 );
 
 if (withTests) {

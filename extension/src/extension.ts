@@ -1,5 +1,6 @@
 // Entry point. Activation only wires things up; parsing and checking happen on first use.
 import * as vscode from 'vscode';
+import { registerDebugger } from './debug/register.js';
 import { RunsController } from './runs/controller.js';
 import { DiagnosticsController } from './vscode/diagnostics.js';
 import { isWorkflowDocument } from './vscode/documents.js';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
 
   const runs = new RunsController(context, output);
   context.subscriptions.push(runs);
+  registerDebugger(context);
 
   const updateContext = (editor: vscode.TextEditor | undefined) =>
     vscode.commands.executeCommand(

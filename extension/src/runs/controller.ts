@@ -185,9 +185,6 @@ export class RunsController implements vscode.Disposable {
       vscode.commands.registerCommand('weft.runWorkflow', (target?: unknown) =>
         this.runCommand(target, false),
       ),
-      vscode.commands.registerCommand('weft.debugWorkflow', (target?: unknown) =>
-        this.runCommand(target, true),
-      ),
       vscode.commands.registerCommand('weft.cancelRun', (item?: RunItem) => this.cancel(item)),
       vscode.commands.registerCommand('weft.rerun', (item?: RunItem) => this.rerun(item)),
       vscode.commands.registerCommand('weft.showTrace', (item?: RunItem | RunRecord) => this.showTrace(item)),
