@@ -20,6 +20,7 @@ export {
   checkWorkflow,
   evaluateExpression,
   type JsonValue,
+  parseWorkflowFast,
   parseWorkflowText,
   type StepSpec,
   type WorkflowDefinition,

@@ -1,6 +1,6 @@
 // Where each step of a workflow file is: the lines of its block, so a breakpoint on any of them binds to
 // the step, and the line a stack frame shows. Pure.
-import { indexSteps, parseWorkflowText, rangeOf } from './runtime.js';
+import { indexSteps, parseWorkflowFast, parseWorkflowText, rangeOf } from './runtime.js';
 
 export interface StepLocation {
   id: string;
@@ -19,7 +19,8 @@ export interface StepMap {
 }
 
 export function stepMapOf(text: string): StepMap {
-  const parsed = parseWorkflowText(text);
+  // the checker's fast path (same nodes and ranges), else the full yaml parse
+  const parsed = parseWorkflowFast(text) ?? parseWorkflowText(text);
   const root = parsed.read ? parsed.read.value : parsed.document.toJS();
   const index = indexSteps(parsed, root);
   const steps: StepLocation[] = [];
