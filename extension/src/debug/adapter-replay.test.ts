@@ -154,6 +154,18 @@ describe('replay', () => {
     expect(journal).toContain('"type":"run_completed"');
   });
 
+  it('names the first step that changed since the recording', async () => {
+    const program = await fakeWith([{ text: 'one' }, { text: 'two' }]);
+    const live = await liveRun(program);
+    writeFileSync(program, readFileSync(program, 'utf8').replace('Expand:', 'Expand more:'));
+    const c = await client();
+    const output: string[] = [];
+    c.on('output', (e) => output.push(e.body.output));
+    await launch(c, { ...base(), program, replay: live.runId });
+    expect((await ended(c)).outputs).toEqual(live.outputs);
+    expect(output.join('')).toContain('step second is the first that differs');
+  });
+
   it('names the file and line of a damaged journal, and a missing run or file', async () => {
     const program = await fakeWith([{ text: 'one' }, { text: 'two' }]);
     const live = await liveRun(program);
@@ -209,6 +221,36 @@ describe('failures and termination', () => {
     const stop = await stopped(c);
     expect(stop.reason).toBe('exception');
     expect(stop.text).toMatch(/will be retried/);
+    await c.continueRequest({ threadId: 1 });
+    expect((await ended(c)).outputs).toEqual({ final: 'two' });
+  });
+
+  it('stops on the budget exception when the run goes over budget.max_tokens', async () => {
+    fake = await startFakeOpenAI({
+      script: [{ text: 'big', usage: { inputTokens: 400, outputTokens: 200 } }],
+    });
+    const program = ws.write(
+      'budget.workflow.yaml',
+      workflow(fake.url).replace('steps:\n', 'budget:\n  max_tokens: 100\nsteps:\n'),
+    );
+    const c = await client();
+    await launch(c, { ...base(), program, inputs: { topic: 'x' } });
+    const stop = await stopped(c);
+    expect(stop.reason).toBe('exception');
+    expect(stop.text).toMatch(/budget exceeded/);
+    await c.continueRequest({ threadId: 1 });
+    expect((await ended(c)).error?.code).toBe('budget_exceeded');
+  });
+
+  it('Pause during a step stops right after it', async () => {
+    const program = await fakeWith([{ text: 'slow', delayMs: 1500 }, { text: 'two' }]);
+    const c = await client();
+    await launch(c, { ...base(), program, inputs: { topic: 'x' } });
+    while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await c.pauseRequest({ threadId: 1 });
+    const stop = await stopped(c);
+    expect(stop.reason).toBe('pause');
+    expect(stop.frames[0]?.name).toBe('first (after)');
     await c.continueRequest({ threadId: 1 });
     expect((await ended(c)).outputs).toEqual({ final: 'two' });
   });

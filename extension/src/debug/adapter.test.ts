@@ -217,6 +217,22 @@ describe('stepping', () => {
     expect((await ended(client)).outputs).toEqual({ count: 3 });
   });
 
+  it('Restart runs the workflow again from the start and stops at the same breakpoint', async () => {
+    const program = ws.write('linear.workflow.yaml', LINEAR);
+    await launch(client, { ...base(), program, inputs: { topic: 'x' } }, () =>
+      client.setBreakpointsRequest({
+        source: { path: program },
+        breakpoints: [{ line: lineOf(program, '- id: second') }],
+      }),
+    );
+    const first = await stopped(client);
+    await client.restartRequest({});
+    const again = await stopped(client);
+    expect(again.frames[0]).toMatchObject({ name: 'second (before)', line: first.frames[0]?.line });
+    await client.continueRequest({ threadId: 1 });
+    expect((await ended(client)).status).toBe('succeeded');
+  });
+
   it('Step Back is refused on a live run (it works on replays)', async () => {
     const program = ws.write('linear.workflow.yaml', LINEAR);
     await launch(client, { ...base(), program, inputs: { topic: 'x' }, stopOnEntry: true });
