@@ -9,6 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { ReplayExecutor } from '../extension/src/debug/executors.js';
+import { readRecording } from '../extension/src/debug/launch.js';
+import { Stepper } from '../extension/src/debug/stepper.js';
 import { fmt, machineLine, median, table } from './lib/report.js';
 import { linearWorkflow } from './lib/workflows.js';
 
@@ -176,6 +179,22 @@ async function replay(runId: string): Promise<{ total: number; run: number }> {
   return { total: t2 - t0, run: t2 - t1 };
 }
 
+/** The same replay in this process: the stepper and the recorded journal, no DAP, no adapter process. */
+async function replayInProcess(runId: string): Promise<number> {
+  const recording = readRecording(runId, dataDir, dir);
+  const t0 = performance.now();
+  const stepper = new Stepper({
+    definition: recording.definition,
+    inputs: recording.inputs,
+    journal: [recording.events[0]!],
+    executor: new ReplayExecutor(recording.events, recording.file),
+  });
+  const outcome = await stepper.advance(() => undefined);
+  if (!('ended' in outcome) || outcome.ended.status !== 'succeeded')
+    throw new Error('the replay did not succeed');
+  return performance.now() - t0;
+}
+
 try {
   console.log(`# Debugger (${machineLine()}), median of ${REPEAT}\n`);
   if (process.env.DEBUG_BENCH) console.error('start');
@@ -191,6 +210,8 @@ try {
   const plain = await stepping(false);
   const viewed = await stepping(true);
   const runId = await record();
+  const inProcess: number[] = [];
+  for (let i = 0; i < REPEAT * 4; i++) inProcess.push(await replayInProcess(runId));
   const replays: number[] = [];
   const replayRuns: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
@@ -224,6 +245,11 @@ try {
           '  launch to end (the first check of the file in a new adapter process included)',
           fmt(median(replays)),
           '',
+        ],
+        [
+          '  the replay alone, in process (stepper + recorded journal, no DAP)',
+          fmt(median(inProcess)),
+          '<= 100',
         ],
       ],
     ),
