@@ -294,6 +294,25 @@ describe('bad input', () => {
     );
   });
 
+  it('reads inputsFile, and names it when it is not JSON', async () => {
+    const program = ws.write('linear.workflow.yaml', LINEAR);
+    ws.write('inputs.json', '{"topic": "from a file"}');
+    await launch(client, { ...base(), program, inputsFile: 'inputs.json', stopOnEntry: true });
+    await stopped(client);
+    expect((await client.evaluateRequest({ expression: 'inputs.topic', frameId: 0 })).body.result).toBe(
+      '"from a file"',
+    );
+    const other = await startClient();
+    try {
+      ws.write('bad.json', '{topic: 1');
+      await expect(launch(other, { ...base(), program, inputsFile: 'bad.json' })).rejects.toThrow(
+        /inputsFile: .*bad\.json is not valid JSON/,
+      );
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('says which input is missing', async () => {
     const program = ws.write('linear.workflow.yaml', LINEAR);
     await expect(launch(client, { ...base(), program })).rejects.toThrow(/missing required input\(s\) topic/);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hitMatches, interpolate } from './breakpoints.js';
+import { expressionAt } from './hover-expression.js';
 import { levelsOf, stepIdOfKey } from './keys.js';
 import { checkWorkflow } from './runtime.js';
 import { bindLine, stepMapOf } from './step-map.js';
@@ -65,5 +66,15 @@ describe('instance keys', () => {
       'perspectives',
       'summarize',
     ]);
+  });
+});
+
+describe('hover expressions', () => {
+  const line = '    prompt: "Expand ${{ steps.first.output.text }} for ${{ inputs.topics[0] }}"';
+  it('takes the Weft path under the mouse, up to the hovered segment', () => {
+    expect(expressionAt(line, line.indexOf('text'))?.text).toBe('steps.first.output.text');
+    expect(expressionAt(line, line.indexOf('output'))?.text).toBe('steps.first.output');
+    expect(expressionAt(line, line.indexOf('topics') + 2)?.text).toBe('inputs.topics');
+    expect(expressionAt(line, line.indexOf('Expand'))).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import { askInputs, type InputField } from '../runs/input-form.js';
 import { isWorkflowDocument } from '../vscode/documents.js';
 import { language } from '../vscode/lazy.js';
 import type * as Adapter from './adapter-main.js';
+import { expressionAt } from './hover-expression.js';
 import { launchConfiguration } from './launch-config.js';
 
 let adapter: typeof Adapter | undefined;
@@ -165,5 +166,16 @@ export function registerDebugger(context: vscode.ExtensionContext): void {
       }
     }),
     vscode.commands.registerCommand('weft.addLaunchConfiguration', addLaunchConfiguration),
+    vscode.languages.registerEvaluatableExpressionProvider(
+      [{ pattern: '**/workflow.yaml' }, { pattern: '**/*.workflow.yaml' }],
+      {
+        provideEvaluatableExpression(doc, position) {
+          const found = expressionAt(doc.lineAt(position.line).text, position.character);
+          if (!found) return undefined;
+          const range = new vscode.Range(position.line, found.start, position.line, found.end);
+          return new vscode.EvaluatableExpression(range, found.text);
+        },
+      },
+    ),
   );
 }
