@@ -154,6 +154,21 @@ describe('replay', () => {
     expect(journal).toContain('"type":"run_completed"');
   });
 
+  it('forkFrom in the launch configuration replays up to the step and runs it and the rest for real', async () => {
+    const program = await fakeWith([{ text: 'one' }, { text: 'two' }, { text: 'again' }]);
+    const live = await liveRun(program);
+    const c = await client();
+    await launch(c, { ...base(), program, replay: live.runId, forkFrom: 'second' });
+    const end = await ended(c);
+    expect(end.runId).not.toBe(live.runId);
+    expect(end.outputs).toEqual({ final: 'again' });
+    expect(fake.requests.length).toBe(3);
+    const c2 = await client();
+    await expect(launch(c2, { ...base(), program, replay: live.runId, forkFrom: 'nope' })).rejects.toThrow(
+      /never reached step nope/,
+    );
+  });
+
   it('names the first step that changed since the recording', async () => {
     const program = await fakeWith([{ text: 'one' }, { text: 'two' }]);
     const live = await liveRun(program);

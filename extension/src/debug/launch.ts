@@ -22,6 +22,8 @@ export interface LaunchArguments {
   engine?: 'embedded' | 'temporal';
   /** A run id (in dataDir) or the path of a journal.jsonl: replay it with no model or tool call. */
   replay?: string;
+  /** With replay: replay up to this step (id), then run it and the rest for real as a new run (fork). */
+  forkFrom?: string;
   /** Where runs are kept; default env WEFT_DATA_DIR, else `.weft` in cwd. */
   dataDir?: string;
   cwd?: string;

@@ -100,9 +100,26 @@ function targetUri(target: unknown): vscode.Uri | undefined {
   return doc && isWorkflowDocument(doc) ? doc.uri : undefined;
 }
 
-function runIdOf(target: unknown): string | undefined {
-  const t = target as { run?: { runId?: string }; runId?: string } | undefined;
-  return t?.run?.runId ?? t?.runId;
+interface RunLike {
+  runId?: string;
+  workflowFile?: string;
+  steps?: Array<{ key: string }>;
+}
+
+function runOf(target: unknown): RunLike | undefined {
+  const t = target as ({ run?: RunLike } & RunLike) | undefined;
+  return t?.run ?? (t?.runId ? t : undefined);
+}
+
+/** Replays a run in the debugger; with `forkFrom`, up to that step, then runs the rest for real. */
+function replayRun(run: RunLike, forkFrom?: string): Thenable<boolean> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return vscode.debug.startDebugging(folder, {
+    ...launchConfiguration(run.workflowFile),
+    name: forkFrom ? `Fork ${run.runId} from ${forkFrom}` : `Replay ${run.runId}`,
+    replay: run.runId,
+    ...(forkFrom ? { forkFrom } : {}),
+  });
 }
 
 async function addLaunchConfiguration(): Promise<void> {
@@ -146,14 +163,19 @@ export function registerDebugger(context: vscode.ExtensionContext): void {
       return vscode.debug.startDebugging(folder, launchConfiguration(uri.fsPath));
     }),
     vscode.commands.registerCommand('weft.replayRun', (target?: unknown) => {
-      const runId = runIdOf(target);
-      if (!runId) return false;
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      return vscode.debug.startDebugging(folder, {
-        ...launchConfiguration(undefined),
-        name: `Replay ${runId}`,
-        replay: runId,
+      const run = runOf(target);
+      return run?.runId ? replayRun(run) : false;
+    }),
+    vscode.commands.registerCommand('weft.forkRun', async (target?: unknown) => {
+      const run = runOf(target);
+      if (!run?.runId) return false;
+      // steps at the top level or in a parallel step (a map item is forked from its map step)
+      const keys = (run.steps ?? []).map((s) => s.key).filter((k) => !k.includes('['));
+      const picked = await vscode.window.showQuickPick(keys, {
+        title: `Fork run ${run.runId} from step…`,
+        placeHolder: 'Recorded results before this step are kept; it and the rest run for real',
       });
+      return picked ? replayRun(run, picked.split('.').pop()) : false;
     }),
     vscode.commands.registerCommand('weft.forkFromHere', async () => {
       const session = vscode.debug.activeDebugSession;

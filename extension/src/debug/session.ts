@@ -108,6 +108,14 @@ export class WeftDebugSession extends LoggingDebugSession {
     // Ready for breakpoints once the workflow is known (function breakpoints are checked against it).
     this.sendEvent(new InitializedEvent());
     await this.configurationDone;
+    if (this.args.forkFrom) {
+      try {
+        await this.forkAt(this.args.forkFrom);
+      } catch (error) {
+        this.sendErrorResponse(response, { id: 1, format: (error as Error).message, showUser: true });
+        return;
+      }
+    }
     this.sendResponse(response);
     this.go(this.args.stopOnEntry ? 'stepIn' : 'continue', this.args.stopOnEntry ? 'entry' : undefined);
   }
@@ -465,22 +473,43 @@ export class WeftDebugSession extends LoggingDebugSession {
   protected override async customRequest(command: string, response: DebugProtocol.Response): Promise<void> {
     if (command !== 'fork') return super.customRequest(command, response, undefined);
     try {
-      const stepper = this.stepper;
-      if (!stepper || !this.prepared || this.running)
+      if (!this.stepper || this.running)
         throw new Error('fork: stop the replay at the step to fork from first');
-      if (stepper.executor.live) throw new Error('fork: this run is already live; fork works on a replay');
-      const carried = stepper.journal.slice(1);
-      await this.startLive(this.prepared, carried);
+      await this.fork();
       response.body = { runId: this.runId };
       this.sendResponse(response);
-      this.output(
-        `Forked: run ${this.runId} keeps the ${carried.length} recorded events before this point and runs the rest for real.\n`,
-      );
-      this.point = undefined;
       this.go('stepIn');
     } catch (error) {
       this.sendErrorResponse(response, { id: 5, format: (error as Error).message, showUser: true });
     }
+  }
+
+  /** A new live run from where the replay stands: the recorded events so far are kept. */
+  private async fork(): Promise<void> {
+    const stepper = this.stepper;
+    if (!stepper || !this.prepared) throw new Error('fork: nothing to fork');
+    if (stepper.executor.live) throw new Error('fork: this run is already live; fork works on a replay');
+    const from = this.runId;
+    const carried = stepper.journal.slice(1);
+    await this.startLive(this.prepared, carried);
+    this.point = undefined;
+    this.output(
+      `Forked run ${from} as ${this.runId}: it keeps the ${carried.length} recorded events before this point and runs the rest for real.\n`,
+    );
+  }
+
+  /** Replays up to step `stepId` (launch attribute forkFrom), then forks there. */
+  private async forkAt(stepId: string): Promise<void> {
+    const stepper = this.stepper;
+    if (!stepper || stepper.executor.live)
+      throw new LaunchError('forkFrom: give the run to fork in "replay"');
+    const outcome = await stepper.advance((p) =>
+      p.kind === 'before' && p.stepId === stepId ? 'entry' : undefined,
+    );
+    if (!('stopped' in outcome))
+      throw new LaunchError(`forkFrom: the recorded run never reached step ${stepId}`);
+    if (outcome.stopped.exception) this.output(`${outcome.stopped.exception.message}\n`, 'stderr');
+    await this.fork();
   }
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse): Promise<void> {
