@@ -13,39 +13,17 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BreakpointTable } from './breakpoints.js';
-import { LiveExecutor, ReplayExecutor } from './executors.js';
-import { type JournalSink, openJournal } from './journal-sink.js';
-import { allSpecs, levelsOf } from './keys.js';
+import type { JournalSink } from './journal-sink.js';
+import { allSpecs } from './keys.js';
 import { type LaunchArguments, LaunchError, type Prepared, prepareLaunch } from './launch.js';
 import { RunScopes } from './run-scopes.js';
-import { newRunId } from './runtime.js';
+import { type DebuggedRun, liveRun, replayRun } from './runs.js';
 import { type StepMap, stepMapOf } from './step-map.js';
-import { type Advance, type ExceptionFilter, keyDepth, type Point, parentKey, Stepper } from './stepper.js';
+import type { Advance, ExceptionFilter, Point, Stepper } from './stepper.js';
+import { EXCEPTION_FILTERS, framesOf, type Mode, stepStops } from './stepping.js';
 
 const THREAD = 1;
 type Reason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'exception' | 'pause' | 'goto';
-type Mode = 'continue' | 'next' | 'stepIn' | 'stepOut';
-
-export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
-  {
-    filter: 'stepFailed',
-    label: 'Step failed',
-    description: 'A step failed for good (the run is about to fail)',
-    default: true,
-  },
-  {
-    filter: 'retry',
-    label: 'Step retried',
-    description: 'A step attempt failed and will be retried',
-    default: false,
-  },
-  {
-    filter: 'budget',
-    label: 'Budget exceeded',
-    description: 'The run went over budget.max_tokens or max_cost_usd',
-    default: true,
-  },
-];
 
 export class WeftDebugSession extends LoggingDebugSession {
   private prepared: Prepared | undefined;
@@ -130,14 +108,7 @@ export class WeftDebugSession extends LoggingDebugSession {
     this.startedAt = Date.now();
     if (prepared.recording) {
       const { recording } = prepared;
-      this.runId = String((recording.events[0] as { runId?: string }).runId ?? 'replay');
-      this.sink = undefined;
-      this.stepper = new Stepper({
-        definition: prepared.definition,
-        inputs: prepared.inputs,
-        journal: [recording.events[0]!],
-        executor: new ReplayExecutor(recording.events, recording.file),
-      });
+      this.use(replayRun(prepared, recording));
       this.output(`Replaying run ${this.runId} from ${recording.file}: no model or tool is called.\n`);
       if (recording.note) this.output(`${recording.note} (left out)\n`, 'stderr');
       if (prepared.divergence) {
@@ -148,38 +119,13 @@ export class WeftDebugSession extends LoggingDebugSession {
       }
       return;
     }
-    await this.startLive(prepared, []);
+    this.use(await liveRun(prepared));
   }
 
-  /** A new live run; `carried` are events of an earlier run it keeps (a fork). */
-  private async startLive(prepared: Prepared, carried: Stepper['journal']): Promise<void> {
-    this.runId = newRunId();
-    const definition = carried.length > 0 ? prepared.fileDefinition : prepared.definition;
-    const started = {
-      type: 'run_started' as const,
-      runId: this.runId,
-      workflow: definition.name,
-      inputs: prepared.inputs,
-      definition,
-      workflowFile: prepared.program,
-    };
-    const journal = [started, ...carried];
-    this.sink = await openJournal(prepared.dataDir, this.runId, journal);
-    const sink = this.sink;
-    this.stepper = new Stepper({
-      definition,
-      inputs: prepared.inputs,
-      journal,
-      executor: new LiveExecutor({
-        runId: this.runId,
-        definition,
-        inputs: prepared.inputs,
-        env: prepared.env,
-        dataDir: prepared.dataDir,
-        journal,
-      }),
-      onEvent: (event) => sink.append(event),
-    });
+  private use(run: DebuggedRun): void {
+    this.runId = run.runId;
+    this.stepper = run.stepper;
+    this.sink = run.sink;
   }
 
   private output(text: string, category: 'console' | 'stdout' | 'stderr' = 'console'): void {
@@ -257,17 +203,7 @@ export class WeftDebugSession extends LoggingDebugSession {
       }
       if (stop) return stop;
     }
-    if (mode === 'stepIn') return 'step';
-    if (mode === 'next' && from) {
-      if (from.kind === 'before')
-        return point.key === from.key && point.kind !== 'before' ? 'step' : undefined;
-      return keyDepth(point.key) <= keyDepth(from.key) ? 'step' : undefined;
-    }
-    if (mode === 'stepOut' && from) {
-      const parent = parentKey(from.key);
-      return parent !== undefined && point.kind === 'after' && point.key === parent ? 'step' : undefined;
-    }
-    return undefined;
+    return stepStops(mode, from, point) ? 'step' : undefined;
   }
 
   protected override setBreakPointsRequest(
@@ -325,23 +261,9 @@ export class WeftDebugSession extends LoggingDebugSession {
       return;
     }
     const source = new Source(prepared.program.split(/[\\/]/).pop() ?? prepared.program, prepared.program);
-    const levels = levelsOf(this.stepper.definition, point.key);
-    this.frames = [...levels.map((l) => l.key).reverse(), ''];
-    const frames = this.frames.map((key, id) => {
-      const level = levels.find((l) => l.key === key);
-      const line = level
-        ? (prepared.stepMap.byId.get(level.spec.id)?.line ?? 1)
-        : prepared.stepMap.workflowLine;
-      const label = level
-        ? `${level.spec.id}${level.index !== undefined ? ` [item ${level.index}]` : ''}`
-        : '';
-      const name = !level
-        ? `workflow ${this.stepper!.definition.name}`
-        : id === 0
-          ? `${label} (${point.kind === 'exception' ? 'failed' : point.kind})`
-          : `${label} (${level.spec.kind})`;
-      return new StackFrame(id, name, source, line, 1);
-    });
+    const shown = framesOf(this.stepper.definition, prepared.stepMap, point);
+    this.frames = shown.map((f) => f.key);
+    const frames = shown.map((f, id) => new StackFrame(id, f.name, source, f.line, 1));
     response.body = { stackFrames: frames, totalFrames: frames.length };
     this.sendResponse(response);
   }
@@ -491,7 +413,7 @@ export class WeftDebugSession extends LoggingDebugSession {
     if (stepper.executor.live) throw new Error('fork: this run is already live; fork works on a replay');
     const from = this.runId;
     const carried = stepper.journal.slice(1);
-    await this.startLive(this.prepared, carried);
+    this.use(await liveRun(this.prepared, carried));
     this.point = undefined;
     this.output(
       `Forked run ${from} as ${this.runId}: it keeps the ${carried.length} recorded events before this point and runs the rest for real.\n`,
