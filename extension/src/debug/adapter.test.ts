@@ -168,6 +168,53 @@ describe('breakpoints on steps', () => {
     expect(output.join('')).toContain('left sees 3 items');
   });
 
+  it('stops on a decision step once its branch is chosen', async () => {
+    const program = ws.write(
+      'route.workflow.yaml',
+      `name: route
+inputs:
+  n:
+    type: integer
+    default: 7
+outputs:
+  branch:
+    type: string
+    value: \${{ steps.pick.output.branch }}
+models:
+  fast:
+    provider: mock
+    model: mock-1
+steps:
+  - id: pick
+    kind: decision
+    branches:
+      - when: inputs.n > 5
+        then: [big]
+    otherwise: [small]
+  - id: big
+    kind: llm
+    model: fast
+    prompt: "big"
+  - id: small
+    kind: llm
+    model: fast
+    prompt: "small"
+`,
+    );
+    await launch(client, { ...base(), program }, () =>
+      client.setBreakpointsRequest({
+        source: { path: program },
+        breakpoints: [{ line: lineOf(program, 'when: inputs.n') }],
+      }),
+    );
+    const stop = await stopped(client);
+    expect(stop.reason).toBe('breakpoint');
+    expect(stop.frames[0]?.name).toBe('pick (after)');
+    expect((await scopes(client)).Step?.branch?.value).toBe('"0"');
+    await client.terminateRequest({});
+    expect((await ended(client)).status).toBe('cancelled');
+  });
+
   it('function breakpoints stop on a step by id; an unknown id is unverified', async () => {
     const program = ws.write('linear.workflow.yaml', LINEAR);
     let answer: unknown;

@@ -189,7 +189,7 @@ export class WeftDebugSession extends LoggingDebugSession {
         ? 'exception'
         : undefined;
     }
-    if (point.kind === 'before' && this.prepared) {
+    if ((point.kind === 'before' || point.decision) && this.prepared) {
       const verdicts = this.breakpoints.reach(this.prepared.program, point.stepId, () =>
         this.scopes.expressionScope(this.stepper!, point.key),
       );

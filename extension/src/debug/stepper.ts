@@ -26,6 +26,8 @@ export interface Point {
   command?: ExecuteCommand;
   /** A parallel or map step (started or finished by the interpreter itself). */
   composite?: boolean;
+  /** A decision step: the interpreter chose its branch (breakpoints on it stop here). */
+  decision?: boolean;
   exception?: { filter: ExceptionFilter; message: string };
 }
 
@@ -306,7 +308,7 @@ function recordPoint(definition: WorkflowDefinition, event: JournalEvent): Point
     return { kind: 'after', key: event.key, stepId: stepIdOfKey(definition, event.key), composite: true };
   }
   if (event.type === 'decision_made') {
-    return { kind: 'after', key: event.key, stepId: stepIdOfKey(definition, event.key) };
+    return { kind: 'after', key: event.key, stepId: stepIdOfKey(definition, event.key), decision: true };
   }
   return undefined;
 }
