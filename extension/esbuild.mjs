@@ -68,7 +68,7 @@ const docker = await build({
 });
 const result = await build({
   ...common,
-  external: ['vscode', './language.js', './docker.js'],
+  external: ['vscode', './language.js', './docker.js', './debug-adapter.js'],
   entryPoints: ['src/extension.ts'],
   outfile: 'out/extension.js',
   minify: !dev,
@@ -103,11 +103,21 @@ const graphView = await build({
   logLevel: 'warning',
   define: { WEFT_LAYOUT_WORKER: JSON.stringify(layoutWorker.outputFiles[0].text) },
 });
+// The debug adapter (src/debug/): standalone on stdio (`node out/debug-adapter.js`), and required by the
+// extension on the first debug session for its inline adapter. It bundles the runtime's interpreter.
+const adapter = await build({
+  ...common,
+  entryPoints: ['src/debug/adapter-main.ts'],
+  outfile: 'out/debug-adapter.js',
+  minify: !dev,
+  sourcemap: dev ? 'linked' : false,
+  metafile: true,
+});
 // The runtime (`weft` CLI and server) the extension starts on VS Code's own Node when first needed.
 const runtime = await buildRuntime({ dev });
 const kib = (r) => (Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0) / 1024).toFixed(0);
 console.log(
-  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/docker.js ${kib(docker)} KiB + out/graph/webview.js ${kib(graphView)} KiB + out/runtime ${kib(runtime)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
+  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/debug-adapter.js ${kib(adapter)} KiB + out/docker.js ${kib(docker)} KiB + out/graph/webview.js ${kib(graphView)} KiB + out/runtime ${kib(runtime)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
 );
 
 if (withTests) {

@@ -2,6 +2,7 @@
 // Each feature is a folder with one register(context, services); the order is the order they need
 // each other's services in (services.ts).
 import * as vscode from 'vscode';
+import { registerDebugger } from './debug/register.js';
 import { register as registerGraph } from './graph/register.js';
 import type { DiagnosticsController } from './language/diagnostics.js';
 import { register as registerLanguage } from './language/register.js';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   const diagnostics = registerLanguage(context, services);
   const { workflows, workflowsView } = registerWorkflows(context, services);
   const runs = registerRuns(context, services);
+  registerDebugger(context);
   registerStack(context, services);
   registerLastRun(context, services);
   registerGraph(context, services);

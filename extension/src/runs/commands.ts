@@ -18,9 +18,6 @@ export function registerRunCommands(runs: RunsController): vscode.Disposable[] {
     vscode.commands.registerCommand('weft.runWorkflow', (target?: unknown) =>
       runCommand(runs, target, false),
     ),
-    vscode.commands.registerCommand('weft.debugWorkflow', (target?: unknown) =>
-      runCommand(runs, target, true),
-    ),
     vscode.commands.registerCommand('weft.cancelRun', (item?: RunItem) => runs.cancel(item)),
     vscode.commands.registerCommand('weft.rerun', (item?: RunItem) => rerun(runs, item)),
     vscode.commands.registerCommand('weft.showTrace', (item?: RunItem | RunRecord) => runs.showTrace(item)),
