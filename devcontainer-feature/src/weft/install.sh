@@ -1,0 +1,273 @@
+#!/bin/sh
+# Dev Container Feature "weft": installs Node (when missing), the weft CLI, the Temporal CLI and
+# redis-server, and the scripts that start the Weft stack when the container starts.
+# POSIX sh, idempotent, run as root by the devcontainer CLI (options arrive as upper-case variables).
+# Every download can be replaced by a local file: options package / temporalArchive / nodeArchive,
+# or the environment variables WEFT_PACKAGE, WEFT_TEMPORAL_ARCHIVE, WEFT_NODE_ARCHIVE.
+set -eu
+
+FEATURE_DIR=$(cd "$(dirname "$0")" && pwd)
+SHARE=/usr/local/share/weft
+DATA_ROOT=/var/lib/weft
+
+WEFT_VERSION=${VERSION:-latest}
+WEFT_PACKAGE=${PACKAGE:-${WEFT_PACKAGE:-}}
+NODE_MAJOR=${NODEVERSION:-20}
+NODE_ARCHIVE=${NODEARCHIVE:-${WEFT_NODE_ARCHIVE:-}}
+WITH_TEMPORAL=${TEMPORAL:-true}
+TEMPORAL_VERSION=${TEMPORALVERSION:-latest}
+TEMPORAL_ARCHIVE=${TEMPORALARCHIVE:-${WEFT_TEMPORAL_ARCHIVE:-}}
+WITH_REDIS=${REDIS:-true}
+START_STACK=${STARTSTACK:-true}
+WEFT_PORT=${WEFTPORT:-8000}
+TEMPORAL_PORT=${TEMPORALPORT:-7233}
+TEMPORAL_UI_PORT=${TEMPORALUIPORT:-8233}
+REDIS_PORT=${REDISPORT:-6379}
+WORKFLOWS_DIR=${WORKFLOWS:-}
+USERNAME=${_REMOTE_USER:-automatic}
+
+say() { printf '[weft feature] %s\n' "$*"; }
+die() {
+  printf '[weft feature] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+# ------------------------------------------------------------------ checks (before changing anything)
+[ "$(id -u)" = 0 ] || die "install.sh must run as root (the devcontainer CLI does this; with docker build add USER root)"
+
+if [ -r /etc/os-release ]; then
+  # shellcheck disable=SC1091
+  . /etc/os-release
+fi
+case " ${ID:-} ${ID_LIKE:-} " in
+  *" debian "* | *" ubuntu "*) ;;
+  *) die "unsupported distribution '${ID:-unknown}': this feature supports Debian and Ubuntu images (apt-get). Use a Debian or Ubuntu base image, e.g. mcr.microsoft.com/devcontainers/base:bookworm." ;;
+esac
+
+check_bool() { # NAME VALUE
+  case "$2" in true | false) ;; *) die "option $1: '$2' is not a boolean (use true or false)" ;; esac
+}
+check_port() { # NAME VALUE
+  case "$2" in '' | *[!0-9]*) die "option $1: '$2' is not a port number (1-65535)" ;; esac
+  if [ "$2" -lt 1 ] || [ "$2" -gt 65535 ]; then die "option $1: '$2' is not a port number (1-65535)"; fi
+}
+check_version() { # NAME VALUE
+  case "$2" in
+    latest) ;;
+    [0-9]*) printf '%s' "$2" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$' ||
+      die "option $1: '$2' is not a version (use latest or a semver such as 1.2.3)" ;;
+    *) die "option $1: '$2' is not a version (use latest or a semver such as 1.2.3)" ;;
+  esac
+}
+check_bool temporal "$WITH_TEMPORAL"
+check_bool redis "$WITH_REDIS"
+check_bool startStack "$START_STACK"
+check_port weftPort "$WEFT_PORT"
+check_port temporalPort "$TEMPORAL_PORT"
+check_port temporalUiPort "$TEMPORAL_UI_PORT"
+check_port redisPort "$REDIS_PORT"
+check_version version "$WEFT_VERSION"
+check_version temporalVersion "$TEMPORAL_VERSION"
+case "$NODE_MAJOR" in
+  none | 20 | 22 | 24) ;;
+  *) die "option nodeVersion: '$NODE_MAJOR' is not supported (use 20, 22, 24 or none)" ;;
+esac
+
+# the user who works in the container and runs the stack (vscode, node, codespace or uid 1000)
+if [ "$USERNAME" = auto ] || [ "$USERNAME" = automatic ]; then
+  USERNAME=""
+  for candidate in vscode node codespace "$(awk -F: '$3==1000{print $1}' /etc/passwd)"; do
+    if [ -n "$candidate" ] && id -u "$candidate" >/dev/null 2>&1; then
+      USERNAME=$candidate
+      break
+    fi
+  done
+  [ -n "$USERNAME" ] || USERNAME=root
+elif ! id -u "$USERNAME" >/dev/null 2>&1; then
+  say "remote user '$USERNAME' does not exist (yet): the stack will run as root"
+  USERNAME=root
+fi
+
+# ------------------------------------------------------------------ apt helpers
+APT_UPDATED=""
+apt_install() { # install the packages that are not installed yet
+  missing=""
+  for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+  done
+  [ -n "$missing" ] || return 0
+  if [ -z "$APT_UPDATED" ]; then
+    say "apt-get update"
+    apt-get update -q >/dev/null || die "apt-get update failed: the image cannot reach its Debian/Ubuntu mirror"
+    APT_UPDATED=1
+  fi
+  say "apt-get install$missing"
+  # shellcheck disable=SC2086 # word splitting of the package list is intended
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+    die "apt-get install$missing failed"
+}
+
+# fetch SOURCE DEST: SOURCE is a local path or an http(s) URL
+fetch() {
+  case "$1" in
+    http://* | https://*)
+      apt_install curl ca-certificates
+      curl -fsSL --retry 2 --connect-timeout 20 -o "$2" "$1" ||
+        die "could not download $1 (no network or no such release). Give a local file instead: $3"
+      ;;
+    *)
+      [ -f "$1" ] || die "$1 does not exist (set by $3); give an existing file or leave it empty to download"
+      cp "$1" "$2"
+      ;;
+  esac
+}
+
+ARCH=$(uname -m)
+case "$ARCH" in
+  x86_64 | amd64) NODE_ARCH=x64 GO_ARCH=amd64 ;;
+  aarch64 | arm64) NODE_ARCH=arm64 GO_ARCH=arm64 ;;
+  *) die "unsupported CPU architecture '$ARCH' (x86_64 and aarch64 are supported)" ;;
+esac
+
+TMP=$(mktemp -d)
+cleanup() { rm -rf "$TMP"; }
+trap cleanup EXIT
+
+# policy-rc.d keeps apt from starting redis-server during the image build (we start it ourselves)
+POLICY_CREATED=""
+if [ "$WITH_REDIS" = true ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  POLICY_CREATED=1
+fi
+
+# ------------------------------------------------------------------ Node
+node_ok() { # a node >= 20 on PATH
+  command -v node >/dev/null 2>&1 || return 1
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$major" -ge 20 ] && command -v npm >/dev/null 2>&1
+}
+if node_ok; then
+  say "node $(node --version) already installed"
+elif [ "$NODE_MAJOR" = none ]; then
+  die "no node >= 20 on PATH and nodeVersion is none: add the Node feature (ghcr.io/devcontainers/features/node) or set nodeVersion"
+else
+  apt_install xz-utils ca-certificates
+  if [ -n "$NODE_ARCHIVE" ]; then
+    src=$NODE_ARCHIVE
+  else
+    apt_install curl
+    index="https://nodejs.org/dist/latest-v$NODE_MAJOR.x"
+    name=$(curl -fsSL "$index/SHASUMS256.txt" | awk -v a="linux-$NODE_ARCH.tar.xz" '$2 ~ a"$" {print $2}') ||
+      die "could not reach $index. Give a local Node archive: option nodeArchive or WEFT_NODE_ARCHIVE"
+    src="$index/$name"
+  fi
+  fetch "$src" "$TMP/node.tar" "option nodeArchive or WEFT_NODE_ARCHIVE (a nodejs.org linux tarball)"
+  rm -rf /usr/local/lib/weft-node && mkdir -p /usr/local/lib/weft-node
+  tar -xf "$TMP/node.tar" -C /usr/local/lib/weft-node --strip-components=1 ||
+    die "$src is not a Node tarball (expected node-vX-linux-$NODE_ARCH/bin/node)"
+  for tool in node npm npx; do ln -sf "/usr/local/lib/weft-node/bin/$tool" "/usr/local/bin/$tool"; done
+  node_ok || die "the Node archive $src did not give a working node >= 20 with npm"
+  say "installed node $(node --version)"
+fi
+
+# ------------------------------------------------------------------ weft CLI
+mkdir -p "$SHARE"
+if [ -n "$WEFT_PACKAGE" ]; then
+  fetch "$WEFT_PACKAGE" "$TMP/weft.tgz" "option package or WEFT_PACKAGE (an npm pack tarball of runtime/)"
+  want="file:$(sha256sum "$TMP/weft.tgz" | cut -d' ' -f1)"
+  spec=$TMP/weft.tgz
+else
+  want="npm:@weft/runtime@$WEFT_VERSION"
+  spec="@weft/runtime@$WEFT_VERSION"
+fi
+if [ "$WEFT_VERSION" != latest ] || [ -n "$WEFT_PACKAGE" ]; then
+  [ "$(cat "$SHARE/installed-weft" 2>/dev/null || true)" = "$want" ] && command -v weft >/dev/null 2>&1 && skip_weft=1
+fi
+if [ -n "${skip_weft:-}" ]; then
+  say "weft $(weft --version) already installed ($want)"
+else
+  say "npm install -g $spec"
+  npm install -g --no-audit --no-fund --loglevel=error "$spec" >"$TMP/npm.log" 2>&1 || {
+    cat "$TMP/npm.log" >&2
+    die "npm install -g $spec failed (no registry? give a local tarball: option package or WEFT_PACKAGE)"
+  }
+  printf '%s\n' "$want" >"$SHARE/installed-weft"
+fi
+WEFT_BIN=$(command -v weft || true)
+if [ -z "$WEFT_BIN" ]; then
+  WEFT_BIN="$(npm prefix -g)/bin/weft"
+  ln -sf "$WEFT_BIN" /usr/local/bin/weft
+fi
+NODE_BIN_DIR=$(dirname "$(command -v node)")
+weft --version >/dev/null || die "weft was installed but 'weft --version' fails"
+
+# ------------------------------------------------------------------ Temporal CLI
+TEMPORAL_BIN=""
+if [ "$WITH_TEMPORAL" = true ]; then
+  TEMPORAL_BIN=/usr/local/bin/temporal
+  want="${TEMPORAL_ARCHIVE:+file:$(sha256sum "$TEMPORAL_ARCHIVE" 2>/dev/null | cut -d' ' -f1)}"
+  [ -n "$want" ] || want="download:$TEMPORAL_VERSION"
+  if [ "$TEMPORAL_VERSION" != latest ] || [ -n "$TEMPORAL_ARCHIVE" ]; then
+    [ -x "$TEMPORAL_BIN" ] && [ "$(cat "$SHARE/installed-temporal" 2>/dev/null || true)" = "$want" ] && skip_temporal=1
+  fi
+  if [ -n "${skip_temporal:-}" ]; then
+    say "temporal already installed ($want)"
+  else
+    if [ -n "$TEMPORAL_ARCHIVE" ]; then
+      src=$TEMPORAL_ARCHIVE
+    else
+      v=$TEMPORAL_VERSION
+      [ "$v" = latest ] || v="v$v"
+      src="https://temporal.download/cli/archive/$v?platform=linux&arch=$GO_ARCH"
+    fi
+    fetch "$src" "$TMP/temporal.download" "option temporalArchive or WEFT_TEMPORAL_ARCHIVE (a temporal CLI .tar.gz or binary)"
+    if gzip -t "$TMP/temporal.download" 2>/dev/null; then
+      mkdir -p "$TMP/temporal" && tar -xzf "$TMP/temporal.download" -C "$TMP/temporal"
+      found=$(find "$TMP/temporal" -type f -name temporal | head -n1)
+      [ -n "$found" ] || die "$src holds no 'temporal' binary"
+      install -m 0755 "$found" "$TEMPORAL_BIN"
+    else
+      install -m 0755 "$TMP/temporal.download" "$TEMPORAL_BIN"
+    fi
+    "$TEMPORAL_BIN" --version >/dev/null 2>&1 || die "$src did not give a working temporal binary"
+    printf '%s\n' "$want" >"$SHARE/installed-temporal"
+  fi
+  say "$("$TEMPORAL_BIN" --version)"
+fi
+
+# ------------------------------------------------------------------ redis-server
+REDIS_SERVER_BIN=""
+if [ "$WITH_REDIS" = true ]; then
+  apt_install redis-server
+  REDIS_SERVER_BIN=$(command -v redis-server)
+  say "$("$REDIS_SERVER_BIN" --version | cut -d' ' -f1-3)"
+fi
+if [ -n "$POLICY_CREATED" ]; then rm -f /usr/sbin/policy-rc.d; fi
+
+# ------------------------------------------------------------------ start-up scripts and settings
+cp "$FEATURE_DIR/scripts/entrypoint.sh" "$FEATURE_DIR/scripts/start-stack.sh" "$FEATURE_DIR/scripts/wait-healthy.sh" "$SHARE/"
+chmod 0755 "$SHARE/entrypoint.sh" "$SHARE/start-stack.sh" "$SHARE/wait-healthy.sh"
+rm -rf "$SHARE/workflows" && cp -R "$FEATURE_DIR/workflows" "$SHARE/workflows" && chmod -R a+rX "$SHARE/workflows"
+cat >"$SHARE/feature.env" <<EOF
+# written by the weft Dev Container Feature's install.sh; read by start-stack.sh and wait-healthy.sh
+WEFT_FEATURE_USER=$USERNAME
+WEFT_FEATURE_START_STACK=$START_STACK
+WEFT_FEATURE_TEMPORAL=$WITH_TEMPORAL
+WEFT_FEATURE_REDIS=$WITH_REDIS
+WEFT_FEATURE_WORKFLOWS=$WORKFLOWS_DIR
+WEFT_BIN=$WEFT_BIN
+WEFT_NODE_BIN_DIR=$NODE_BIN_DIR
+TEMPORAL_BIN=$TEMPORAL_BIN
+REDIS_SERVER_BIN=$REDIS_SERVER_BIN
+WEFT_STACK_WEFT_PORT=$WEFT_PORT
+WEFT_STACK_TEMPORAL_PORT=$TEMPORAL_PORT
+WEFT_STACK_TEMPORAL_UI_PORT=$TEMPORAL_UI_PORT
+WEFT_STACK_REDIS_PORT=$REDIS_PORT
+WEFT_STACK_DATA_DIR=$DATA_ROOT/stack
+EOF
+mkdir -p "$DATA_ROOT/stack"
+chown -R "$USERNAME:" "$DATA_ROOT"
+
+rm -rf /var/lib/apt/lists/*
+say "done: weft $(weft --version), stack user $USERNAME, start at container start: $START_STACK"
