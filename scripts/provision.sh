@@ -15,6 +15,8 @@ CODE_SERVER_VERSION=4.100.3
 CODE_SERVER_DIR="$CACHE/code-server"
 ENV_FILE="$CACHE/services.env"
 APT_PACKAGES=(redis-server chromium libkrb5-dev ripgrep)
+# the Dev Container Feature's tests: a debootstrap root, shellcheck, a local OCI registry
+APT_PACKAGES+=(debootstrap shellcheck docker-registry)
 mkdir -p "$CACHE"
 
 say() { printf '[provision] %s\n' "$*" >&2; }
@@ -182,6 +184,29 @@ provision_code_server() {
   code_server_ok || die "code-server: install finished but $CODE_SERVER_DIR is incomplete"
 }
 
+# ---------------------------------------------------------------- Dev Container Feature tests
+FEATURE_ROOTFS=$CACHE/devcontainer-feature/rootfs-bookworm
+DEVCONTAINER_CLI_VERSION=0.89.0
+DEVCONTAINER_CLI=$CACHE/devcontainers-cli/node_modules/@devcontainers/cli/devcontainer.js
+provision_feature() {
+  if [ -f "$FEATURE_ROOTFS/etc/debian_version" ]; then
+    say "feature: debootstrap root already in $FEATURE_ROOTFS"
+  else
+    say "feature: debootstrap --variant=minbase bookworm (about 30 s, ~200 MB, cached)"
+    rm -rf "$FEATURE_ROOTFS.tmp"
+    mkdir -p "$(dirname "$FEATURE_ROOTFS")"
+    "${SUDO[@]}" debootstrap --variant=minbase bookworm "$FEATURE_ROOTFS.tmp" http://deb.debian.org/debian >/dev/null
+    mv "$FEATURE_ROOTFS.tmp" "$FEATURE_ROOTFS"
+  fi
+  if [ "$(node -p "require('$CACHE/devcontainers-cli/node_modules/@devcontainers/cli/package.json').version" 2>/dev/null)" = "$DEVCONTAINER_CLI_VERSION" ]; then
+    say "feature: @devcontainers/cli $DEVCONTAINER_CLI_VERSION already installed"
+  else
+    say "feature: npm install @devcontainers/cli@$DEVCONTAINER_CLI_VERSION into $CACHE/devcontainers-cli"
+    npm install --prefix "$CACHE/devcontainers-cli" --no-audit --no-fund --loglevel=error \
+      "@devcontainers/cli@$DEVCONTAINER_CLI_VERSION" >/dev/null
+  fi
+}
+
 # ---------------------------------------------------------------- run
 TEMPORAL_BIN_OVERRIDE=""
 if [ -f "$ENV_FILE" ]; then
@@ -191,6 +216,7 @@ fi
 timed apt provision_apt
 timed temporal provision_temporal
 timed code-server provision_code_server
+timed feature provision_feature
 
 REDIS_SERVER_BIN=$(command -v redis-server || true)
 [ -n "$REDIS_SERVER_BIN" ] || REDIS_SERVER_BIN=/usr/bin/redis-server
@@ -206,6 +232,8 @@ tmp=$(mktemp "$CACHE/services.env.XXXXXX")
   echo "REDIS_SERVER_BIN=$REDIS_SERVER_BIN"
   echo "CHROMIUM_BIN=$CHROMIUM_BIN"
   echo "RG_BIN=$RG_BIN"
+  echo "FEATURE_ROOTFS=$FEATURE_ROOTFS"
+  echo "DEVCONTAINER_CLI=$DEVCONTAINER_CLI"
   if [ "${WEFT_SKIP_CODE_SERVER:-}" != 1 ]; then
     echo "CODE_SERVER_DIR=$CODE_SERVER_DIR"
     echo "CODE_SERVER_SERVER_MAIN=$CODE_SERVER_DIR/node_modules/code-server/lib/vscode/out/server-main.js"

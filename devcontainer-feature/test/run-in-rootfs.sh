@@ -8,7 +8,7 @@
 # usage: run-in-rootfs.sh ROOTFS TESTSCRIPT REMOTE_USER [OPTION=VALUE ...]
 # env:   INSTALL_RUNS=2 (install twice), NPM_CACHE=DIR (shared npm cache, bind-mounted),
 #        WEFT_PACKAGE / WEFT_TEMPORAL_ARCHIVE / WEFT_NODE_ARCHIVE (local files copied into the root),
-#        BUSY_PORT=PORT (something listens on PORT inside the container before it starts)
+#        RESTART_BUSY_PORT=PORT (then start the container again with PORT already taken)
 set -euo pipefail
 ROOTFS=$(realpath "$1")
 TESTSCRIPT=$2
@@ -59,6 +59,9 @@ done
 if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   cp /etc/ssl/certs/ca-certificates.crt "$M/tmp/weft-local/host-ca.crt"
   LOCAL_ENV="$LOCAL_ENV export NODE_EXTRA_CA_CERTS=/tmp/weft-local/host-ca.crt;"
+fi
+if [ -n "${NPM_CACHE:-}" ]; then
+  LOCAL_ENV="$LOCAL_ENV export WEFT_NPM_CACHE=/root/.npm;"
 fi
 
 # devcontainer-features.env: every option (defaults, then overrides) under its safe id
@@ -123,10 +126,6 @@ mkdir -p "$M$WS"
 cp -a "$COLLECTION/test/$FEATURE/." "$M$WS/"
 cp "$HERE/_lib/dev-container-features-test-lib" "$M$WS/"
 chmod -R a+rwX "$M/workspaces"
-BUSY=""
-if [ -n "${BUSY_PORT:-}" ]; then
-  BUSY="node -e 'require(\"node:net\").createServer().listen($BUSY_PORT,\"127.0.0.1\")' & sleep 0.5;"
-fi
 as_user() {
   if [ "$REMOTE_USER" = root ]; then echo "/bin/bash -lc"; else echo "/bin/su - $REMOTE_USER -s /bin/bash -c"; fi
 }
@@ -136,7 +135,6 @@ unshare --net /bin/sh -c 'ip link set lo up && exec "$@"' - \
   /bin/bash -c "
   set -e
   $CENV
-  $BUSY
   T0=\$(date +%s.%N)
   /usr/local/share/weft/entrypoint.sh
   $(as_user) '$CENV /usr/local/share/weft/wait-healthy.sh'
@@ -144,3 +142,19 @@ unshare --net /bin/sh -c 'ip link set lo up && exec "$@"' - \
   echo '== entrypoint log'; cat /tmp/weft-stack.log || true
   $(as_user) '$CENV cd $WS && ./$TESTSCRIPT'
 "
+
+# optional second container start with PORT already taken: the container must still start, and the
+# entrypoint's log and the postStartCommand must say which port and option
+if [ -n "${RESTART_BUSY_PORT:-}" ]; then
+  echo "== container restart with port $RESTART_BUSY_PORT in use"
+  unshare --net /bin/sh -c 'ip link set lo up && exec "$@"' - \
+    unshare --fork --pid --mount --uts --ipc --mount-proc --root="$M" /usr/bin/env -i PATH=$SYS_PATH HOME=/root \
+    /bin/bash -c "
+    $CENV
+    node -e 'require(\"node:net\").createServer().listen($RESTART_BUSY_PORT,\"127.0.0.1\")' & sleep 1
+    /usr/local/share/weft/entrypoint.sh
+    $(as_user) '$CENV /usr/local/share/weft/wait-healthy.sh' 2>&1
+    echo '== entrypoint log'; cat /tmp/weft-stack.log
+    echo '== container running'
+  "
+fi

@@ -26,7 +26,7 @@ REDIS_PORT=${REDISPORT:-6379}
 WORKFLOWS_DIR=${WORKFLOWS:-}
 USERNAME=${_REMOTE_USER:-automatic}
 
-say() { printf '[weft feature] %s\n' "$*"; }
+say() { printf '[weft feature] %s %s\n' "$(date +%T)" "$*"; }
 die() {
   printf '[weft feature] ERROR: %s\n' "$*" >&2
   exit 1
@@ -141,58 +141,96 @@ if [ "$WITH_REDIS" = true ] && [ ! -e /usr/sbin/policy-rc.d ]; then
   POLICY_CREATED=1
 fi
 
-# ------------------------------------------------------------------ Node
-node_ok() { # a node >= 20 on PATH
+# ------------------------------------------------------------------ downloads first
+# A missing local file or an unreachable URL stops the install here, before anything is replaced.
+node_ok() { # a node >= 20 with npm on PATH
   command -v node >/dev/null 2>&1 || return 1
   major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
   [ "$major" -ge 20 ] && command -v npm >/dev/null 2>&1
 }
-if node_ok; then
-  say "node $(node --version) already installed"
-elif [ "$NODE_MAJOR" = none ]; then
-  die "no node >= 20 on PATH and nodeVersion is none: add the Node feature (ghcr.io/devcontainers/features/node) or set nodeVersion"
-else
-  apt_install xz-utils ca-certificates
+NODE_SRC=""
+if ! node_ok; then
+  [ "$NODE_MAJOR" != none ] ||
+    die "no node >= 20 on PATH and nodeVersion is none: add the Node feature (ghcr.io/devcontainers/features/node) or set nodeVersion"
   if [ -n "$NODE_ARCHIVE" ]; then
-    src=$NODE_ARCHIVE
+    NODE_SRC=$NODE_ARCHIVE
   else
-    apt_install curl
+    apt_install curl ca-certificates
     index="https://nodejs.org/dist/latest-v$NODE_MAJOR.x"
     name=$(curl -fsSL "$index/SHASUMS256.txt" | awk -v a="linux-$NODE_ARCH.tar.xz" '$2 ~ a"$" {print $2}') ||
       die "could not reach $index. Give a local Node archive: option nodeArchive or WEFT_NODE_ARCHIVE"
-    src="$index/$name"
+    NODE_SRC="$index/$name"
   fi
-  fetch "$src" "$TMP/node.tar" "option nodeArchive or WEFT_NODE_ARCHIVE (a nodejs.org linux tarball)"
+  fetch "$NODE_SRC" "$TMP/node.tar" "option nodeArchive or WEFT_NODE_ARCHIVE (a nodejs.org linux tarball)"
+fi
+
+mkdir -p "$SHARE"
+if [ -n "$WEFT_PACKAGE" ]; then
+  fetch "$WEFT_PACKAGE" "$TMP/weft.tgz" "option package or WEFT_PACKAGE (an npm pack tarball of runtime/)"
+  WEFT_WANT="file:$(sha256sum "$TMP/weft.tgz" | cut -d' ' -f1)"
+  WEFT_SPEC=$TMP/weft.tgz
+else
+  WEFT_WANT="npm:@weft/runtime@$WEFT_VERSION"
+  WEFT_SPEC="@weft/runtime@$WEFT_VERSION"
+fi
+
+TEMPORAL_BIN=""
+TEMPORAL_SRC=""
+if [ "$WITH_TEMPORAL" = true ]; then
+  TEMPORAL_BIN=/usr/local/bin/temporal
+  if [ -n "$TEMPORAL_ARCHIVE" ]; then
+    TEMPORAL_SRC=$TEMPORAL_ARCHIVE
+  else
+    v=$TEMPORAL_VERSION
+    [ "$v" = latest ] || v="v$v"
+    TEMPORAL_SRC="https://temporal.download/cli/archive/$v?platform=linux&arch=$GO_ARCH"
+  fi
+  TEMPORAL_WANT="$TEMPORAL_SRC"
+  [ -z "$TEMPORAL_ARCHIVE" ] || [ ! -f "$TEMPORAL_ARCHIVE" ] ||
+    TEMPORAL_WANT="file:$(sha256sum "$TEMPORAL_ARCHIVE" | cut -d' ' -f1)"
+  if [ "$TEMPORAL_VERSION" != latest ] || [ -n "$TEMPORAL_ARCHIVE" ]; then
+    if [ -x "$TEMPORAL_BIN" ] && [ "$(cat "$SHARE/installed-temporal" 2>/dev/null || true)" = "$TEMPORAL_WANT" ]; then
+      TEMPORAL_SRC=""
+    fi
+  fi
+  [ -z "$TEMPORAL_SRC" ] ||
+    fetch "$TEMPORAL_SRC" "$TMP/temporal.download" "option temporalArchive or WEFT_TEMPORAL_ARCHIVE (a temporal CLI .tar.gz or binary)"
+fi
+
+# ------------------------------------------------------------------ Node
+if [ -z "$NODE_SRC" ]; then
+  say "node $(node --version) already installed"
+else
+  apt_install xz-utils
   rm -rf /usr/local/lib/weft-node && mkdir -p /usr/local/lib/weft-node
   tar -xf "$TMP/node.tar" -C /usr/local/lib/weft-node --strip-components=1 ||
-    die "$src is not a Node tarball (expected node-vX-linux-$NODE_ARCH/bin/node)"
+    die "$NODE_SRC is not a Node tarball (expected node-vX-linux-$NODE_ARCH/bin/node)"
   for tool in node npm npx; do ln -sf "/usr/local/lib/weft-node/bin/$tool" "/usr/local/bin/$tool"; done
-  node_ok || die "the Node archive $src did not give a working node >= 20 with npm"
+  node_ok || die "the Node archive $NODE_SRC did not give a working node >= 20 with npm"
   say "installed node $(node --version)"
 fi
 
 # ------------------------------------------------------------------ weft CLI
-mkdir -p "$SHARE"
-if [ -n "$WEFT_PACKAGE" ]; then
-  fetch "$WEFT_PACKAGE" "$TMP/weft.tgz" "option package or WEFT_PACKAGE (an npm pack tarball of runtime/)"
-  want="file:$(sha256sum "$TMP/weft.tgz" | cut -d' ' -f1)"
-  spec=$TMP/weft.tgz
-else
-  want="npm:@weft/runtime@$WEFT_VERSION"
-  spec="@weft/runtime@$WEFT_VERSION"
-fi
+skip_weft=""
 if [ "$WEFT_VERSION" != latest ] || [ -n "$WEFT_PACKAGE" ]; then
-  [ "$(cat "$SHARE/installed-weft" 2>/dev/null || true)" = "$want" ] && command -v weft >/dev/null 2>&1 && skip_weft=1
+  [ "$(cat "$SHARE/installed-weft" 2>/dev/null || true)" = "$WEFT_WANT" ] && command -v weft >/dev/null 2>&1 && skip_weft=1
 fi
-if [ -n "${skip_weft:-}" ]; then
-  say "weft $(weft --version) already installed ($want)"
+if [ -n "$skip_weft" ]; then
+  say "weft $(weft --version) already installed ($WEFT_WANT)"
 else
-  say "npm install -g $spec"
-  npm install -g --no-audit --no-fund --loglevel=error "$spec" >"$TMP/npm.log" 2>&1 || {
+  say "npm install -g $WEFT_SPEC"
+  # a cache of our own (deleted at exit) keeps ~100 MB of tarballs out of the image; WEFT_NPM_CACHE reuses one
+  npm install -g --no-audit --no-fund --prefer-offline --loglevel=error --cache "${WEFT_NPM_CACHE:-$TMP/npm-cache}" \
+    "$WEFT_SPEC" >"$TMP/npm.log" 2>&1 || {
     cat "$TMP/npm.log" >&2
-    die "npm install -g $spec failed (no registry? give a local tarball: option package or WEFT_PACKAGE)"
+    die "npm install -g $WEFT_SPEC failed (no registry? give a local tarball: option package or WEFT_PACKAGE)"
   }
-  printf '%s\n' "$want" >"$SHARE/installed-weft"
+  # the Temporal SDK ships its native bridge for five platforms: keep this one (saves ~110 MB)
+  bridge="$(npm root -g)/@weft/runtime/node_modules/@temporalio/core-bridge/releases"
+  if [ -d "$bridge/$ARCH-unknown-linux-gnu" ]; then
+    find "$bridge" -mindepth 1 -maxdepth 1 -type d ! -name "$ARCH-unknown-linux-gnu" -exec rm -rf {} +
+  fi
+  printf '%s\n' "$WEFT_WANT" >"$SHARE/installed-weft"
 fi
 WEFT_BIN=$(command -v weft || true)
 if [ -z "$WEFT_BIN" ]; then
@@ -203,35 +241,20 @@ NODE_BIN_DIR=$(dirname "$(command -v node)")
 weft --version >/dev/null || die "weft was installed but 'weft --version' fails"
 
 # ------------------------------------------------------------------ Temporal CLI
-TEMPORAL_BIN=""
 if [ "$WITH_TEMPORAL" = true ]; then
-  TEMPORAL_BIN=/usr/local/bin/temporal
-  want="${TEMPORAL_ARCHIVE:+file:$(sha256sum "$TEMPORAL_ARCHIVE" 2>/dev/null | cut -d' ' -f1)}"
-  [ -n "$want" ] || want="download:$TEMPORAL_VERSION"
-  if [ "$TEMPORAL_VERSION" != latest ] || [ -n "$TEMPORAL_ARCHIVE" ]; then
-    [ -x "$TEMPORAL_BIN" ] && [ "$(cat "$SHARE/installed-temporal" 2>/dev/null || true)" = "$want" ] && skip_temporal=1
-  fi
-  if [ -n "${skip_temporal:-}" ]; then
-    say "temporal already installed ($want)"
+  if [ -z "$TEMPORAL_SRC" ]; then
+    say "temporal already installed ($TEMPORAL_WANT)"
   else
-    if [ -n "$TEMPORAL_ARCHIVE" ]; then
-      src=$TEMPORAL_ARCHIVE
-    else
-      v=$TEMPORAL_VERSION
-      [ "$v" = latest ] || v="v$v"
-      src="https://temporal.download/cli/archive/$v?platform=linux&arch=$GO_ARCH"
-    fi
-    fetch "$src" "$TMP/temporal.download" "option temporalArchive or WEFT_TEMPORAL_ARCHIVE (a temporal CLI .tar.gz or binary)"
     if gzip -t "$TMP/temporal.download" 2>/dev/null; then
       mkdir -p "$TMP/temporal" && tar -xzf "$TMP/temporal.download" -C "$TMP/temporal"
       found=$(find "$TMP/temporal" -type f -name temporal | head -n1)
-      [ -n "$found" ] || die "$src holds no 'temporal' binary"
+      [ -n "$found" ] || die "$TEMPORAL_SRC holds no 'temporal' binary"
       install -m 0755 "$found" "$TEMPORAL_BIN"
     else
       install -m 0755 "$TMP/temporal.download" "$TEMPORAL_BIN"
     fi
-    "$TEMPORAL_BIN" --version >/dev/null 2>&1 || die "$src did not give a working temporal binary"
-    printf '%s\n' "$want" >"$SHARE/installed-temporal"
+    "$TEMPORAL_BIN" --version >/dev/null 2>&1 || die "$TEMPORAL_SRC did not give a working temporal binary"
+    printf '%s\n' "$TEMPORAL_WANT" >"$SHARE/installed-temporal"
   fi
   say "$("$TEMPORAL_BIN" --version)"
 fi
