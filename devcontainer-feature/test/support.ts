@@ -1,6 +1,7 @@
 // What the feature's tests need on this machine, and one scenario run (run-in-rootfs.sh) as a result.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readServicesEnv } from '../../runtime/test/support/services.js';
@@ -66,4 +67,18 @@ export function runScenario(
   const figures: Record<string, number> = {};
   for (const m of output.matchAll(/^== figure (\w+) ([\d.]+)$/gm)) figures[m[1]!] = Number(m[2]);
   return { status: run.status, output, figures };
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:PORT (rejects after TIMEOUT ms). */
+export async function waitForPort(port: number, timeout = 15_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => resolve(true)).once('error', () => resolve(false));
+    }).catch(() => false);
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

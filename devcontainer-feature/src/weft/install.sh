@@ -55,8 +55,8 @@ check_version() { # NAME VALUE
   case "$2" in
     latest) ;;
     [0-9]*) printf '%s' "$2" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$' ||
-      die "option $1: '$2' is not a version (use latest or a semver such as 1.2.3)" ;;
-    *) die "option $1: '$2' is not a version (use latest or a semver such as 1.2.3)" ;;
+      die "option $1: '$2' is not a version (use latest, a semver such as 1.2.3$([ "$1" = version ] && echo ', or none'))" ;;
+    *) die "option $1: '$2' is not a version (use latest, a semver such as 1.2.3$([ "$1" = version ] && echo ', or none'))" ;;
   esac
 }
 check_bool temporal "$WITH_TEMPORAL"
@@ -66,7 +66,7 @@ check_port weftPort "$WEFT_PORT"
 check_port temporalPort "$TEMPORAL_PORT"
 check_port temporalUiPort "$TEMPORAL_UI_PORT"
 check_port redisPort "$REDIS_PORT"
-check_version version "$WEFT_VERSION"
+[ "$WEFT_VERSION" = none ] || check_version version "$WEFT_VERSION"
 check_version temporalVersion "$TEMPORAL_VERSION"
 case "$NODE_MAJOR" in
   none | 20 | 22 | 24) ;;
@@ -212,10 +212,16 @@ fi
 
 # ------------------------------------------------------------------ weft CLI
 skip_weft=""
-if [ "$WEFT_VERSION" != latest ] || [ -n "$WEFT_PACKAGE" ]; then
+WEFT_BIN=""
+if [ "$WEFT_VERSION" = none ] && [ -z "$WEFT_PACKAGE" ]; then
+  skip_weft=none
+  say "version none: weft is not installed; the stack uses the weft on PATH when it starts (e.g. npm link of your build)"
+elif [ "$WEFT_VERSION" != latest ] || [ -n "$WEFT_PACKAGE" ]; then
   [ "$(cat "$SHARE/installed-weft" 2>/dev/null || true)" = "$WEFT_WANT" ] && command -v weft >/dev/null 2>&1 && skip_weft=1
 fi
-if [ -n "$skip_weft" ]; then
+if [ "$skip_weft" = none ]; then
+  :
+elif [ -n "$skip_weft" ]; then
   say "weft $(weft --version) already installed ($WEFT_WANT)"
 else
   say "npm install -g $WEFT_SPEC"
@@ -232,13 +238,15 @@ else
   fi
   printf '%s\n' "$WEFT_WANT" >"$SHARE/installed-weft"
 fi
-WEFT_BIN=$(command -v weft || true)
-if [ -z "$WEFT_BIN" ]; then
-  WEFT_BIN="$(npm prefix -g)/bin/weft"
-  ln -sf "$WEFT_BIN" /usr/local/bin/weft
-fi
 NODE_BIN_DIR=$(dirname "$(command -v node)")
-weft --version >/dev/null || die "weft was installed but 'weft --version' fails"
+if [ "$skip_weft" != none ]; then
+  WEFT_BIN=$(command -v weft || true)
+  if [ -z "$WEFT_BIN" ]; then
+    WEFT_BIN="$(npm prefix -g)/bin/weft"
+    ln -sf "$WEFT_BIN" /usr/local/bin/weft
+  fi
+  weft --version >/dev/null || die "weft was installed but 'weft --version' fails"
+fi
 
 # ------------------------------------------------------------------ Temporal CLI
 if [ "$WITH_TEMPORAL" = true ]; then
@@ -293,4 +301,4 @@ mkdir -p "$DATA_ROOT/stack"
 chown -R "$USERNAME:" "$DATA_ROOT"
 
 rm -rf /var/lib/apt/lists/*
-say "done: weft $(weft --version), stack user $USERNAME, start at container start: $START_STACK"
+say "done: weft $(weft --version 2>/dev/null || echo '(from PATH at start)'), stack user $USERNAME, start at container start: $START_STACK"

@@ -1,6 +1,7 @@
 // The `weft` CLI entry: wires the commands, nothing else. Each command lives in commands/<name>.ts.
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import * as initDevcontainer from './commands/init-devcontainer.js';
 import * as ratings from './commands/ratings.js';
 import * as run from './commands/run.js';
 import * as runs from './commands/runs.js';
@@ -9,7 +10,15 @@ import * as validate from './commands/validate.js';
 import * as worker from './commands/worker.js';
 
 /** Add new commands here (each exports `register(program)`). */
-const commands: Array<{ register(program: Command): void }> = [validate, run, runs, ratings, serve, worker];
+const commands: Array<{ register(program: Command): void }> = [
+  validate,
+  run,
+  runs,
+  ratings,
+  serve,
+  worker,
+  initDevcontainer,
+];
 
 export function createProgram(): Command {
   const program = new Command('weft')

@@ -12,6 +12,7 @@ export PATH="$WEFT_NODE_BIN_DIR:$PATH"
 [ -z "$TEMPORAL_BIN" ] || export TEMPORAL_BIN
 [ -z "$REDIS_SERVER_BIN" ] || export REDIS_SERVER_BIN
 DATA=$WEFT_STACK_DATA_DIR
+[ -n "$WEFT_BIN" ] || WEFT_BIN=$(command -v weft || true)
 T0=$(date +%s)
 
 log() { printf '%s weft-stack: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
@@ -30,6 +31,7 @@ check_port() { # PORT OPTION
   fi
 }
 
+[ -n "$WEFT_BIN" ] || finish "failed: no weft CLI" "no weft on PATH (the feature was installed with version none): build and link yours (npm install && npm run build && npm link -w runtime); postStartCommand starts the stack once it is there"
 mkdir -p "$DATA" 2>/dev/null || finish "failed: cannot create $DATA" "cannot create the data folder $DATA (owner: $(stat -c %U "$(dirname "$DATA")" 2>/dev/null)); run as $WEFT_FEATURE_USER"
 # the folder to serve: the option, else the first folder under /workspaces that holds <name>/workflow.yaml
 # (weft serve loads FOLDER/*.yaml and FOLDER/*/workflow.yaml), else the feature's hello workflow

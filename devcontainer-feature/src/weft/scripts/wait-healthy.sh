@@ -6,6 +6,11 @@ STATUS=/tmp/weft-stack.status
 LOG=/tmp/weft-stack.log
 # shellcheck disable=SC1091
 . /usr/local/share/weft/feature.env 2>/dev/null || true
+# with version none the entrypoint may have run before onCreateCommand built and linked weft: start it now
+if [ "$(cat "$STATUS" 2>/dev/null)" = "failed: no weft CLI" ] && command -v weft >/dev/null 2>&1; then
+  echo "weft: starting the stack with $(command -v weft)"
+  /usr/local/share/weft/start-stack.sh >>"$LOG" 2>&1
+fi
 tries=$((${WEFT_WAIT_TIMEOUT:-90} * 5))
 while [ "$tries" -gt 0 ]; do
   state=$(cat "$STATUS" 2>/dev/null || echo missing)
