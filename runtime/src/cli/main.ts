@@ -6,6 +6,7 @@ import * as ratings from './commands/ratings.js';
 import * as run from './commands/run.js';
 import * as runs from './commands/runs.js';
 import * as serve from './commands/serve.js';
+import * as stack from './commands/stack.js';
 import * as validate from './commands/validate.js';
 import * as worker from './commands/worker.js';
 
@@ -18,6 +19,7 @@ const commands: Array<{ register(program: Command): void }> = [
   serve,
   worker,
   initDevcontainer,
+  stack,
 ];
 
 export function createProgram(): Command {

@@ -149,7 +149,10 @@ export function loadServerConfig(
 
 /** Refuse unsafe start-ups. Throws ConfigError naming the cause and the fix. */
 export function assertSafeToStart(config: ServerConfig, env: Record<string, string | undefined>): void {
-  if (!isLoopback(config.host) && config.apiKeys.length === 0) {
+  // WEFT_PUBLISHED_ON_LOOPBACK=true: inside a container whose port is published on the host's
+  // 127.0.0.1 only (the local stack's compose file), so it is as reachable as a loopback bind
+  const loopbackOnly = isLoopback(config.host) || env.WEFT_PUBLISHED_ON_LOOPBACK === 'true';
+  if (!loopbackOnly && config.apiKeys.length === 0) {
     throw new ConfigError(
       `refusing to listen on ${config.host} without API keys: set WEFT_API_KEYS=key1,key2 (bearer tokens clients must send), or bind 127.0.0.1`,
     );

@@ -7,6 +7,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { EmbeddedEngine, type EmbeddedEngineOptions } from '../../engines/embedded/index.js';
+import { TemporalServerEngine } from '../../engines/temporal/server-engine.js';
+import { temporalConfig } from '../../engines/temporal/worker.js';
 import { createModelClient } from '../../models/index.js';
 import { buildServer } from '../../server/app.js';
 import { assertSafeToStart, type CliFlags, ConfigError, loadServerConfig } from '../../server/config.js';
@@ -63,10 +65,17 @@ export async function startServe(
     env,
     modelClientFactory: (spec) => createModelClient(spec, { env }),
   };
+  // WEFT_ENGINE=temporal (the local stack sets it): runs go to Temporal, `weft worker`s execute them
+  const temporal = env.WEFT_ENGINE === 'temporal' ? new TemporalServerEngine(temporalConfig(env)) : undefined;
   const engine =
-    config.journal === 'memory'
+    temporal ??
+    (config.journal === 'memory'
       ? memoryJournalEngine({ ...engineOptions, maxFinishedRuns: config.memoryRuns })
-      : new EmbeddedEngine(engineOptions);
+      : new EmbeddedEngine(engineOptions));
+  if (temporal) {
+    const { address, namespace, taskQueue } = temporal.config;
+    storeDescription += `; runs on Temporal ${address} (namespace ${namespace}, queue ${taskQueue})`;
+  }
   if (config.journal === 'memory' && !store) {
     storeDescription = `embedded, memory journal (not durable, last ${config.memoryRuns} finished runs)`;
   }
@@ -129,6 +138,7 @@ export async function startServe(
     async close() {
       await app.close();
       await store?.close();
+      await temporal?.close();
       await Promise.all(observers.map((o) => o.close()));
     },
   };
