@@ -5,7 +5,7 @@
 # feature's entrypoint (as root), its postStartCommand and the scenario's test script (as the remote
 # user). Prints "== figure NAME VALUE" lines for the benchmark.
 #
-# usage: run-in-rootfs.sh ROOTFS TESTSCRIPT REMOTE_USER [OPTION=VALUE ...]
+# usage: run-in-rootfs.sh ROOTFS TESTSCRIPT[,TESTSCRIPT...] REMOTE_USER [OPTION=VALUE ...]
 # env:   INSTALL_RUNS=2 (install twice), NPM_CACHE=DIR (shared npm cache, bind-mounted),
 #        WEFT_PACKAGE / WEFT_TEMPORAL_ARCHIVE / WEFT_NODE_ARCHIVE (local files copied into the root),
 #        RESTART_BUSY_PORT=PORT (then start the container again with PORT already taken)
@@ -140,7 +140,10 @@ unshare --net /bin/sh -c 'ip link set lo up && exec "$@"' - \
   $(as_user) '$CENV /usr/local/share/weft/wait-healthy.sh'
   echo \"== figure start_to_healthy_s \$(awk -v a=\$T0 -v b=\$(date +%s.%N) 'BEGIN{printf \"%.1f\", b-a}')\"
   echo '== entrypoint log'; cat /tmp/weft-stack.log || true
-  $(as_user) '$CENV cd $WS && ./$TESTSCRIPT'
+  for script in ${TESTSCRIPT//,/ }; do
+    echo \"== test \$script\"
+    $(as_user) \"$CENV cd $WS && ./\$script\"
+  done
 "
 
 # optional second container start with PORT already taken: the container must still start, and the

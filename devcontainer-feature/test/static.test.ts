@@ -116,7 +116,9 @@ describe.skipIf(Boolean(missing))('feature scripts, docs and publishing', () => 
   it('README.md is what `devcontainer features generate-docs` makes from the JSON and NOTES.md', () => {
     const dir = mkdtempSync(join(tmpdir(), 'weft-feature-docs-'));
     try {
-      cpSync(join(REPO, 'devcontainer-feature/src'), join(dir, 'devcontainer-feature/src'), { recursive: true });
+      cpSync(join(REPO, 'devcontainer-feature/src'), join(dir, 'devcontainer-feature/src'), {
+        recursive: true,
+      });
       rmSync(join(dir, 'devcontainer-feature/src/weft/README.md'));
       const gen = spawnSync(
         process.execPath,

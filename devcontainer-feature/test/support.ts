@@ -1,6 +1,6 @@
 // What the feature's tests need on this machine, and one scenario run (run-in-rootfs.sh) as a result.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,12 @@ export function runScenario(
     },
   );
   const output = `${run.stdout ?? ''}\n${run.stderr ?? ''}`;
+  const logs = process.env.WEFT_FEATURE_LOGS; // keep each run's output there for a look after a failure
+  if (logs)
+    writeFileSync(
+      join(logs, `${script}-${options.join('_').replace(/[^\w=.-]/g, '_')}-${Date.now()}.log`),
+      output,
+    );
   const figures: Record<string, number> = {};
   for (const m of output.matchAll(/^== figure (\w+) ([\d.]+)$/gm)) figures[m[1]!] = Number(m[2]);
   return { status: run.status, output, figures };

@@ -23,7 +23,10 @@ if [ "${WEFT_FEATURE_START_STACK:-false}" = true ] && [ "${WEFT_STACK_AUTOSTART:
     ("$SHARE/start-stack.sh" >>"$LOG" 2>&1 </dev/null &)
   fi
 else
+  rm -f "$STATUS" 2>/dev/null
   echo off >"$STATUS" 2>/dev/null
+  # the stack user may start it by hand later and records its state here
+  [ "$(id -u)" != 0 ] || chown "${WEFT_FEATURE_USER:-root}" "$STATUS" 2>/dev/null
 fi
 
 # when the entrypoint is the container's command wrapper, hand over to the command
