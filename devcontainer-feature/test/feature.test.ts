@@ -66,7 +66,7 @@ describe.skipIf(Boolean(missing))('weft feature in a fresh Debian root', () => {
         expect(run.output).toContain('the stack did not start: port 6379 is in use');
         expect(run.output).toContain('== container running');
       }
-    });
+    }, 900_000);
   }
 
   it('an unknown option value stops the install with the option, the value and what is allowed', () => {
@@ -78,7 +78,7 @@ describe.skipIf(Boolean(missing))('weft feature in a fresh Debian root', () => {
     expect(node.output).toContain("option nodeVersion: '16' is not supported (use 20, 22, 24 or none)");
     const port = runScenario('test.sh', 'vscode', ['weftPort=80000'], env);
     expect(port.output).toContain("option weftPort: '80000' is not a port number (1-65535)");
-  });
+  }, 300_000);
 
   it('an unreachable download or a missing local file names it and the option that replaces it', () => {
     const url = 'http://127.0.0.1:9/temporal_cli.tar.gz';
@@ -91,5 +91,5 @@ describe.skipIf(Boolean(missing))('weft feature in a fresh Debian root', () => {
     expect(file.output).toContain(
       '/nonexistent/weft.tgz does not exist (set by option package or WEFT_PACKAGE',
     );
-  });
+  }, 300_000);
 });
