@@ -16,6 +16,8 @@ CODE_SERVER_VERSION=4.100.3
 CODE_SERVER_DIR="$CACHE/code-server"
 ENV_FILE="$CACHE/services.env"
 APT_PACKAGES=(redis-server chromium libkrb5-dev ripgrep openssl)
+# the Dev Container Feature's tests: a debootstrap root, shellcheck, a local OCI registry
+APT_PACKAGES+=(debootstrap shellcheck docker-registry)
 mkdir -p "$CACHE"
 
 say() { printf '[provision] %s\n' "$*" >&2; }
@@ -197,6 +199,36 @@ provision_actionlint() {
   GOBIN="$CACHE/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 }
 
+# ---------------------------------------------------------------- Dev Container Feature tests
+FEATURE_ROOTFS=$CACHE/devcontainer-feature/rootfs-bookworm
+DEVCONTAINER_CLI_VERSION=0.89.0
+DEVCONTAINER_CLI=$CACHE/devcontainers-cli/node_modules/@devcontainers/cli/devcontainer.js
+provision_feature() {
+  if [ -f "$FEATURE_ROOTFS/etc/debian_version" ]; then
+    say "feature: debootstrap root already in $FEATURE_ROOTFS"
+  else
+    local tar
+    tar=$(sed -n 's/^DEBIAN_ROOTFS_TAR=//p' "$CACHE/docker.env" 2>/dev/null | head -n1)
+    rm -rf "$FEATURE_ROOTFS.tmp"
+    mkdir -p "$FEATURE_ROOTFS.tmp"
+    if [ -n "$tar" ] && [ -f "$tar" ]; then
+      say "feature: unpacking the bookworm minbase root $tar"
+      "${SUDO[@]}" tar -xf "$tar" -C "$FEATURE_ROOTFS.tmp"
+    else
+      say "feature: debootstrap --variant=minbase bookworm (about 30 s, ~200 MB, cached)"
+      "${SUDO[@]}" debootstrap --variant=minbase bookworm "$FEATURE_ROOTFS.tmp" http://deb.debian.org/debian >/dev/null
+    fi
+    mv "$FEATURE_ROOTFS.tmp" "$FEATURE_ROOTFS"
+  fi
+  if [ "$(node -p "require('$CACHE/devcontainers-cli/node_modules/@devcontainers/cli/package.json').version" 2>/dev/null)" = "$DEVCONTAINER_CLI_VERSION" ]; then
+    say "feature: @devcontainers/cli $DEVCONTAINER_CLI_VERSION already installed"
+  else
+    say "feature: npm install @devcontainers/cli@$DEVCONTAINER_CLI_VERSION into $CACHE/devcontainers-cli"
+    npm install --prefix "$CACHE/devcontainers-cli" --no-audit --no-fund --loglevel=error \
+      "@devcontainers/cli@$DEVCONTAINER_CLI_VERSION" >/dev/null
+  fi
+}
+
 # ---------------------------------------------------------------- run
 TEMPORAL_BIN_OVERRIDE=""
 if [ -f "$ENV_FILE" ]; then
@@ -209,6 +241,7 @@ timed code-server provision_code_server
 timed actionlint provision_actionlint
 # the stack's Docker tests: docker.io, Compose v5 from the Go proxy, a debootstrap root (.cache/docker.env)
 timed docker bash "$ROOT/scripts/provision-docker.sh"
+timed feature provision_feature
 
 REDIS_SERVER_BIN=$(command -v redis-server || true)
 [ -n "$REDIS_SERVER_BIN" ] || REDIS_SERVER_BIN=/usr/bin/redis-server
@@ -225,6 +258,8 @@ tmp=$(mktemp "$CACHE/services.env.XXXXXX")
   echo "CHROMIUM_BIN=$CHROMIUM_BIN"
   echo "RG_BIN=$RG_BIN"
   echo "ACTIONLINT_BIN=$ACTIONLINT_BIN"
+  echo "FEATURE_ROOTFS=$FEATURE_ROOTFS"
+  echo "DEVCONTAINER_CLI=$DEVCONTAINER_CLI"
   cat "$CACHE/docker.env"
   if [ "${WEFT_SKIP_CODE_SERVER:-}" != 1 ]; then
     echo "CODE_SERVER_DIR=$CODE_SERVER_DIR"

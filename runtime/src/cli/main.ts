@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   schema: () => import('./commands/schema.js'),
   deploy: () => import('./commands/deploy.js'),
   stack: () => import('./commands/stack.js'),
+  init: () => import('./commands/init-devcontainer.js'),
 };
 
 /** The commands `argv` needs: the one it names, none for --version, else all (help, errors). */
