@@ -4,11 +4,12 @@
 // killed shows in the status bar, the `weft: stack up` task repairs it -> Stop Stack -> nothing left.
 import * as assert from 'node:assert';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsSnapshot } from '../../src/runs/controller';
 import type { RunRecord } from '../../src/runtime-client/client';
 import type { StackStatus } from '../../src/stack/status';
-import { activate, metric, screenshot, waitFor, workspaceUri } from './helpers';
+import { activate, metric, repoDir, screenshot, waitFor, workspaceUri } from './helpers';
 
 interface StackSnapshot {
   state: string;
@@ -77,6 +78,9 @@ describe('Weft stack from VS Code (processes backend)', function () {
     await activate();
     for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
     await update('runtimeUrl', undefined);
+    // the processes backend runs `weft worker`, which needs @temporalio/worker's native core: the
+    // bundled runtime refuses it, so the stack uses an npm-installed runtime (here the repository's)
+    await update('runtimePath', path.join(repoDir(), 'runtime'));
     await update('stack.backend', 'processes');
     await update('stack.weftPort', ports.weft);
     await update('stack.temporalPort', ports.temporal);
@@ -91,6 +95,7 @@ describe('Weft stack from VS Code (processes backend)', function () {
     if (snap && snap.overall !== 'stopped') await vscode.commands.executeCommand('weft.stack.stop');
     for (const pid of seenPids.keys()) if (alive(pid)) process.kill(pid, 'SIGKILL');
     for (const key of [
+      'runtimePath',
       'stack.backend',
       'stack.weftPort',
       'stack.temporalPort',

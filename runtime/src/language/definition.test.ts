@@ -99,7 +99,7 @@ steps:
   });
 
   it('gives each step its range and finds nested steps', () => {
-    expect(findStep(research, 'risks')?.range).toMatchObject({ line: 38, column: 15 });
+    expect(findStep(research, 'risks')?.range).toMatchObject({ line: 44, column: 15 });
     expect(findStep(research, 'summarize')?.kind).toBe('llm');
     expect(findStep(research, 'nope')).toBeUndefined();
   });
