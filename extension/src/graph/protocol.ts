@@ -43,6 +43,8 @@ export interface GraphReport {
   renderMs: number;
   /** The host clock value of the model message this render answers. */
   sentAt: number;
+  /** From the model message's arrival in the webview to the frame that shows it (ms). */
+  paintMs: number;
   minimap: boolean;
   scale: number;
 }
