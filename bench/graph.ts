@@ -91,7 +91,8 @@ async function main() {
       const message: ToWebview = { type: 'model', model, sentAt: t0 };
       await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
       const report = await drawn;
-      return { total: performance.now() - t0, hostMs, report };
+      // to the painted frame (epoch clocks agree across processes on one machine), not to the report's arrival
+      return { total: report.paintedAt - (performance.timeOrigin + t0), hostMs, report };
     };
 
     for (const steps of [10, 1000]) {
@@ -151,7 +152,7 @@ async function main() {
   const bytes = readFileSync(bundle);
   console.log(`\n${machineLine()}\n`);
   console.log(
-    `Median of ${RUNS} runs. host = check + model in this process (the extension host's share); layout = dagre in the webview's worker; render = SVG markup into the page (a prompt edit patches only the nodes that changed); webview = model message received -> painted; total = host + message + webview + the report back, wall clock.\n`,
+    `Median of ${RUNS} runs. host = check + model in this process (the extension host's share); layout = dagre in the webview's worker; render = SVG markup into the page (a prompt edit patches only the nodes that changed); webview = model message received -> painted; total = from the edit (or open) to the painted frame: host + message + webview, wall clock.\n`,
   );
   console.log(table(['what', 'host ms', 'layout ms', 'render ms', 'webview ms', 'total ms', 'goal'], rows));
   console.log(

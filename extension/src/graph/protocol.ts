@@ -45,6 +45,8 @@ export interface GraphReport {
   sentAt: number;
   /** From the model message's arrival in the webview to the frame that shows it (ms). */
   paintMs: number;
+  /** When that frame was painted: epoch ms (performance.timeOrigin + now), comparable across processes. */
+  paintedAt: number;
   minimap: boolean;
   scale: number;
 }

@@ -33,6 +33,7 @@ let modelSentAt = 0;
 /** When the current model arrived, and how long until its drawing was painted (this page's clock). */
 let modelReceivedAt = 0;
 let paintMs = 0;
+let paintedAt = 0;
 let pending: { key: string; sentAt: number; t0: number } | undefined;
 
 const worker = new Worker(URL.createObjectURL(new Blob([WEFT_LAYOUT_WORKER], { type: 'text/javascript' })));
@@ -127,6 +128,7 @@ function draw(sentAt: number, reused: boolean, layoutMs: number, t0: number): vo
   const renderMs = performance.now() - r0;
   requestAnimationFrame(() => {
     paintMs = performance.now() - modelReceivedAt;
+    paintedAt = performance.timeOrigin + performance.now();
     report(sentAt, reused, layoutMs || performance.now() - t0 - renderMs, renderMs);
   });
 }
@@ -159,6 +161,7 @@ function report(_sentAt: number, layoutReused: boolean, layoutMs: number, render
     renderMs,
     sentAt: modelSentAt,
     paintMs,
+    paintedAt,
     minimap: minimapShown,
     scale: view.scale,
   };
