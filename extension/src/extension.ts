@@ -2,13 +2,16 @@
 // Each feature is a folder with one register(context, services); the order is the order they need
 // each other's services in (services.ts).
 import * as vscode from 'vscode';
+import { registerDebugger } from './debug/register.js';
 import { register as registerGraph } from './graph/register.js';
 import type { DiagnosticsController } from './language/diagnostics.js';
 import { register as registerLanguage } from './language/register.js';
 import { register as registerLastRun } from './last-run/register.js';
 import type { RunsController } from './runs/controller.js';
 import { register as registerRuns } from './runs/register.js';
+import * as runtime from './runtime/index.js';
 import type { Services } from './services.js';
+import { register as registerStack } from './stack/index.js';
 import { register as registerWorkflows } from './workflows/register.js';
 import type { WorkflowsProvider } from './workflows/view.js';
 
@@ -37,6 +40,7 @@ export interface WeftApi {
   activationTime: ActivationTime;
   diagnostics: DiagnosticsController;
   runs: RunsController;
+  runtime: runtime.RuntimeService;
   workflows: WorkflowsProvider;
   workflowsView: vscode.TreeView<unknown>;
 }
@@ -51,9 +55,12 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   context.subscriptions.push(output);
 
   const services: Services = { output };
+  services.runtime = runtime.register(context, output);
   const diagnostics = registerLanguage(context, services);
   const { workflows, workflowsView } = registerWorkflows(context, services);
   const runs = registerRuns(context, services);
+  registerDebugger(context);
+  registerStack(context, services);
   registerLastRun(context, services);
   registerGraph(context, services);
 
@@ -81,7 +88,14 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   output.info(
     `Weft activated: load ${activationTime.loadMs.toFixed(1)} ms + activate ${activationTime.activateMs.toFixed(1)} ms`,
   );
-  return { activationTime, diagnostics, runs, workflows, workflowsView };
+  return {
+    activationTime,
+    diagnostics,
+    runs,
+    runtime: services.runtime as runtime.RuntimeService,
+    workflows,
+    workflowsView,
+  };
 }
 
 export function deactivate(): void {

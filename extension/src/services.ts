@@ -5,6 +5,8 @@ import type * as vscode from 'vscode';
 import type { DiagnosticsController } from './language/diagnostics.js';
 import type { LatestRuns } from './last-run/latest.js';
 import type { RunsController } from './runs/controller.js';
+import type { RuntimeService } from './runtime/index.js';
+import type { StackController } from './stack/controller.js';
 import type { WorkflowsProvider } from './workflows/view.js';
 
 export interface Services {
@@ -14,8 +16,12 @@ export interface Services {
   diagnostics?: DiagnosticsController;
   /** The Workflows view. */
   workflows?: WorkflowsProvider;
+  /** Which runtime runs workflows (bundled or pinned), `weft` in terminals. */
+  runtime?: RuntimeService;
   /** Runs on the configured runtime: the Runs and Trace views and their commands. */
   runs?: RunsController;
+  /** The local stack (weft stack): its status, up/down, logs. */
+  stack?: StackController;
   /** The newest run of each workflow (with its trace), for the graph and the CodeLens. */
   latestRuns?: LatestRuns;
 }

@@ -18,9 +18,6 @@ export function registerRunCommands(runs: RunsController): vscode.Disposable[] {
     vscode.commands.registerCommand('weft.runWorkflow', (target?: unknown) =>
       runCommand(runs, target, false),
     ),
-    vscode.commands.registerCommand('weft.debugWorkflow', (target?: unknown) =>
-      runCommand(runs, target, true),
-    ),
     vscode.commands.registerCommand('weft.cancelRun', (item?: RunItem) => runs.cancel(item)),
     vscode.commands.registerCommand('weft.rerun', (item?: RunItem) => rerun(runs, item)),
     vscode.commands.registerCommand('weft.showTrace', (item?: RunItem | RunRecord) => runs.showTrace(item)),
@@ -37,7 +34,7 @@ async function pickFilter(runs: RunsController, filter?: RunFilter): Promise<voi
     const workflows = [...new Set(runs.runs.runs.map((r) => r.workflow))].sort();
     const items: Array<vscode.QuickPickItem & { filter: RunFilter }> = [
       { label: 'All runs', filter: {} },
-      ...['running', 'succeeded', 'failed', 'cancelled'].map((status) => ({
+      ...['running', 'succeeded', 'failed', 'cancelled', 'damaged'].map((status) => ({
         label: `$(filter) status: ${status}`,
         filter: { ...runs.filter, status },
       })),

@@ -2,6 +2,7 @@
 // (SSE, polling as the fallback), and the waterfall. The palette commands are in commands.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RuntimeService } from '../runtime/index.js';
 import { type RunEvent, type RunRecord, TERMINAL } from '../runtime-client/client.js';
 import { RuntimeConnection } from './connection.js';
 import { describeFilter, type RunFilter, RunItem, RunsProvider } from './runs-tree.js';
@@ -44,8 +45,9 @@ export class RunsController implements vscode.Disposable {
   constructor(
     context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
+    runtime: RuntimeService,
   ) {
-    this.connection = new RuntimeConnection(context, log);
+    this.connection = new RuntimeConnection(context, log, runtime);
     this.runsView = vscode.window.createTreeView('weft.runs', { treeDataProvider: this.runs });
     this.traceView = vscode.window.createTreeView('weft.trace', { treeDataProvider: this.trace });
     this.disposables.push(

@@ -7,6 +7,8 @@ const STATUS_ICON: Record<string, vscode.ThemeIcon> = {
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   cancelled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
   skipped: new vscode.ThemeIcon('debug-step-over', new vscode.ThemeColor('disabledForeground')),
+  // the run's journal is corrupt: not running, not resumed; the tooltip has the file, line and repair
+  damaged: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
 };
 // span statuses (OpenTelemetry style) map onto run statuses
 STATUS_ICON.ok = STATUS_ICON.succeeded!;

@@ -18,6 +18,8 @@ export interface ServerConfig {
   workflowsPath: string;
   syncTimeoutMs: number;
   bodyLimit: number;
+  /** WEFT_MAX_JSON_DEPTH: deepest nesting of a JSON body (default 64). */
+  maxJsonDepth: number;
   apiKeys: string[];
   corsOrigins: string[];
   corsCredentials: boolean;
@@ -123,6 +125,7 @@ export function loadServerConfig(
     workflowsPath: flags.workflows ?? env.WEFT_WORKFLOWS ?? 'workflow.yaml',
     syncTimeoutMs: positiveInt('WEFT_SYNC_TIMEOUT_MS', env.WEFT_SYNC_TIMEOUT_MS, 30_000),
     bodyLimit: positiveInt('WEFT_BODY_LIMIT', env.WEFT_BODY_LIMIT, 1_048_576),
+    maxJsonDepth: positiveInt('WEFT_MAX_JSON_DEPTH', env.WEFT_MAX_JSON_DEPTH, 64),
     apiKeys: list(env.WEFT_API_KEYS),
     corsOrigins,
     corsCredentials,
@@ -149,7 +152,10 @@ export function loadServerConfig(
 
 /** Refuse unsafe start-ups. Throws ConfigError naming the cause and the fix. */
 export function assertSafeToStart(config: ServerConfig, env: Record<string, string | undefined>): void {
-  if (!isLoopback(config.host) && config.apiKeys.length === 0) {
+  // WEFT_PUBLISHED_ON_LOOPBACK=true: inside a container whose port is published on the host's
+  // 127.0.0.1 only (the local stack's compose file), so it is as reachable as a loopback bind
+  const loopbackOnly = isLoopback(config.host) || env.WEFT_PUBLISHED_ON_LOOPBACK === 'true';
+  if (!loopbackOnly && config.apiKeys.length === 0) {
     throw new ConfigError(
       `refusing to listen on ${config.host} without API keys: set WEFT_API_KEYS=key1,key2 (bearer tokens clients must send), or bind 127.0.0.1`,
     );

@@ -7,6 +7,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { EmbeddedEngine, type EmbeddedEngineOptions } from '../../engines/embedded/index.js';
+import { TemporalServerEngine } from '../../engines/temporal/server-engine.js';
+import { temporalConfig } from '../../engines/temporal/worker.js';
 import { createModelClient } from '../../models/index.js';
 import { buildServer } from '../../server/app.js';
 import { assertSafeToStart, type CliFlags, ConfigError, loadServerConfig } from '../../server/config.js';
@@ -63,10 +65,17 @@ export async function startServe(
     env,
     modelClientFactory: (spec) => createModelClient(spec, { env }),
   };
+  // WEFT_ENGINE=temporal (the local stack sets it): runs go to Temporal, `weft worker`s execute them
+  const temporal = env.WEFT_ENGINE === 'temporal' ? new TemporalServerEngine(temporalConfig(env)) : undefined;
   const engine =
-    config.journal === 'memory'
+    temporal ??
+    (config.journal === 'memory'
       ? memoryJournalEngine({ ...engineOptions, maxFinishedRuns: config.memoryRuns })
-      : new EmbeddedEngine(engineOptions);
+      : new EmbeddedEngine(engineOptions));
+  if (temporal) {
+    const { address, namespace, taskQueue } = temporal.config;
+    storeDescription += `; runs on Temporal ${address} (namespace ${namespace}, queue ${taskQueue})`;
+  }
   if (config.journal === 'memory' && !store) {
     storeDescription = `embedded, memory journal (not durable, last ${config.memoryRuns} finished runs)`;
   }
@@ -88,6 +97,7 @@ export async function startServe(
     storeDescription,
     syncTimeoutMs: config.syncTimeoutMs,
     bodyLimit: config.bodyLimit,
+    maxJsonDepth: config.maxJsonDepth,
     apiKeys: config.apiKeys,
     cors: { origins: config.corsOrigins, credentials: config.corsCredentials },
     rateLimit: config.rateLimit ? { windows: config.rateLimit, store: counters } : undefined,
@@ -129,6 +139,7 @@ export async function startServe(
     async close() {
       await app.close();
       await store?.close();
+      await temporal?.close();
       await Promise.all(observers.map((o) => o.close()));
     },
   };
@@ -145,10 +156,18 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('Serve workflows over HTTP (POST /run, GET /runs, SSE events, /docs, /ui)')
-    .option('--host <host>', 'address to bind (non-loopback requires WEFT_API_KEYS)', '127.0.0.1')
-    .option('--port <port>', 'port', parsePort, 8000)
-    .option('--workflows <path>', 'a workflow.yaml or a folder of workflows', 'workflow.yaml')
-    .action(async (options: { host: string; port: number; workflows: string }) => {
+    // no commander defaults: an unset flag falls back to WEFT_HOST, PORT, WEFT_WORKFLOWS (12-factor),
+    // then to 127.0.0.1, 8000, workflow.yaml (server/config.ts)
+    .option(
+      '--host <host>',
+      'address to bind (env WEFT_HOST; default 127.0.0.1; non-loopback requires WEFT_API_KEYS)',
+    )
+    .option('--port <port>', 'port (env PORT; default 8000)', parsePort)
+    .option(
+      '--workflows <path>',
+      'a workflow.yaml or a folder of workflows (env WEFT_WORKFLOWS; default workflow.yaml)',
+    )
+    .action(async (options: { host?: string; port?: number; workflows?: string }) => {
       let server: ServeResult;
       try {
         server = await startServe({ host: options.host, port: options.port, workflows: options.workflows });

@@ -1,0 +1,13 @@
+#!/bin/bash
+# remoteUser vscode (uid 1000): the stack runs as vscode and its data folder is vscode's.
+set -e
+source dev-container-features-test-lib
+source "$(dirname "$0")/_checks.sh"
+check_installed
+check_temporal
+check_redis
+check_weft_up
+check "user is vscode" test "$(id -un)" = vscode
+check "sample run on the Temporal engine" sample_run temporal
+check "temporal lists the sample's workflow" bash -c 'temporal workflow list --address "$TEMPORAL_ADDRESS" | grep -q weft'
+reportResults
