@@ -91,7 +91,8 @@ async function main() {
       const message: ToWebview = { type: 'model', model, sentAt: t0 };
       await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
       const report = await drawn;
-      return { total: performance.now() - t0, hostMs, report };
+      // to the painted frame (epoch clocks agree across processes on one machine), not to the report's arrival
+      return { total: report.paintedAt - (performance.timeOrigin + t0), hostMs, report };
     };
 
     for (const steps of [10, 1000]) {
@@ -107,6 +108,7 @@ async function main() {
         fmt(median(samples.map((s) => s.hostMs))),
         fmt(median(samples.map((s) => s.report.layoutMs))),
         fmt(median(samples.map((s) => s.report.renderMs))),
+        fmt(median(samples.map((s) => s.report.paintMs))),
         fmt(total),
         `${goal} ms: ${total <= goal ? 'met' : 'NOT met'}`,
       ]);
@@ -124,6 +126,7 @@ async function main() {
       fmt(median(promptEdits.map((s) => s.hostMs))),
       fmt(median(promptEdits.map((s) => s.report.layoutMs))),
       fmt(median(promptEdits.map((s) => s.report.renderMs))),
+      fmt(median(promptEdits.map((s) => s.report.paintMs))),
       fmt(edit),
       `200 ms: ${edit <= 200 ? 'met' : 'NOT met'}`,
     ]);
@@ -138,6 +141,7 @@ async function main() {
       fmt(median(structural.map((s) => s.hostMs))),
       fmt(median(structural.map((s) => s.report.layoutMs))),
       fmt(median(structural.map((s) => s.report.renderMs))),
+      fmt(median(structural.map((s) => s.report.paintMs))),
       fmt(redo),
       `200 ms: ${redo <= 200 ? 'met' : 'NOT met'}`,
     ]);
@@ -148,9 +152,9 @@ async function main() {
   const bytes = readFileSync(bundle);
   console.log(`\n${machineLine()}\n`);
   console.log(
-    `Median of ${RUNS} runs. host = check + model in this process (the extension host's share); layout = dagre in the webview's worker; render = SVG markup into the page.\n`,
+    `Median of ${RUNS} runs. host = check + model in this process (the extension host's share); layout = dagre in the webview's worker; render = SVG markup into the page (a prompt edit patches only the nodes that changed); webview = model message received -> painted; total = from the edit (or open) to the painted frame: host + message + webview, wall clock.\n`,
   );
-  console.log(table(['what', 'host ms', 'layout ms', 'render ms', 'total ms', 'goal'], rows));
+  console.log(table(['what', 'host ms', 'layout ms', 'render ms', 'webview ms', 'total ms', 'goal'], rows));
   console.log(
     `\nwebview bundle (extension/out/graph/webview.js, dagre and the layout worker inlined): ${(bytes.length / 1024).toFixed(0)} KiB, ${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzipped`,
   );

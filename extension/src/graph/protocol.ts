@@ -43,6 +43,10 @@ export interface GraphReport {
   renderMs: number;
   /** The host clock value of the model message this render answers. */
   sentAt: number;
+  /** From the model message's arrival in the webview to the frame that shows it (ms). */
+  paintMs: number;
+  /** When that frame was painted: epoch ms (performance.timeOrigin + now), comparable across processes. */
+  paintedAt: number;
   minimap: boolean;
   scale: number;
 }

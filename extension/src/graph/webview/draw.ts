@@ -58,7 +58,7 @@ export function esc(s: string): string {
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-function nodeMarkup(
+export function nodeMarkup(
   n: GraphNode,
   at: { x: number; y: number },
   figures: NodeFigures[string] | undefined,
@@ -110,6 +110,8 @@ export function graphMarkup(
   laid: LayoutResult,
   figures: NodeFigures | undefined,
   highlight: string | undefined,
+  /** Filled with each node's markup, by id. */
+  nodeMarkups?: Map<string, string>,
 ): string {
   const parts = [
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow" d="M0,0L10,5L0,10z"/></marker></defs>',
@@ -119,7 +121,10 @@ export function graphMarkup(
   parts.push('</g><g class="nodes">');
   for (const n of model.nodes) {
     const at = laid.nodes[n.id];
-    if (at) parts.push(nodeMarkup(n, at, figures?.[n.id], highlight === n.id));
+    if (!at) continue;
+    const markup = nodeMarkup(n, at, figures?.[n.id], highlight === n.id);
+    nodeMarkups?.set(n.id, markup);
+    parts.push(markup);
   }
   parts.push('</g>');
   return parts.join('');

@@ -2,7 +2,7 @@
 // a minimap for large graphs, keyboard access, export to SVG; reports what it drew back to the host.
 import type { GraphModel } from '../model.js';
 import type { FromWebview, GraphReport, NodeFigures, ToWebview } from '../protocol.js';
-import { GRAPH_CSS, graphMarkup, layoutKey, sizeOf, standaloneSvg } from './draw.js';
+import { GRAPH_CSS, graphMarkup, layoutKey, nodeMarkup, sizeOf, standaloneSvg } from './draw.js';
 import type { LayoutRequest, LayoutResult } from './layout.js';
 
 declare const acquireVsCodeApi: () => { postMessage(message: FromWebview): void };
@@ -30,6 +30,10 @@ let placed = false;
 let moved = false;
 /** The host clock value of the model shown (reports carry it: the host times model -> drawn). */
 let modelSentAt = 0;
+/** When the current model arrived, and how long until its drawing was painted (this page's clock). */
+let modelReceivedAt = 0;
+let paintMs = 0;
+let paintedAt = 0;
 let pending: { key: string; sentAt: number; t0: number } | undefined;
 
 const worker = new Worker(URL.createObjectURL(new Blob([WEFT_LAYOUT_WORKER], { type: 'text/javascript' })));
@@ -73,15 +77,45 @@ function groupedNodes(graph: GraphModel): LayoutRequest['nodes'] {
   });
 }
 
+/** Per node id, the markup drawn and its element (an edit that keeps the layout patches only what changed). */
+const drawn = new Map<string, { markup: string; element: Element }>();
+let drawnKey: string | undefined;
+
 function draw(sentAt: number, reused: boolean, layoutMs: number, t0: number): void {
   if (!model || !laid) return;
   const r0 = performance.now();
-  viewport.innerHTML = graphMarkup(model, laid, figures, highlight);
+  let changed = 0;
+  if (reused && drawnKey === laid.key && drawn.size) {
+    const scratch = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    for (const n of model.nodes) {
+      const at = laid.nodes[n.id];
+      const old = drawn.get(n.id);
+      if (!at || !old) continue;
+      const markup = nodeMarkup(n, at, figures?.[n.id], highlight === n.id);
+      if (markup === old.markup) continue;
+      scratch.innerHTML = markup;
+      const fresh = scratch.firstElementChild!;
+      old.element.replaceWith(fresh);
+      drawn.set(n.id, { markup, element: fresh });
+      changed++;
+    }
+  } else {
+    const markups = new Map<string, string>();
+    viewport.innerHTML = graphMarkup(model, laid, figures, highlight, markups);
+    drawn.clear();
+    drawnKey = laid.key;
+    viewport.querySelectorAll<SVGGElement>('.node').forEach((element) => {
+      const id = element.dataset.id ?? '';
+      const markup = markups.get(id);
+      if (markup) drawn.set(id, { markup, element });
+    });
+    changed = -1;
+  }
   if (!placed) {
     placed = true;
     fitView(true);
   } else applyView();
-  drawMinimap();
+  if (changed !== 0) drawMinimap();
   const steps = model.nodes.filter((n) => n.kind !== 'join').length;
   const problems = model.nodes.filter((n) => n.problems).length;
   status.textContent = [
@@ -92,9 +126,11 @@ function draw(sentAt: number, reused: boolean, layoutMs: number, t0: number): vo
     .filter(Boolean)
     .join(' · ');
   const renderMs = performance.now() - r0;
-  requestAnimationFrame(() =>
-    report(sentAt, reused, layoutMs || performance.now() - t0 - renderMs, renderMs),
-  );
+  requestAnimationFrame(() => {
+    paintMs = performance.now() - modelReceivedAt;
+    paintedAt = performance.timeOrigin + performance.now();
+    report(sentAt, reused, layoutMs || performance.now() - t0 - renderMs, renderMs);
+  });
 }
 
 function report(_sentAt: number, layoutReused: boolean, layoutMs: number, renderMs: number): void {
@@ -124,6 +160,8 @@ function report(_sentAt: number, layoutReused: boolean, layoutMs: number, render
     layoutMs,
     renderMs,
     sentAt: modelSentAt,
+    paintMs,
+    paintedAt,
     minimap: minimapShown,
     scale: view.scale,
   };
@@ -386,6 +424,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'model':
       model = message.model;
       modelSentAt = message.sentAt;
+      modelReceivedAt = performance.now();
       if (message.figures) figures = message.figures;
       if (message.runLabel) runLabel = message.runLabel;
       if ('highlight' in message) highlight = message.highlight;
