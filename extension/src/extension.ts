@@ -1,10 +1,19 @@
 // Entry point. Activation only wires things up; parsing and checking happen on first use.
+// Each feature is a folder with one register(context, services); the order is the order they need
+// each other's services in (services.ts).
 import * as vscode from 'vscode';
-import { RunsController } from './runs/controller.js';
-import { DiagnosticsController } from './vscode/diagnostics.js';
-import { isWorkflowDocument } from './vscode/documents.js';
-import { registerLanguageProviders } from './vscode/providers.js';
-import { WorkflowsProvider } from './vscode/workflows-view.js';
+import { registerDebugger } from './debug/register.js';
+import { register as registerGraph } from './graph/register.js';
+import type { DiagnosticsController } from './language/diagnostics.js';
+import { register as registerLanguage } from './language/register.js';
+import { register as registerLastRun } from './last-run/register.js';
+import type { RunsController } from './runs/controller.js';
+import { register as registerRuns } from './runs/register.js';
+import * as runtime from './runtime/index.js';
+import type { Services } from './services.js';
+import { register as registerStack } from './stack/index.js';
+import { register as registerWorkflows } from './workflows/register.js';
+import type { WorkflowsProvider } from './workflows/view.js';
 
 declare global {
   // set by the bundle's first statement (esbuild banner)
@@ -31,6 +40,7 @@ export interface WeftApi {
   activationTime: ActivationTime;
   diagnostics: DiagnosticsController;
   runs: RunsController;
+  runtime: runtime.RuntimeService;
   workflows: WorkflowsProvider;
   workflowsView: vscode.TreeView<unknown>;
 }
@@ -44,24 +54,15 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   const output = vscode.window.createOutputChannel('Weft', { log: true });
   context.subscriptions.push(output);
 
-  const diagnostics = new DiagnosticsController(output);
-  context.subscriptions.push(diagnostics);
-  registerLanguageProviders(context, diagnostics);
-
-  const workflows = new WorkflowsProvider();
-  const workflowsView = vscode.window.createTreeView('weft.workflows', { treeDataProvider: workflows });
-  context.subscriptions.push(workflows, workflowsView);
-
-  const runs = new RunsController(context, output);
-  context.subscriptions.push(runs);
-
-  const updateContext = (editor: vscode.TextEditor | undefined) =>
-    vscode.commands.executeCommand(
-      'setContext',
-      'weft.isWorkflow',
-      !!editor && isWorkflowDocument(editor.document),
-    );
-  updateContext(vscode.window.activeTextEditor);
+  const services: Services = { output };
+  services.runtime = runtime.register(context, output);
+  const diagnostics = registerLanguage(context, services);
+  const { workflows, workflowsView } = registerWorkflows(context, services);
+  const runs = registerRuns(context, services);
+  registerDebugger(context);
+  registerStack(context, services);
+  registerLastRun(context, services);
+  registerGraph(context, services);
 
   const activationTime: ActivationTime = {
     loadStartMs: loadStart,
@@ -73,7 +74,6 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
     activationMs: 0,
   };
   context.subscriptions.push(
-    vscode.window.onDidChangeActiveTextEditor(updateContext),
     vscode.commands.registerCommand('weft.refresh', () => {
       workflows.refresh();
       return runs.refresh();
@@ -88,7 +88,14 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   output.info(
     `Weft activated: load ${activationTime.loadMs.toFixed(1)} ms + activate ${activationTime.activateMs.toFixed(1)} ms`,
   );
-  return { activationTime, diagnostics, runs, workflows, workflowsView };
+  return {
+    activationTime,
+    diagnostics,
+    runs,
+    runtime: services.runtime as runtime.RuntimeService,
+    workflows,
+    workflowsView,
+  };
 }
 
 export function deactivate(): void {

@@ -188,7 +188,7 @@ async function launchChromium({ chromiumPath, profileDir, env, consoleFile }) {
   return { context, page, consoleLog };
 }
 
-/** Copies the server's remoteagent.log and remoteexthost.log from userDataDir/logs into outDir. */
+/** Copies the server's remoteagent.log, remoteexthost.log and the Weft output (Weft.log) from userDataDir/logs into outDir. */
 function copyHostLogs(userDataDir, outDir) {
   try {
     const logsRoot = path.join(userDataDir, 'logs');
@@ -197,6 +197,10 @@ function copyHostLogs(userDataDir, outDir) {
         const p = path.join(logsRoot, session, f);
         if (fs.existsSync(p)) fs.copyFileSync(p, path.join(outDir, path.basename(f)));
       }
+      for (const f of fs.readdirSync(path.join(logsRoot, session), { recursive: true }).map(String)) {
+        if (path.basename(f) === 'Weft.log')
+          fs.copyFileSync(path.join(logsRoot, session, f), path.join(outDir, 'Weft.log'));
+      }
     }
   } catch {
     // no logs
@@ -204,6 +208,7 @@ function copyHostLogs(userDataDir, outDir) {
 }
 
 module.exports = {
+  servicesEnv,
   extDir,
   repo,
   findHost,

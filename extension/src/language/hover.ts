@@ -1,7 +1,14 @@
 // Hover content (markdown) for workflow.yaml: schema documentation for keys and values, and the
 // resolved types behind references (`steps.x.output.y`, `inputs.z`, model/agent/tool names). Pure.
 import { analyze, findDefinition, locate, type Span, symbolAt, type WorkflowIndex } from './analysis.js';
-import { expressionReferences, type JsonSchema, workflowSchema } from './runtime.js';
+import {
+  budgetBound,
+  describeBound,
+  expressionReferences,
+  type JsonSchema,
+  type WorkflowDefinition,
+  workflowSchema,
+} from './runtime.js';
 import { firstString, formatSchema, schemasAt, typeName } from './schema-nav.js';
 import { type DefinitionSource, outputSchemaOf } from './types-flow.js';
 
@@ -30,8 +37,30 @@ export function hover(
   return (
     expressionHover(index, offset, options.definition) ??
     symbolHover(index, offset, options.definition) ??
-    schemaHover(index, offset)
+    schemaHover(index, offset, options.definition)
   );
+}
+
+function resolved(definition?: DefinitionSource): WorkflowDefinition | undefined {
+  try {
+    return typeof definition === 'function' ? definition() : definition;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The runtime checker's worst case for one top-level step, or the whole workflow. */
+function worstCase(definition: DefinitionSource, stepId?: string): string | undefined {
+  const def = resolved(definition);
+  if (!def) return undefined;
+  const bound = budgetBound(def);
+  if (stepId === undefined) return describeBound(bound, def);
+  const step = bound.steps.find((s) => s.id === stepId);
+  if (!step) return undefined;
+  const items =
+    step.fanOut === 'unknown' ? ' per item' : step.fanOut !== undefined ? ` (${step.fanOut} items)` : '';
+  const cost = step.costUsd > 0 ? `, $${step.costUsd.toPrecision(2)}` : '';
+  return `worst case: ${step.calls} model call${step.calls === 1 ? '' : 's'}, ${step.tokens.toLocaleString('en-US')} tokens${cost}${items}`;
 }
 
 function stepSummary(index: WorkflowIndex, id: string, definition?: DefinitionSource): string {
@@ -40,6 +69,8 @@ function stepSummary(index: WorkflowIndex, id: string, definition?: DefinitionSo
   const schema = outputSchemaOf(index, id, definition);
   const lines = [`**step \`${id}\`** (${step.detail ?? 'step'})`];
   if (schema) lines.push(`output:\n${code(formatSchema(schema, schema))}`);
+  const worst = worstCase(definition, id);
+  if (worst) lines.push(worst);
   return lines.join('\n\n');
 }
 
@@ -132,7 +163,11 @@ function symbolHover(
   return { markdown: `**${symbol.kind} \`${symbol.name}\`**${body ? `\n\n${body}` : ''}`, span: symbol.span };
 }
 
-function schemaHover(index: WorkflowIndex, offset: number): HoverResult | undefined {
+function schemaHover(
+  index: WorkflowIndex,
+  offset: number,
+  definition?: DefinitionSource,
+): HoverResult | undefined {
   const at = locate(index, offset);
   if (!at || at.path.length === 0) return undefined;
   const root = workflowSchema;
@@ -147,6 +182,7 @@ function schemaHover(index: WorkflowIndex, offset: number): HoverResult | undefi
     `**${title}**${type ? ` \`${type}\`` : ''}`,
     description,
     examples.length ? `Examples: ${examples.map((e) => `\`${JSON.stringify(e)}\``).join(', ')}` : undefined,
+    title === 'budget' && at.path.length === 1 ? worstCase(definition) : undefined,
   ];
   return { markdown: parts.filter(Boolean).join('\n\n'), span: at.span };
 }

@@ -10,7 +10,9 @@ export type {
   WorkflowDefinition,
 } from '../../../runtime/src/language/index.js';
 export {
+  budgetBound,
   checkWorkflow,
+  describeBound,
   expressionReferences,
   findTemplateExpressions,
   // the checker's parses: fast (js-yaml rebuilding yaml's nodes), chunked (cached per top-level key and per

@@ -17,5 +17,12 @@ describe('isWorkflowFile', () => {
       ),
     ).toBe(false);
     expect(isWorkflowFile('/a/pipeline.json', modeline)).toBe(false);
+    // the samples' relative path, and a copy `weft schema --write` placed in a project
+    expect(
+      isWorkflowFile('/a/p.yaml', '# yaml-language-server: $schema=../../schemas/workflow.schema.json'),
+    ).toBe(true);
+    expect(isWorkflowFile('/a/p.yaml', '# yaml-language-server: $schema=./.weft/workflow.schema.json')).toBe(
+      true,
+    );
   });
 });

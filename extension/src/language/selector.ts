@@ -1,6 +1,7 @@
 // Which YAML files are Weft workflows: `workflow.yaml`, `*.workflow.yaml`, or any YAML file whose
-// first line is the yaml-language-server modeline pointing at the Weft schema. Pure.
-const MODELINE = /^#\s*yaml-language-server:\s*\$schema=\S*weft\.dev\/schemas\/workflow\.schema\.json/;
+// first line is the yaml-language-server modeline pointing at the Weft schema, wherever it lives
+// (`../../schemas/workflow.schema.json`, a path `weft schema --write` chose, or a URL). Pure.
+const MODELINE = /^#\s*yaml-language-server:\s*\$schema=\S*workflow\.schema\.json\s*$/;
 
 export const WORKFLOW_GLOBS = ['**/workflow.yaml', '**/*.workflow.yaml'] as const;
 

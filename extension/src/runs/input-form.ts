@@ -77,9 +77,13 @@ function askOne(
   const back = step > 0 ? [vscode.QuickInputButtons.Back] : [];
   return new Promise((resolve) => {
     const disposables: vscode.Disposable[] = [];
+    let done = false;
+    // the first answer wins: disposing the box fires onDidHide, which must not turn an accept into a cancel
     const finish = (value: { value?: unknown; omit?: boolean } | 'back' | undefined) => {
-      for (const d of disposables) d.dispose();
+      if (done) return;
+      done = true;
       resolve(value);
+      for (const d of disposables) d.dispose();
     };
     if (field.schema.enum || type === 'boolean') {
       const options = field.schema.enum ?? [true, false];

@@ -1,8 +1,8 @@
-// Starting a local `weft serve` for this window when weft.runtimeUrl is empty or unreachable.
+// Starting a local `weft serve` for this window when weft.runtimeUrl is empty or unreachable (which
+// runtime: src/runtime/select.ts).
 // The process is ours: we stop it by pid when the extension deactivates.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
+import { selectRuntime } from '../runtime/select.js';
 
 export interface LocalRuntime {
   url: string;
@@ -13,28 +13,18 @@ export interface LocalRuntime {
 }
 
 /**
- * Where the `weft` CLI is: a workspace's own runtime (this repository: built, or its TypeScript
- * sources through tsx), an installed @weft/runtime, or `weft` on PATH.
+ * The `weft` CLI of the runtime that src/runtime/select.ts picks: a runtime the workspace pins, else the
+ * one bundled with the extension; throws its refusal (a protocol mismatch, what to do). Prefer the
+ * RuntimeService's cli(), which also honours weft.runtimePath and workspace trust.
  */
 export function findWeftCli(
   workspaceFolders: string[],
   extensionPath: string,
+  runtimePath = '',
 ): { command: string; args: string[] } {
-  const roots = [...workspaceFolders, path.join(extensionPath, '..')];
-  for (const root of roots) {
-    for (const runtime of [path.join(root, 'runtime'), path.join(root, 'node_modules', '@weft', 'runtime')]) {
-      const bin = path.join(runtime, 'bin', 'weft.js');
-      if (existsSync(bin) && existsSync(path.join(runtime, 'dist', 'cli.js'))) {
-        return { command: process.execPath, args: [bin] };
-      }
-      const main = path.join(runtime, 'src', 'cli', 'main.ts');
-      const tsx = [path.join(root, 'node_modules', 'tsx'), path.join(runtime, 'node_modules', 'tsx')].find(
-        existsSync,
-      );
-      if (existsSync(main) && tsx) return { command: process.execPath, args: ['--import', 'tsx', main] };
-    }
-  }
-  return { command: 'weft', args: [] };
+  const selection = selectRuntime({ runtimePath, workspaceFolders, extensionPath, node: process.execPath });
+  if (!selection.ok) throw new Error(selection.error);
+  return selection.runtime.cli;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';

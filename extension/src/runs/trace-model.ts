@@ -34,6 +34,7 @@ export function spanTree(spans: TraceSpan[]): SpanNode[] {
 }
 
 export interface WaterfallRow {
+  spanId: string;
   depth: number;
   label: string;
   kind: string;
@@ -69,6 +70,7 @@ export function waterfall(spans: TraceSpan[], now = Date.now()): { rows: Waterfa
       .filter(Boolean)
       .join(', ');
     rows.push({
+      spanId: node.span.spanId,
       depth,
       label: spanLabel(node.span),
       kind: node.span.kind,

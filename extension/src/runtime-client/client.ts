@@ -4,7 +4,8 @@
 import { type SseMessage, SseParser } from './sse.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
+/** Statuses that do not change by themselves (`damaged`: a corrupt journal, until a person repairs it). */
+export const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'damaged']);
 
 export interface RunUsage {
   inputTokens: number;

@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const {
+  servicesEnv,
   extDir,
   repo,
   findHost,
@@ -29,7 +30,7 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : def;
 };
-const timeoutSec = Number(arg('timeout', '240'));
+const timeoutSec = Number(arg('timeout', '480'));
 
 const { serverMain, chromiumPath } = findHost('e2e');
 const testsPath = path.join(extDir, 'out', 'test', 'index.js');
@@ -96,6 +97,10 @@ async function main() {
       WEFT_E2E_SCREENSHOTS: shotDir,
       WEFT_E2E_METRICS: path.join(outDir, 'metrics.json'),
       WEFT_E2E_REPO: repo,
+      // the stack test's processes backend finds temporal and redis-server as provisioned
+      ...Object.fromEntries(
+        Object.entries(servicesEnv()).filter(([k]) => k === 'TEMPORAL_BIN' || k === 'REDIS_SERVER_BIN'),
+      ),
       ...(arg('grep') ? { WEFT_E2E_GREP: arg('grep') } : {}),
     },
     logFile: path.join(outDir, 'server.log'),

@@ -10,6 +10,11 @@
 //     palette does NOT offer "Weft: Run Workflow";
 //     its Runs view explains why and offers workspace trust instead of a Run button; no Run CodeLens;
 //   after trusting the workspace: the palette offers "Weft: Run Workflow".
+// Then the runtime the .vsix carries (test/vsix/runtime-steps.cjs): with no weft on PATH, no Node
+// project and no runtime/ folder, Run Workflow (input form) succeeds on the bundled runtime and the
+// Runs and Trace views show it; the integrated terminal's `weft --version` prints the bundled version;
+// a pinned runtime of another protocol is refused clearly, one of the same protocol is used.
+// Restricted mode starts no runtime process. The .vsix is <= 3 MB and holds no native module.
 //
 // usage: node test/vsix/smoke.cjs [--no-package]   (--no-package: use the existing .vsix)
 // Finds the server and Chromium like test/e2e/run.cjs (.cache/services.env, WEFT_CODE_SERVER_MAIN,
@@ -32,8 +37,9 @@ const {
   launchChromium,
   copyHostLogs,
 } = require('../host.cjs');
+const { pathWithoutWeft, weftProcesses, runtimeSteps } = require('./runtime-steps.cjs');
 
-const TIMEOUT_MS = Number(process.env.WEFT_VSIX_TIMEOUT_MS || 90_000);
+const TIMEOUT_MS = Number(process.env.WEFT_VSIX_TIMEOUT_MS || 180_000);
 const T0 = Date.now();
 const stamp = (msg) => console.log(`[vsix +${((Date.now() - T0) / 1000).toFixed(2)}s] ${msg}`);
 
@@ -47,6 +53,11 @@ const WORKFLOW = `name: vsix-smoke
 description: One known error for the .vsix smoke test.
 version: 1.0.0
 
+inputs:
+  topic:
+    type: string
+    description: What to say hello about.
+
 models:
   fast:
     provider: mock
@@ -56,13 +67,14 @@ steps:
   - id: hello
     kind: llm
     model: fast
-    prompt: "Say hello"
+    prompt: "Say hello about \${{ inputs.topic }}"
   - id: reply
     kind: llm
     model: fast
     needs: [nope]
     prompt: "Reply to \${{ steps.hello.output.text }}"
 `;
+const FIXED = WORKFLOW.replace('    needs: [nope]\n', '');
 
 // cleanup state, shared with the exit handlers
 let server = null;
@@ -99,6 +111,8 @@ async function main() {
     fs.existsSync(vsix),
     `packaged ${path.relative(repo, vsix)} (${fs.existsSync(vsix) ? fs.statSync(vsix).size : 0} bytes)`,
   );
+  const vsixBytes = fs.statSync(vsix).size;
+  check(vsixBytes <= 3 * 1024 * 1024, `the .vsix is <= 3 MB (${(vsixBytes / 1024 / 1024).toFixed(2)} MB)`);
 
   // 2. a clean VS Code: fresh extensions dir, user data, XDG dirs; gallery off
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-vsix-'));
@@ -110,9 +124,12 @@ async function main() {
   fs.writeFileSync(path.join(workspace, 'workflow.yaml'), WORKFLOW);
   // only noise off (telemetry, tips, welcome page, update checks); workspace trust stays at its default
   writeUserSettings(userDataDir);
+  // a clean machine: no weft on PATH, the workspace in no Node project (a temp folder), no runtime/
   const env = {
     ...process.env,
     ...isolatedHome(scratch),
+    PATH: pathWithoutWeft(process.env.PATH ?? ''),
+    SHELL: '/bin/sh',
     EXTENSIONS_GALLERY: '{}',
   };
   const cli = (...args) =>
@@ -129,6 +146,13 @@ async function main() {
   check(
     listed.split('\n').includes(`${extensionId}@${version}`),
     `server CLI lists ${extensionId}@${version} in the fresh extensions dir (got: ${JSON.stringify(listed)})`,
+  );
+  const installed = path.join(extensionsDir, `${extensionId}-${version}`);
+  const files = fs.readdirSync(installed, { recursive: true }).map(String);
+  const native = files.filter((f) => f.endsWith('.node'));
+  check(
+    files.includes(path.join('out', 'runtime', 'weft.mjs')) && native.length === 0,
+    `the installed extension carries the runtime (out/runtime/weft.mjs) and no native module (${native.join(', ') || 'none'})`,
   );
 
   // 3. the server: NO --disable-workspace-trust, NO extensionDevelopmentPath
@@ -253,6 +277,11 @@ async function main() {
   const lensCount = await page.locator('.codelens-decoration', { hasText: 'Run' }).count();
   check(lensCount === 0, `restricted: no Run | Debug CodeLens in the editor (${lensCount})`);
   await shot('5-runs-view-restricted');
+  const started = weftProcesses(scratch);
+  check(
+    started.length === 0,
+    `restricted: no Weft runtime process was started (${started.join('; ') || 'none'})`,
+  );
 
   // 9. trust the workspace (Workspaces: Manage Workspace Trust -> Trust), then Run Workflow is offered
   rows = await paletteLabels('Manage Workspace Trust');
@@ -283,6 +312,10 @@ async function main() {
   await lens.first().waitFor({ timeout: 10_000 });
   check(true, 'trusted: the editor shows the Run | Debug CodeLens');
   await shot('8-trusted-codelens');
+
+  // 10. the runtime the .vsix carries
+  const runtimeVersion = require(path.join(installed, 'out', 'runtime', 'package.json')).version;
+  await runtimeSteps({ page, check, shot, stamp, workspace, fixed: FIXED, installed, runtimeVersion });
 }
 
 async function teardown() {

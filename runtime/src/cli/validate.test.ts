@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,5 +92,37 @@ describe('weft validate', () => {
     expect(weft('validate').code).toBe(2);
     expect(weft('validate', '--format', 'xml', 'valid.yaml').code).toBe(2);
     expect(weft('frobnicate').code).toBe(2);
+  });
+
+  it('prints the worst-case bound of each valid file on stderr (stdout keeps its contract)', () => {
+    const r = weft('validate', 'valid.yaml');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^valid\.yaml: worst case [\d,]+ tokens \(budget 100,000 tokens\)$/m);
+  });
+
+  it('warns when a declared budget is below the worst case', () => {
+    writeFileSync(path.join(dir, 'tight.yaml'), `${VALID}budget: { max_tokens: 100 }\n`);
+    const r = weft('validate', 'tight.yaml');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^tight\.yaml:5:1: warning budget-worst-case: the worst case exceeds the budget/,
+    );
+  });
+});
+
+describe('weft schema', () => {
+  it('prints the workflow schema, or writes it for editors and prints the modeline to use', () => {
+    const printed = weft('schema');
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout).$id).toBe('https://weft.dev/schemas/workflow.schema.json');
+    const written = weft('schema', '--write', '.weft/');
+    expect(written.code).toBe(0);
+    const file = path.join(dir, '.weft', 'workflow.schema.json');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(printed.stdout));
+    expect(written.stderr).toContain('# yaml-language-server: $schema=./.weft/workflow.schema.json');
+    writeFileSync(path.join(dir, 'blocked'), '');
+    const refused = weft('schema', '--write', 'blocked/x.json');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('cannot write the schema to');
   });
 });

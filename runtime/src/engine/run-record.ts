@@ -34,7 +34,7 @@ export interface RunRecord {
   /** Things a person should know (for example a torn journal line that was set aside). */
   warnings: string[];
   /** Set when the journal is damaged and the run cannot continue without a person. */
-  needsAttention?: { file: string; line: number; message: string };
+  needsAttention?: { file: string; line: number; message: string; reason?: string; hint?: string };
 }
 
 export interface RunSummary {

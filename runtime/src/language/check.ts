@@ -6,6 +6,7 @@ import { assembledValue, parseWorkflowChunked } from './incremental.js';
 import { MAX_ALIAS_COUNT, type ParsedWorkflow, parseWhole, refuse, withPlainEnv } from './parse.js';
 import { headRange, rangeOf } from './positions.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
+import { checkBudget } from './semantic/budget.js';
 import type { CheckContext } from './semantic/context.js';
 import { checkDeclarations } from './semantic/declarations.js';
 import { checkDuplicateIds } from './semantic/duplicate-ids.js';
@@ -90,6 +91,7 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   checkDeclarations(context);
   const references = checkExpressions(context, collectExpressionSites(parsed, index.sites));
   checkGraph(context, references);
+  checkBudget(context);
   return { definition, diagnostics: sortDiagnostics(diagnostics) };
 }
 

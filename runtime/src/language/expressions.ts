@@ -1,6 +1,8 @@
 // CEL expressions and `${{ }}` templates: parsing, static references, evaluation. Pure.
+
 import { parse } from '@marcbachmann/cel-js';
 import { BoundedMemo } from './memo.js';
+import { wholeCharacterEnd, wholeCharacters } from './text.js';
 import type { JsonValue } from './types.js';
 
 interface CelNode {
@@ -50,7 +52,13 @@ export function parseExpression(expression: string): ExpressionParse {
     const err = error as Error & { node?: { start?: number; end?: number } };
     const start = Math.min(err.node?.start ?? 0, expression.length);
     const end = Math.max(start, Math.min(err.node?.end ?? expression.length, expression.length));
-    return { ok: false, message: firstLine(err.message), start, end };
+    // cel-js names an unexpected character by its first UTF-16 unit: half of an emoji
+    return {
+      ok: false,
+      message: wholeCharacters(firstLine(err.message), expression, start),
+      start,
+      end: wholeCharacterEnd(expression, start, end),
+    };
   }
 }
 

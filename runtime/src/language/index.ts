@@ -1,5 +1,6 @@
 // The workflow.yaml language: parse and check a workflow, and the types the rest of Weft codes against.
 
+export { type BudgetBound, budgetBound, describeBound, type StepBound } from './budget-bound.js';
 export { checkWorkflow } from './check.js';
 export * from './expressions.js';
 export { parseFast as parseWorkflowFast } from './fast-parse.js';

@@ -1,5 +1,7 @@
 // Maps whatever the AI SDK (or fetch) throws to a ModelError. Pure: no I/O.
+
 import { APICallError, RetryError } from 'ai';
+import { truncateText } from '../language/text.js';
 import { ModelError } from './types.js';
 
 export interface ErrorContext {
@@ -39,7 +41,7 @@ export function codeForStatus(status: number): { code: ModelError['code']; retry
 function shortDetail(error: APICallError): string {
   const body = error.responseBody?.trim();
   const detail = body && body.length > 0 ? body : error.message;
-  return detail.length > 300 ? `${detail.slice(0, 300)}...` : detail;
+  return truncateText(detail, 300);
 }
 
 export function toModelError(error: unknown, ctx: ErrorContext): ModelError {

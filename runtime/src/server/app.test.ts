@@ -129,6 +129,9 @@ describe('buildServer: one workflow file', () => {
     const schema = (await server.app.inject({ url: '/schema' })).json();
     expect(schema.inputs.required).toEqual(['message']);
     expect(schema.outputs.properties.reply.type).toBe('string');
+    const language = await server.app.inject({ url: '/schema/workflow.schema.json' });
+    expect(language.headers['content-type']).toMatch(/^application\/schema\+json/);
+    expect(language.json().$id).toBe('https://weft.dev/schemas/workflow.schema.json');
     const openapi = (await server.app.inject({ url: '/openapi.json' })).json();
     expect(
       openapi.paths['/run'].post.requestBody.content['application/json'].schema.properties.message.type,

@@ -2,13 +2,15 @@
 // plugin with typed options (auth, CORS, rate limit, routes, docs, metrics, UI); nothing here reads
 // the environment (see config.ts and cli/commands/serve.ts for that).
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { inputsSchema } from '../language/inputs.js';
 import { type EmbeddedRunSource, EmbeddedRunStore } from '../store/embedded-run-store.js';
 import type { ServerEngine } from './engine.js';
-import { installErrorHandlers } from './errors.js';
+import { clientErrorHandler, documentErrors, frameworkErrors, installErrorHandlers } from './errors.js';
+import { DEFAULT_MAX_JSON_DEPTH, installJsonBodyParser } from './json-body.js';
 import type { CounterStore, RateWindow } from './limiter.js';
 import { ServerMetrics } from './metrics.js';
 import authPlugin from './plugins/auth.js';
@@ -35,6 +37,8 @@ export interface BuildServerOptions {
   syncTimeoutMs?: number;
   /** Largest request body in bytes (default 1 MiB) -> 413. */
   bodyLimit?: number;
+  /** Deepest nesting of objects and arrays in a JSON body (default 64) -> 400 body_too_deep. */
+  maxJsonDepth?: number;
   /** Bearer keys; empty or undefined = no authentication (loopback only; config.ts enforces that). */
   apiKeys?: string[];
   cors?: { origins: string[]; credentials?: boolean };
@@ -75,9 +79,12 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       : options.logger === true
         ? { redact: REDACT }
         : { ...(options.logger as object), redact: REDACT };
+  const bodyLimit = options.bodyLimit ?? 1_048_576;
   const fastifyOptions: FastifyServerOptions = {
     logger: loggerOption as FastifyServerOptions['logger'],
-    bodyLimit: options.bodyLimit ?? 1_048_576,
+    bodyLimit,
+    frameworkErrors,
+    clientErrorHandler: clientErrorHandler(STATUS_CODES),
     trustProxy: options.trustProxy as FastifyServerOptions['trustProxy'],
     // unique within this process and, with the instance id, across replicas; cheaper than a UUID each
     genReqId: () => `${instanceId}-${(++requestCount).toString(36)}`,
@@ -87,7 +94,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const app: FastifyInstance = Fastify(fastifyOptions);
   // JSON only: drop the text/plain parser so anything but application/json is a 415
   app.removeContentTypeParser('text/plain');
-  installErrorHandlers(app);
+  installJsonBodyParser(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
+  installErrorHandlers(app, { bodyLimit });
 
   const runs = new RunManager({
     engine: options.engine,
@@ -141,7 +149,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
           content: { 'application/json': { schema: inputsSchema(single.definition.inputs) } },
         };
       }
-      return doc;
+      return documentErrors(doc);
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -18,6 +18,8 @@ export interface ServerConfig {
   workflowsPath: string;
   syncTimeoutMs: number;
   bodyLimit: number;
+  /** WEFT_MAX_JSON_DEPTH: deepest nesting of a JSON body (default 64). */
+  maxJsonDepth: number;
   apiKeys: string[];
   corsOrigins: string[];
   corsCredentials: boolean;
@@ -123,6 +125,7 @@ export function loadServerConfig(
     workflowsPath: flags.workflows ?? env.WEFT_WORKFLOWS ?? 'workflow.yaml',
     syncTimeoutMs: positiveInt('WEFT_SYNC_TIMEOUT_MS', env.WEFT_SYNC_TIMEOUT_MS, 30_000),
     bodyLimit: positiveInt('WEFT_BODY_LIMIT', env.WEFT_BODY_LIMIT, 1_048_576),
+    maxJsonDepth: positiveInt('WEFT_MAX_JSON_DEPTH', env.WEFT_MAX_JSON_DEPTH, 64),
     apiKeys: list(env.WEFT_API_KEYS),
     corsOrigins,
     corsCredentials,

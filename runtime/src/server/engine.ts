@@ -19,6 +19,8 @@ export type EngineListener = (event: unknown) => void;
 /** `events` is a listener registration or an async iterable, depending on the engine. */
 export interface EngineRunHandle {
   runId: string;
+  /** Settles once the run's start is durably recorded (rejects: the run was not started). */
+  started?: Promise<unknown>;
   result: Promise<unknown>;
   events?: AsyncIterable<unknown> | { on?: unknown; subscribe?: unknown } | unknown;
   onEvent?: (listener: EngineListener) => unknown;
@@ -39,6 +41,12 @@ export interface ServerEngine {
   getRun?(runId: string): Promise<unknown>;
   listRuns?(filter?: unknown): Promise<unknown[]>;
   incompleteRuns?(): Promise<unknown[]>;
+  /** Runs to resume, damaged runs (reported, never resumed) and runs that never started (removed). */
+  recoveryScan?(): Promise<{
+    resumable: string[];
+    damaged: Array<{ runId: string; file: string; line: number; reason: string; hint: string }>;
+    discarded: string[];
+  }>;
   close?(): unknown;
 }
 
@@ -177,7 +185,8 @@ function toUsage(value: unknown): RunUsage {
 
 function toStatus(value: unknown): RunStatus {
   const s = str(value);
-  if (s === 'succeeded' || s === 'failed' || s === 'cancelled' || s === 'running') return s;
+  if (s === 'succeeded' || s === 'failed' || s === 'cancelled' || s === 'running' || s === 'damaged')
+    return s;
   if (s === 'completed' || s === 'success') return 'succeeded';
   if (s === 'canceled') return 'cancelled';
   return 'running';
@@ -246,10 +255,29 @@ function lazyTrace(run: StoredRun, spans: () => unknown): void {
   });
 }
 
+/** A journal damaged at `needsAttention` -> what the server shows for it (status `damaged`). */
+function damageOf(value: unknown): StoredRun['damage'] | undefined {
+  const n = obj(value);
+  const file = str(n.file);
+  if (file === undefined || typeof n.line !== 'number') return undefined;
+  return {
+    file,
+    line: n.line,
+    reason: str(n.reason) ?? str(n.message) ?? 'the journal is corrupt',
+    hint: str(n.hint) ?? 'inspect the file; see the message for what to do',
+  };
+}
+
 /** An engine run record -> StoredRun (fills what is missing from `fallback`). */
 export function toStoredRun(raw: unknown, fallback: Partial<StoredRun> & { runId: string }): StoredRun {
   const r = obj(raw);
-  const error = obj(r.error);
+  const damage = damageOf(r.needsAttention);
+  const error = damage
+    ? {
+        code: 'journal_damaged',
+        message: `${damage.file}:${damage.line}: the run's journal is corrupt (${damage.reason}); it is not resumed. To repair: ${damage.hint}`,
+      }
+    : obj(r.error);
   const run: StoredRun = {
     runId: str(r.runId) ?? fallback.runId,
     workflow: str(r.workflow) ?? fallback.workflow ?? '',
@@ -267,9 +295,13 @@ export function toStoredRun(raw: unknown, fallback: Partial<StoredRun> & { runId
     run.error = { code: str(error.code) ?? 'failed', message: str(error.message) ?? '' };
     if (str(error.step)) run.error.step = str(error.step);
   }
+  if (damage) {
+    run.status = 'damaged';
+    run.damage = damage;
+  }
   const ended = iso(r.endedAt);
   if (ended) run.endedAt = ended;
-  else if (run.status !== 'running') run.endedAt = fallback.endedAt ?? new Date().toISOString();
+  else if (run.status !== 'running' && !damage) run.endedAt = fallback.endedAt ?? new Date().toISOString();
   if (fallback.instance) run.instance = fallback.instance;
   return run;
 }

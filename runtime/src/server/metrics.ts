@@ -47,6 +47,8 @@ class Counter {
   }
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${this.type}\n`;
+    // An unlabelled series exists from the start, at 0 (Prometheus: missing is not zero for rate()).
+    if (this.labelNames.length === 0 && this.values.size === 0) return `${out}${this.name} 0\n`;
     for (const { labels, value } of this.values.values())
       out += `${this.name}${labelText(labels)} ${value}\n`;
     return out;

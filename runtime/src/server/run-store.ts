@@ -3,8 +3,20 @@
 // many replicas share runs, events and cancellation).
 import type { JsonValue } from '../language/types.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
+/** `damaged`: the run's journal is corrupt (see StoredRun.damage); it is neither running nor resumed. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'damaged';
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled', 'damaged'];
+
+/** Where a damaged run's journal stops being trustworthy, and how to repair it. */
+export interface RunDamage {
+  file: string;
+  /** 1-based line of the first bad line. */
+  line: number;
+  /** What is wrong with that line. */
+  reason: string;
+  /** What to do. */
+  hint: string;
+}
 
 export interface RunUsage {
   inputTokens: number;
@@ -41,6 +53,8 @@ export interface StoredRun {
   trace: TraceSpan[];
   /** Which server instance executes the run. */
   instance?: string;
+  /** Set with status `damaged`. */
+  damage?: RunDamage;
 }
 
 /** A run event as it is stored and streamed: `type` is `run.started`, `step.started`, `step.finished`, `model.delta`, `run.finished`, ... */
@@ -119,12 +133,15 @@ export function encodeCursor(run: Pick<StoredRun, 'startedAt' | 'runId'>): strin
   return Buffer.from(`${Date.parse(run.startedAt)}:${run.runId}`, 'utf8').toString('base64url');
 }
 
+/** undefined for anything encodeCursor did not make (base64url of `<ms>:<runId>`, canonical). */
 export function decodeCursor(cursor: string): { ms: number; runId: string } | undefined {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const i = text.indexOf(':');
-  const ms = Number(text.slice(0, i));
-  if (i <= 0 || !Number.isFinite(ms)) return undefined;
-  return { ms, runId: text.slice(i + 1) };
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  const bytes = Buffer.from(cursor, 'base64url');
+  if (bytes.toString('base64url') !== cursor) return undefined;
+  const text = bytes.toString('utf8');
+  const match = /^(-?\d{1,16}):(.+)$/s.exec(text);
+  if (!match) return undefined;
+  return { ms: Number(match[1]), runId: match[2]! };
 }
 
 /** Newest first: by startedAt desc, then runId desc. */

@@ -39,6 +39,11 @@ export interface RunManagerOptions {
 
 export interface ActiveRun {
   runId: string;
+  /**
+   * Resolves once the run's start is recorded as durably as the engine records anything (answer
+   * 202/200 only after it); rejects when the run could not be recorded (it was not started).
+   */
+  started: Promise<void>;
   /** Resolves with the final record once it is stored (or could not be, after retries). */
   done: Promise<StoredRun>;
 }
@@ -127,7 +132,16 @@ export class RunManager {
       ...(opts.workflowFile !== undefined ? { workflowFile: opts.workflowFile } : {}),
       onTextDelta: sink.delta,
     });
-    return this.attach(handle, { runId, workflow: definition.name, inputs, resumed: false, deltas, sink });
+    const active = this.attach(handle, {
+      runId,
+      workflow: definition.name,
+      inputs,
+      resumed: false,
+      deltas,
+      sink,
+    });
+    const started = handle.started ? handle.started.then(() => {}) : Promise.resolve();
+    return { ...active, started };
   }
 
   /** Resume every run the engine left incomplete (after a crash or restart). Returns their ids. */
@@ -135,7 +149,25 @@ export class RunManager {
     const engine = this.options.engine;
     if (!engine.incompleteRuns || !engine.resume) return [];
     const resumed: string[] = [];
-    for (const raw of await engine.incompleteRuns()) {
+    const { log } = this.options;
+    let candidates: unknown[];
+    if (engine.recoveryScan) {
+      const scan = await engine.recoveryScan();
+      for (const d of scan.damaged) {
+        log.warn(
+          { runId: d.runId, file: d.file, line: d.line, reason: d.reason, hint: d.hint },
+          `run ${d.runId} is damaged and was not resumed: ${d.file}:${d.line}: ${d.reason}. To repair: ${d.hint}`,
+        );
+      }
+      for (const runId of scan.discarded) {
+        log.warn(
+          { runId },
+          `run ${runId} never started (its journal has no start record: a crash before the first line was stored; it was never accepted); removed, its id is free`,
+        );
+      }
+      candidates = scan.resumable;
+    } else candidates = await engine.incompleteRuns();
+    for (const raw of candidates) {
       const info = typeof raw === 'string' ? { runId: raw } : (raw as Partial<StoredRun> & { runId: string });
       if (!info?.runId || this.active.has(info.runId)) continue;
       try {
@@ -171,7 +203,7 @@ export class RunManager {
       deltas?: Deltas;
       sink?: DeltaSink;
     },
-  ): ActiveRun {
+  ): Omit<ActiveRun, 'started'> {
     const { store, log, observers = [], instanceId } = this.options;
     const runId = handle.runId || info.runId;
     const initial: StoredRun = {

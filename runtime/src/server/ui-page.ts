@@ -25,7 +25,7 @@ export const UI_HTML = `<!doctype html>
   #runs tr.run { cursor:pointer; }
   #runs tr.run:hover, #runs tr.run.selected { background:var(--panel); }
   .status { font-weight:600; }
-  .status.succeeded { color:var(--ok); } .status.failed { color:var(--err); } .status.running { color:var(--run); } .status.cancelled { color:var(--cancel); }
+  .status.succeeded { color:var(--ok); } .status.failed { color:var(--err); } .status.running { color:var(--run); } .status.cancelled { color:var(--cancel); } .status.damaged { color:var(--err); font-weight:bold; }
   #detail { overflow:auto; padding:16px; }
   #detail h2 { margin:0 0 4px; font-size:15px; }
   .meta { color:var(--dim); margin-bottom:12px; }

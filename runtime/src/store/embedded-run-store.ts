@@ -168,9 +168,13 @@ export class EmbeddedRunStore implements RunStore {
     const record = await this.source.getRun(runId).catch(() => undefined);
     const live = this.live.get(runId)?.record;
     if (!record) return live;
-    const row = toStoredRun(summarize(record), { runId, inputs: {}, trace: [] });
+    const summary = record.needsAttention
+      ? { ...summarize(record), needsAttention: record.needsAttention }
+      : summarize(record);
+    const row = toStoredRun(summary, { runId, inputs: {}, trace: [] });
     if (row.status === 'running' && live && live.status !== 'running') return live;
-    if (row.status !== 'running' && this.maxSummaries > 0) {
+    // a damaged journal may be repaired and the run resumed: not cached
+    if (row.status !== 'running' && row.status !== 'damaged' && this.maxSummaries > 0) {
       this.summaries.set(runId, row);
       if (this.summaries.size > this.maxSummaries) {
         const oldest = this.summaries.keys().next().value;
@@ -319,21 +323,27 @@ export class EmbeddedRunStore implements RunStore {
       const event = toRunEvent(runId, e);
       if (event) out.push({ id: String(seq), event });
     }
-    if (terminal) {
+    // a damaged journal ends here too: nothing will be added to it until a person repairs it
+    const damaged = !terminal && decoded?.problem?.kind === 'corrupt';
+    if (terminal || damaged) {
       const record = await this.source.getRun(runId).catch(() => undefined);
       const final = toStoredRun(record ?? {}, { runId, workflow: started.workflow });
       const finished: RunEvent = {
         type: 'run.finished',
         runId,
-        at: final.endedAt ?? terminal.at ?? '',
+        at: final.endedAt ?? terminal?.at ?? '',
         workflow: final.workflow,
         status: final.status,
         usage: final.usage as unknown as JsonValue,
       };
       if (final.error) finished.error = final.error as unknown as JsonValue;
-      out.push({ id: String(terminal.seq ?? journal.length), event: finished });
+      if (final.damage) finished.damage = final.damage as unknown as JsonValue;
+      out.push({
+        id: terminal ? String(terminal.seq ?? journal.length) : `${journal.length}.1`,
+        event: finished,
+      });
     }
-    return { events: out, terminal: terminal !== undefined };
+    return { events: out, terminal: terminal !== undefined || damaged };
   }
 
   async readEvents(

@@ -11,6 +11,7 @@ import {
   readdir,
   readFile,
   rm,
+  stat,
   truncate,
   unlink,
   writeFile,
@@ -119,7 +120,9 @@ export class FileJournalStore implements JournalStore {
       await mkdir(dir);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new Error(`run ${runId} already exists in ${dir}`);
+      if (code === 'EEXIST') {
+        throw Object.assign(new Error(`run ${runId} already exists in ${dir}`), { code: 'run_exists' });
+      }
       // The runs dir was removed behind our back: make it again once.
       if (code !== 'ENOENT') throw error;
       await mkdir(this.runsDir, { recursive: true });
@@ -129,6 +132,43 @@ export class FileJournalStore implements JournalStore {
     return this.writer(this.journalFile(runId), 1, () =>
       Promise.all([syncDir(dir), this.runsDirSync()]).then(() => {}),
     );
+  }
+
+  /**
+   * An empty journal in place of the run's (the caller holds the run's lock and checked that the run
+   * never started: no start record).
+   */
+  async recreate(runId: string): Promise<JournalWriter> {
+    const dir = this.runDir(runId);
+    const file = this.journalFile(runId);
+    await writeFile(file, '');
+    return this.writer(file, 1, () => syncDir(dir));
+  }
+
+  /**
+   * Removes a run that never started (`check(decoded)` is re-checked under the run's lock), so that its
+   * id is free. False when a live process holds it or it has started meanwhile.
+   */
+  async discardNeverStarted(runId: string, check: (decoded: DecodedJournal) => boolean): Promise<boolean> {
+    let release: () => Promise<void>;
+    try {
+      release = await this.lock(runId);
+    } catch {
+      return false;
+    }
+    const decoded = await this.read(runId).catch(() => undefined);
+    if (!decoded || !check(decoded)) {
+      await release();
+      return false;
+    }
+    await rm(this.runDir(runId), { recursive: true, force: true });
+    await this.runsDirSync();
+    return true;
+  }
+
+  /** When the run's journal last changed (undefined if it has none). */
+  async modifiedAt(runId: string): Promise<Date | undefined> {
+    return (await stat(this.journalFile(runId)).catch(() => undefined))?.mtime;
   }
 
   async read(runId: string): Promise<DecodedJournal | undefined> {

@@ -41,6 +41,18 @@ export interface JournalProblem {
   /** Byte length of the trustworthy prefix of the file. */
   validBytes: number;
   message: string;
+  /** What is wrong with the line (`corrupt`: "its checksum does not match", ...). */
+  reason?: string;
+  /** What a person can do about it (`corrupt` only). */
+  hint?: string;
+}
+
+/** How to repair a journal that is corrupt from `line` on. */
+export function repairHint(line: number): string {
+  return (
+    `inspect the file; to resume from the last good event, delete line ${line} and everything after it, ` +
+    'then resume the run again (steps after that point run again); or start a new run.'
+  );
 }
 
 export interface DecodedJournal {
@@ -87,6 +99,8 @@ export function decodeJournal(text: string, file: string): DecodedJournal {
           },
         };
       }
+      const hint = repairHint(lineNumber);
+      const reason = decoded as string;
       return {
         events,
         problem: {
@@ -94,10 +108,9 @@ export function decodeJournal(text: string, file: string): DecodedJournal {
           file,
           line: lineNumber,
           validBytes,
-          message:
-            `${file}:${lineNumber}: the journal is corrupt (${decoded}). The run needs attention: ` +
-            `inspect the file; to resume from the last good event, delete line ${lineNumber} and everything after it, ` +
-            'then resume the run again (steps after that point run again); or start a new run.',
+          message: `${file}:${lineNumber}: the journal is corrupt (${reason}). The run needs attention: ${hint}`,
+          reason,
+          hint,
         },
       };
     }

@@ -1,7 +1,9 @@
 // HTTP tools: render the request from the tool's templates, call it with a timeout, return
 // { status, body }. Environment values (keys) reach only the URL and headers, and are redacted from
 // everything this module returns or throws.
+
 import { renderTemplate } from '../language/expressions.js';
+import { truncateText } from '../language/text.js';
 import type { JsonValue, ToolSpec } from '../language/types.js';
 import { envNamesUsed, redactText, redactValue, secretValues } from './secrets.js';
 import { renderUrl } from './template-url.js';
@@ -109,7 +111,7 @@ export async function callHttpTool(
     }
   }
   if (!response.ok) {
-    const detail = safe(text.length > 300 ? `${text.slice(0, 300)}...` : text);
+    const detail = safe(truncateText(text, 300));
     throw new ToolError(
       `${label} returned HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
       'http_error',

@@ -1,5 +1,5 @@
 // weft runs [list] | weft runs show ID | weft runs resume ID: the runs kept in the data directory.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { EmbeddedEngine, type RunSummary } from '../../engines/embedded/index.js';
 import { UsageError } from '../files.js';
 import { formatSeconds, formatUsage } from '../output/progress.js';
@@ -32,19 +32,50 @@ function summaryRow(run: RunSummary): string[] {
   ];
 }
 
-async function list(options: { workflow?: string; status?: string; limit: string; json?: boolean }) {
-  const engine = new EmbeddedEngine();
-  const runs = await engine.listRuns({
+interface ListOptions {
+  workflow?: string;
+  status?: string;
+  limit: string;
+  json?: boolean;
+  engine?: 'embedded' | 'temporal';
+}
+
+/** Runs on Temporal, through its visibility API (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY...). */
+async function temporalRuns(filter: { workflow?: string; status?: RunSummary['status']; limit: number }) {
+  const temporal = await import('../../engines/temporal/index.js');
+  const config = temporal.temporalConfig();
+  const runs = await temporal.TemporalRuns.connect(config);
+  try {
+    return {
+      runs: await runs.list(filter),
+      where: `Temporal at ${config.address} (namespace ${config.namespace})`,
+    };
+  } finally {
+    await runs.close();
+  }
+}
+
+async function list(options: ListOptions) {
+  const filter = {
     ...(options.workflow ? { workflow: options.workflow } : {}),
     ...(options.status ? { status: options.status as RunSummary['status'] } : {}),
     limit: Number(options.limit),
-  });
+  };
+  const engine = options.engine ?? (process.env.TEMPORAL_ADDRESS?.trim() ? 'temporal' : 'embedded');
+  let runs: RunSummary[];
+  let where: string;
+  if (engine === 'temporal') ({ runs, where } = await temporalRuns(filter));
+  else {
+    const embedded = new EmbeddedEngine();
+    runs = await embedded.listRuns(filter);
+    where = embedded.dataDir;
+  }
   if (options.json) {
     process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
     return;
   }
   if (runs.length === 0) {
-    process.stderr.write(`no runs in ${engine.dataDir} (start one with \`weft run FILE\`)\n`);
+    process.stderr.write(`no runs in ${where} (start one with \`weft run FILE\`)\n`);
     return;
   }
   const header = ['RUN', 'WORKFLOW', 'STATUS', 'STARTED', 'TOOK', 'USAGE', 'ERROR'];
@@ -87,6 +118,12 @@ export function register(program: Command): void {
     .option('--status <status>', 'running | succeeded | failed | cancelled')
     .option('--limit <n>', 'at most this many', '20')
     .option('--json', 'print JSON')
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'where the runs are: the data directory, or Temporal (default when TEMPORAL_ADDRESS is set)',
+      ).choices(['embedded', 'temporal']),
+    )
     .action(list);
   runs
     .command('show')

@@ -97,6 +97,7 @@ export async function startServe(
     storeDescription,
     syncTimeoutMs: config.syncTimeoutMs,
     bodyLimit: config.bodyLimit,
+    maxJsonDepth: config.maxJsonDepth,
     apiKeys: config.apiKeys,
     cors: { origins: config.corsOrigins, credentials: config.corsCredentials },
     rateLimit: config.rateLimit ? { windows: config.rateLimit, store: counters } : undefined,
@@ -155,10 +156,18 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('Serve workflows over HTTP (POST /run, GET /runs, SSE events, /docs, /ui)')
-    .option('--host <host>', 'address to bind (non-loopback requires WEFT_API_KEYS)', '127.0.0.1')
-    .option('--port <port>', 'port', parsePort, 8000)
-    .option('--workflows <path>', 'a workflow.yaml or a folder of workflows', 'workflow.yaml')
-    .action(async (options: { host: string; port: number; workflows: string }) => {
+    // no commander defaults: an unset flag falls back to WEFT_HOST, PORT, WEFT_WORKFLOWS (12-factor),
+    // then to 127.0.0.1, 8000, workflow.yaml (server/config.ts)
+    .option(
+      '--host <host>',
+      'address to bind (env WEFT_HOST; default 127.0.0.1; non-loopback requires WEFT_API_KEYS)',
+    )
+    .option('--port <port>', 'port (env PORT; default 8000)', parsePort)
+    .option(
+      '--workflows <path>',
+      'a workflow.yaml or a folder of workflows (env WEFT_WORKFLOWS; default workflow.yaml)',
+    )
+    .action(async (options: { host?: string; port?: number; workflows?: string }) => {
       let server: ServeResult;
       try {
         server = await startServe({ host: options.host, port: options.port, workflows: options.workflows });

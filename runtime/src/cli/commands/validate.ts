@@ -1,7 +1,8 @@
 // weft validate FILE... [--format text|json]: exit 0 valid, 1 errors found, 2 usage or I/O error.
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { checkWorkflow, type Diagnostic } from '../../language/index.js';
+import { budgetBound, checkWorkflow, type Diagnostic, describeBound } from '../../language/index.js';
+import { wholeCharacters } from '../../language/text.js';
 import { expandFileArguments } from '../files.js';
 
 export interface FileDiagnostic {
@@ -17,7 +18,9 @@ export interface FileDiagnostic {
 
 export function toFileDiagnostic(file: string, d: Diagnostic): FileDiagnostic {
   const { line, column, endLine, endColumn } = d.range;
-  return { file, line, column, endLine, endColumn, severity: d.severity, code: d.code, message: d.message };
+  // never half a character (a lone surrogate) in a message, whatever produced it
+  const message = wholeCharacters(d.message);
+  return { file, line, column, endLine, endColumn, severity: d.severity, code: d.code, message };
 }
 
 export function formatText(d: FileDiagnostic): string {
@@ -38,9 +41,15 @@ async function validate(args: string[], options: { format: 'text' | 'json' }): P
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const diagnostics = checkWorkflow(text).diagnostics.map((d) => toFileDiagnostic(file, d));
+    const { definition, diagnostics: found } = checkWorkflow(text);
+    const diagnostics = found.map((d) => toFileDiagnostic(file, d));
     all.push(...diagnostics);
     if (options.format === 'text') for (const d of diagnostics) process.stdout.write(`${formatText(d)}\n`);
+    // The worst case the file can spend (stderr: stdout keeps the FILE:LINE:COL contract).
+    if (options.format === 'text' && definition && !diagnostics.some((d) => d.severity === 'error')) {
+      const bound = budgetBound(definition);
+      if (bound.steps.length > 0) process.stderr.write(`${file}: ${describeBound(bound, definition)}\n`);
+    }
   }
   if (options.format === 'json') process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
   for (const problem of problems) process.stderr.write(`weft validate: ${problem}\n`);

@@ -2,12 +2,6 @@
 // TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (weft);
 // model keys and tool secrets come from this process's environment, ratings go to WEFT_DATA_DIR.
 import type { Command } from 'commander';
-import {
-  connectWorker,
-  createWeftWorker,
-  installCliRuntime,
-  temporalConfig,
-} from '../../engines/temporal/worker.js';
 
 interface WorkerOptions {
   address?: string;
@@ -16,6 +10,10 @@ interface WorkerOptions {
 }
 
 async function runWorker(options: WorkerOptions): Promise<number> {
+  // Loaded on use: the Temporal worker's native core is not needed by any other command.
+  const { connectWorker, createWeftWorker, installCliRuntime, temporalConfig } = await import(
+    '../../engines/temporal/worker.js'
+  );
   installCliRuntime();
   const config = temporalConfig({
     ...process.env,

@@ -3,7 +3,7 @@
 import type { JsonSchema, JsonValue } from '../../language/types.js';
 import type { DebateRequest } from '../commands.js';
 import type { StepContext } from './context.js';
-import { updateElo } from './elo.js';
+import { debateWinner, updateElo } from './elo.js';
 import type { ModelCaller } from './model-call.js';
 import { askForJson } from './structured.js';
 
@@ -102,9 +102,11 @@ export async function runDebate(
     MAX_ASKS,
   )) as { scores: Record<string, number>; winner: string };
 
+  // One decision: the winner is read from the scores, and the ratings are updated from the same games.
   const scores = Object.fromEntries(names.map((n) => [n, Number(verdict.scores[n] ?? 0)]));
+  const winner = debateWinner(scores, verdict.winner);
   const ratings = await ctx.ratings.update(ctx.definition.name, `${ctx.runId}/${key}`, (current) =>
-    updateElo(Object.fromEntries(names.map((n) => [n, current[n] ?? 1500])), scores, request.kFactor),
+    updateElo(Object.fromEntries(names.map((n) => [n, current[n] ?? 1500])), scores, request.kFactor, winner),
   );
-  return { winner: verdict.winner, scores, ratings, transcript: transcript as unknown as JsonValue };
+  return { winner, scores, ratings, transcript: transcript as unknown as JsonValue };
 }

@@ -1,5 +1,6 @@
 // One model call on behalf of a step: budget breaker and step signal wired in, usage metered,
 // cost computed from the model's pricing, and a call record kept for the journal and the trace.
+import { estimateInputTokens } from '../../language/token-estimate.js';
 import type { ModelSpec } from '../../language/types.js';
 import type { ModelClient, ModelRequest, ModelResponse } from '../../models/types.js';
 import { isoNow } from '../clock.js';
@@ -45,6 +46,14 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
       const spec = options.models[modelName];
       if (!spec) throw new StepError('unknown_model', `model ${modelName} is not declared in models`, false);
       const client = options.client(modelName);
+      // Before the call: its max_tokens fits what the budget has left, or it is refused here.
+      const grant = await meter.grant(
+        modelName,
+        spec,
+        estimateInputTokens(request),
+        request.maxOutputTokens,
+        options.signal,
+      );
       const startedAt = now();
       const base = { modelName, provider: client.provider, model: client.model, startedAt };
       try {
@@ -52,6 +61,7 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
         const own = request.onTextDelta;
         const response = await client.generate({
           ...request,
+          maxOutputTokens: grant.maxOutputTokens,
           signal: meter.signalWith(options.signal),
           ...(listener
             ? {
@@ -91,6 +101,8 @@ export function modelCaller(options: ModelCallerOptions): ModelCaller {
         // The breaker's abort surfaces as a provider "aborted" error; report the real cause.
         if (meter.exceeded) throw meter.reason;
         throw error;
+      } finally {
+        grant.release();
       }
     },
   };

@@ -270,12 +270,14 @@ describe('EmbeddedEngine', () => {
   });
 
   it('the budget breaker aborts an in-flight call the moment usage crosses the budget', async () => {
+    // a provider that ignores max_tokens (each call is granted 100 output tokens; `big` spends 1100)
     const model = scriptedModel((request) =>
       lastUserText(request) === 'big'
         ? { text: 'big', inputTokens: 900, outputTokens: 200, delayMs: 20 }
         : { text: 'slow', delayMs: 10_000 },
     );
     const def = workflow([parallel('p', [llm('big', 'big'), llm('slow', 'slow')])], {
+      models: { fast: { provider: 'mock', model: 'mock-1', parameters: { maxOutputTokens: 100 } } },
       budget: { maxTokens: 1000 },
     });
     const started = Date.now();
@@ -350,6 +352,32 @@ describe('EmbeddedEngine', () => {
     // The mock provider produces schema-valid claims and verdicts on its own.
     const mock = await new EmbeddedEngine({ dataDir, env: {} }).start(def, {}).result;
     expect(mock.status).toBe('succeeded');
+  });
+
+  it('a debate whose judge names a winner its scores contradict: winner and ratings agree', async () => {
+    const debate: DebateStep = {
+      id: 'debate',
+      kind: 'debate',
+      needs: [],
+      topic: 'Yes or no?',
+      participants: [
+        { name: 'optimist', model: 'fast' },
+        { name: 'skeptic', model: 'fast' },
+      ],
+      rounds: 1,
+      judge: { model: 'fast' },
+      kFactor: 24,
+    };
+    const model = scriptedModel((request) =>
+      lastUserText(request).startsWith('Judge')
+        ? { text: JSON.stringify({ scores: { optimist: 3, skeptic: 9 }, winner: 'optimist' }) }
+        : { text: JSON.stringify({ claims: [{ text: 'a claim', confidence: 0.5 }] }) },
+    );
+    const engine = new EmbeddedEngine({ dataDir, env: {}, modelClientFactory: model.factory });
+    const record = await engine.start(workflow([debate], { name: 'contradicting-judge' }), {}).result;
+    const output = record.steps[0]!.output as { winner: string; ratings: Record<string, number> };
+    expect(output.winner).toBe('skeptic');
+    expect(output.ratings).toEqual({ optimist: 1488, skeptic: 1512 });
   });
 
   it('hands the run its model text deltas tagged with the step key and model; none are journaled', async () => {

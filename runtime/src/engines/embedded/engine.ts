@@ -25,6 +25,7 @@ import {
   journalSyncFromEnv,
 } from '../../store/file-journal-store.js';
 import { FileRatingsStore } from '../../store/file-ratings.js';
+import type { DecodedJournal, JournalProblem } from '../../store/journal-codec.js';
 import { type JournalStore, type JournalWriter, MemoryJournalStore } from '../../store/journal-store.js';
 import { MemoryRatingsStore, type RatingsStore } from '../../store/ratings.js';
 import { envNamesUsed, redactValue, secretValues } from '../../tools/secrets.js';
@@ -35,6 +36,11 @@ export type RunEvent = JournalEvent & { runId: string; seq: number; at: string }
 
 export interface RunHandle {
   runId: string;
+  /**
+   * Settles once the run's start (definition, inputs, id) is stored with the journal's sync mode: a
+   * crash after that resumes the run. Rejects when the run could not be recorded (it never started).
+   */
+  started: Promise<void>;
   /** Settles when the run ends (succeeded, failed or cancelled); rejects only if the engine itself failed. */
   result: Promise<RunRecord>;
   /** Calls the listener with every event of this run so far, then each new one. Returns unsubscribe. */
@@ -100,6 +106,40 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(4).toString('hex')}`;
 }
 
+/** What start-up recovery found in the data dir (see EmbeddedEngine.recoveryScan). */
+export interface RecoveryScan {
+  /** Runs to resume: not finished, sound journal, no live process driving them. */
+  resumable: string[];
+  /** Runs whose journal is corrupt: never resumed; a person must repair or discard them. */
+  damaged: Array<{ runId: string; file: string; line: number; reason: string; hint: string }>;
+  /** Runs that never started (no start record: a crash before the first line): removed, ids free. */
+  discarded: string[];
+}
+
+/** A journal with no start record (empty, or a torn first line): the run never started. */
+export function neverStarted(decoded: DecodedJournal): boolean {
+  return decoded.events.length === 0 && decoded.problem?.kind !== 'corrupt';
+}
+
+/** The corrupt-journal problem of a decoded journal, including one that does not start with run_started. */
+export function damageOf(decoded: DecodedJournal, journalFile = ''): JournalProblem | undefined {
+  if (decoded.problem?.kind === 'corrupt') return decoded.problem;
+  const first = decoded.events[0];
+  if (first === undefined || (first.type === 'run_started' && first.definition)) return undefined;
+  const file = decoded.problem?.file ?? journalFile;
+  const reason = "its first line is not the run's start record (run_started with the definition)";
+  const hint = 'the run cannot be resumed: inspect the file, then delete the run folder or start a new run.';
+  return {
+    kind: 'corrupt',
+    file,
+    line: 1,
+    validBytes: 0,
+    message: `${file}:1: the journal is corrupt (${reason}). The run needs attention: ${hint}`,
+    reason,
+    hint,
+  };
+}
+
 interface ActiveRun {
   driver?: RunDriver;
   /** A cancel that arrived before the driver existed. */
@@ -151,8 +191,7 @@ export class EmbeddedEngine {
   ): RunHandle {
     const runId = opts.runId ?? newRunId(this.now());
     return this.drive(runId, opts.signal, opts.onTextDelta, async () => {
-      const writer = await this.store.create(runId);
-      const release = await this.store.lock(runId);
+      const { writer, release } = await this.createJournal(runId);
       const started: JournalEvent = {
         type: 'run_started',
         runId,
@@ -165,19 +204,54 @@ export class EmbeddedEngine {
     });
   }
 
+  /**
+   * A new journal for the run, locked. A run id whose journal has no start record (a crash before its
+   * first line was stored) is free: that journal is taken over, unless a live process holds it.
+   */
+  private async createJournal(
+    runId: string,
+  ): Promise<{ writer: JournalWriter; release: () => Promise<void> }> {
+    let writer: JournalWriter;
+    try {
+      writer = await this.store.create(runId);
+    } catch (error) {
+      const store = this.store;
+      if (!(store instanceof FileJournalStore) || (error as { code?: string }).code !== 'run_exists')
+        throw error;
+      const release = await store.lock(runId).catch(() => {
+        throw error;
+      });
+      try {
+        const decoded = await store.read(runId);
+        if (decoded && !neverStarted(decoded)) throw error;
+        return { writer: await store.recreate(runId), release };
+      } catch (failure) {
+        await release();
+        throw failure;
+      }
+    }
+    try {
+      return { writer, release: await this.store.lock(runId) };
+    } catch (error) {
+      await writer.close().catch(() => {});
+      throw error;
+    }
+  }
+
   /** Continues a run from its journal. A step that finished is never executed again. */
   resume(runId: string, opts: ResumeOptions = {}): RunHandle {
     return this.drive(runId, undefined, opts.onTextDelta, async () => {
       const decoded = await this.store.read(runId);
-      if (!decoded) throw new Error(`no run ${runId} in ${this.dataDir}`);
-      if (decoded.problem?.kind === 'corrupt') {
-        throw new JournalCorruptError(decoded.problem.message, decoded.problem.file, decoded.problem.line);
+      if (!decoded || neverStarted(decoded)) {
+        throw new Error(
+          `no run ${runId} in ${this.dataDir}${decoded ? ' (its journal has no start record: it never started; start it again)' : ''}`,
+        );
       }
+      const damage = damageOf(decoded, this.journalPath(runId));
+      if (damage) throw new JournalCorruptError(damage.message, damage.file, damage.line);
       const started = decoded.events[0];
       if (started?.type !== 'run_started' || !started.definition) {
-        throw new Error(
-          `run ${runId}: the journal does not start with the run's definition; it cannot be resumed`,
-        );
+        throw new Error(`run ${runId}: the journal does not start with the run's definition`);
       }
       if (decoded.events.some(isTerminal)) {
         return { journal: decoded.events, definition: started.definition, inputs: started.inputs, first: [] };
@@ -223,7 +297,16 @@ export class EmbeddedEngine {
       result: Promise.resolve(undefined as never),
     };
     this.active.set(runId, run);
+    let markStarted: (() => void) | undefined;
+    let failStart: ((error: unknown) => void) | undefined;
+    const started = new Promise<void>((resolve, reject) => {
+      markStarted = resolve;
+      failStart = reject;
+    });
+    started.catch(() => {});
     const emit = (event: JournalEvent) => {
+      // the first event a listener sees is stored: the run_started line, or a resumed journal's
+      markStarted?.();
       const runEvent = { ...event, runId } as RunEvent;
       run.events.push(runEvent);
       for (const listener of run.listeners) listener(runEvent);
@@ -289,7 +372,12 @@ export class EmbeddedEngine {
         await release?.();
       }
       return runRecord(journal)!;
-    })().finally(() => {
+    })();
+    run.result.then(
+      () => markStarted?.(),
+      (error: unknown) => failStart?.(error),
+    );
+    run.result = run.result.finally(() => {
       run.done = true;
       this.active.delete(runId);
       for (const listener of run.listeners) listener(END as RunEvent);
@@ -298,6 +386,7 @@ export class EmbeddedEngine {
 
     return {
       runId,
+      started,
       result: run.result,
       onEvent: (listener) => {
         for (const event of run.events) listener(event);
@@ -321,11 +410,10 @@ export class EmbeddedEngine {
       return;
     }
     const decoded = await this.store.read(runId);
-    if (!decoded) throw new Error(`no run ${runId} in ${this.dataDir}`);
+    if (!decoded || neverStarted(decoded)) throw new Error(`no run ${runId} in ${this.dataDir}`);
     if (decoded.events.some(isTerminal)) return;
-    if (decoded.problem?.kind === 'corrupt') {
-      throw new JournalCorruptError(decoded.problem.message, decoded.problem.file, decoded.problem.line);
-    }
+    const damage = damageOf(decoded, this.journalPath(runId));
+    if (damage) throw new JournalCorruptError(damage.message, damage.file, damage.line);
     const release = await this.store.lock(runId);
     try {
       const { writer } = await this.store.reopen(runId);
@@ -345,17 +433,45 @@ export class EmbeddedEngine {
       if (/invalid run id/.test(error.message)) return undefined;
       throw error;
     });
-    if (!decoded) return undefined;
-    const record = runRecord(
-      decoded.events,
-      decoded.problem?.kind === 'truncated_tail' ? [decoded.problem.message] : [],
-    );
-    if (record && decoded.problem?.kind === 'corrupt') {
-      const { file, line, message } = decoded.problem;
-      record.needsAttention = { file, line, message };
+    if (!decoded || neverStarted(decoded)) return undefined;
+    const damage = damageOf(decoded, this.journalPath(runId));
+    const record =
+      runRecord(
+        decoded.events,
+        decoded.problem?.kind === 'truncated_tail' ? [decoded.problem.message] : [],
+      ) ?? (await this.unreadableRun(runId));
+    if (damage) {
+      const { file, line, message, reason, hint } = damage;
+      record.needsAttention = {
+        file,
+        line,
+        message,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(hint !== undefined ? { hint } : {}),
+      };
       record.warnings.push(message);
     }
     return record;
+  }
+
+  private journalPath(runId: string): string {
+    return this.store instanceof FileJournalStore ? this.store.journalFile(runId) : runId;
+  }
+
+  /** The record of a run whose start record is unreadable: its id and when its journal last changed. */
+  private async unreadableRun(runId: string): Promise<RunRecord> {
+    const changed = this.store instanceof FileJournalStore ? await this.store.modifiedAt(runId) : undefined;
+    return {
+      runId,
+      workflow: '',
+      status: 'running',
+      inputs: {},
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 },
+      startedAt: (changed ?? new Date(0)).toISOString(),
+      steps: [],
+      trace: [],
+      warnings: [],
+    };
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
@@ -377,11 +493,48 @@ export class EmbeddedEngine {
     for (const runId of await this.store.list()) {
       if (this.active.has(runId)) continue;
       const decoded = await this.store.read(runId);
-      if (!decoded || decoded.problem?.kind === 'corrupt' || decoded.events.some(isTerminal)) continue;
+      if (
+        !decoded ||
+        neverStarted(decoded) ||
+        damageOf(decoded, this.journalPath(runId)) ||
+        decoded.events.some(isTerminal)
+      )
+        continue;
       if (this.store instanceof FileJournalStore && (await this.store.owner(runId)) !== undefined) continue;
       out.push(runId);
     }
     return out.sort();
+  }
+
+  /**
+   * What a server starting on this data dir must know: the runs to resume, the damaged ones (never
+   * resumed; reported), and the runs that never started, which it removes (their ids are free again).
+   * Runs driven by a live process (this one or another) are left alone.
+   */
+  async recoveryScan(): Promise<RecoveryScan> {
+    const scan: RecoveryScan = { resumable: [], damaged: [], discarded: [] };
+    const store = this.store;
+    for (const runId of (await store.list()).sort()) {
+      if (this.active.has(runId)) continue;
+      const decoded = await store.read(runId);
+      if (!decoded || decoded.events.some(isTerminal)) continue;
+      if (store instanceof FileJournalStore && (await store.owner(runId)) !== undefined) continue;
+      const damage = damageOf(decoded, this.journalPath(runId));
+      if (damage) {
+        scan.damaged.push({
+          runId,
+          file: damage.file,
+          line: damage.line,
+          reason: damage.reason ?? damage.message,
+          hint: damage.hint ?? '',
+        });
+      } else if (neverStarted(decoded)) {
+        if (store instanceof FileJournalStore && (await store.discardNeverStarted(runId, neverStarted))) {
+          scan.discarded.push(runId);
+        }
+      } else scan.resumable.push(runId);
+    }
+    return scan;
   }
 }
 

@@ -51,5 +51,11 @@ describe('samples on the embedded engine', () => {
     expect(record.status).toBe('succeeded');
     if (name === 'http-tool') expect(record.outputs?.temperature).toBe(21);
     if (name === 'research') expect(record.outputs?.summaries).toBe(3);
+    if (name === 'debate') {
+      // The winner and the ratings come from one verdict: the winner holds the top rating.
+      const { winner, ratings } = record.outputs as { winner: string; ratings: Record<string, number> };
+      expect(Math.max(...Object.values(ratings))).toBe(ratings[winner]);
+      expect(ratings[winner]).toBeGreaterThan(1500);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The executeStep activity: the shared step executor (engine/steps/execute.ts) with the worker's
-// environment, model clients, tools and ratings store. Step failures come back as values (the
-// workflow journals their code and usage); Temporal's own retries are off (the interpreter decides).
+// environment, model clients, tools and ratings store. A failed step fails the activity with an
+// ApplicationFailure typed with its error code, carrying the outcome (the workflow journals its code
+// and usage); Temporal's own retries are off (the interpreter decides).
 //
 // Budget breaker: the run's meter cannot be shared across worker processes, so each worker keeps one
 // meter per run for the steps of that run it runs (seeded with what the run had spent when the step
@@ -8,7 +9,7 @@
 // engine: a step crossing the budget aborts its in-flight siblings at once. Across workers, a sibling
 // on another worker is stopped when the workflow fails the run (activity cancellation, within a
 // heartbeat) and is then journaled as `cancelled` rather than `budget_exceeded`.
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { modelClientsFor } from '../../engine/steps/context.js';
 import { toErrorInfo } from '../../engine/steps/errors.js';
 import { executeStep } from '../../engine/steps/execute.js';
@@ -127,7 +128,7 @@ export function createActivities(options: ActivityOptions = {}): WeftActivities 
             message: `step ${command.key} was stopped because its worker shut down`,
           };
         }
-        return redactValue(
+        const outcome: Extract<ExecuteStepOutcome, { ok: false }> = redactValue(
           {
             ok: false,
             error: info,
@@ -136,6 +137,13 @@ export function createActivities(options: ActivityOptions = {}): WeftActivities 
           },
           secrets,
         );
+        // The activity fails, typed with the step's error code; the workflow reads the outcome back.
+        throw ApplicationFailure.create({
+          type: outcome.error.code,
+          message: outcome.error.message,
+          nonRetryable: true,
+          details: [outcome],
+        });
       } finally {
         clearInterval(heartbeat);
         context.cancellationSignal.removeEventListener('abort', onCancel);

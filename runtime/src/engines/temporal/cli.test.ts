@@ -127,10 +127,28 @@ describe('weft run --engine temporal', () => {
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).category).toBe('sales');
 
+    // `weft runs` lists them from Temporal (TEMPORAL_ADDRESS is set), through the visibility API
+    const failedId = JSON.parse(failed.stdout).runId;
+    let listed: Array<{ runId: string; workflow: string; status: string }> = [];
+    for (let i = 0; i < 25 && !listed.some((r) => r.runId === failedId && r.status === 'failed'); i++) {
+      const runs = await cli.runAsync(['runs', '--json', '--limit', '50'], {
+        cwd: dataDir,
+        env: env('cli-worker'),
+      });
+      expect(runs.code).toBe(0);
+      listed = JSON.parse(runs.stdout);
+      if (!listed.some((r) => r.runId === failedId)) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(listed.find((r) => r.runId === failedId)).toMatchObject({
+      workflow: 'no-branch',
+      status: 'failed',
+    });
+    expect(listed.some((r) => r.workflow === 'sales-inquiry' && r.status === 'succeeded')).toBe(true);
+
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(workerLog).toContain('worker stopped');
-  }, 60_000);
+  }, 120_000);
 
   it('says how to start Temporal when nothing answers (exit 2)', async () => {
     const address = `127.0.0.1:${await findFreePort()}`;

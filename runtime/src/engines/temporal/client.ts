@@ -1,13 +1,21 @@
 // Starting and following Weft runs on Temporal: the workflow id is the run id; progress comes from
 // polling the workflow's journal query, the final journal from the workflow's result, and the run
 // record is built from the journal exactly as the embedded engine builds it.
-import { Client, type Connection, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  Client,
+  type Connection,
+  WorkflowFailedError,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { isTerminal, type JournalEvent } from '../../engine/journal.js';
-import { type RunRecord, runRecord } from '../../engine/run-record.js';
+import { type RunRecord, type RunSummary, runRecord } from '../../engine/run-record.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
 import { newRunId, type RunEvent } from '../embedded/engine.js';
 import type { ActivityOptions } from './activities.js';
+import { hasWeftSearchAttribute, type ListOptions, listTemporalRuns, startMetadata } from './visibility.js';
 import {
   connectClient,
   connectWorker,
@@ -38,6 +46,14 @@ export interface FollowOptions {
   pollMs?: number;
 }
 
+/** The journal of a failed Weft run, from its workflow's ApplicationFailure (see workflows.ts). */
+export function failedRunJournal(error: unknown): JournalEvent[] | undefined {
+  const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const journal = cause.details?.[0];
+  return Array.isArray(journal) && journal.some(isTerminal) ? (journal as JournalEvent[]) : undefined;
+}
+
 const delay = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));
 
 /** Follows a started workflow: polls its journal and resolves with its run record. */
@@ -66,6 +82,12 @@ export function followWorkflow(
       const settled = await Promise.race([final, delay(pollMs)]);
       if (settled) {
         if ('error' in settled) {
+          // A failed Weft run fails its workflow; the failure carries the journal.
+          const journal = failedRunJournal(settled.error);
+          if (journal) {
+            take(0, journal);
+            return runRecord(journal)!;
+          }
           const error = settled.error as Error & { cause?: Error };
           throw new Error(
             `the Temporal workflow for run ${runId} failed: ${error.cause?.message ?? error.message}`,
@@ -81,7 +103,9 @@ export function followWorkflow(
         // No worker answered this time (or the workflow just ended): the result says the rest.
       }
       if (events.some(isTerminal)) {
-        const { journal } = (await final) as { journal?: JournalEvent[] };
+        const settledFinal = await final;
+        const journal =
+          'journal' in settledFinal ? settledFinal.journal : failedRunJournal(settledFinal.error);
         if (journal) {
           take(0, journal);
           return runRecord(journal)!;
@@ -148,8 +172,22 @@ export class TemporalRuns {
       taskQueue: this.config.taskQueue,
       workflowId: runId,
       args: [input],
+      ...(await this.describedBy(definition, options.workflowFile)),
     });
     return followWorkflow(handle, runId, options);
+  }
+
+  private searchable: Promise<boolean> | undefined;
+
+  /** Memo, summary and (when the namespace has it) the WeftWorkflow search attribute for a new run. */
+  private async describedBy(definition: WorkflowDefinition, workflowFile: string | undefined) {
+    this.searchable ??= hasWeftSearchAttribute(this.connection, this.config.namespace);
+    return startMetadata(definition, workflowFile, await this.searchable);
+  }
+
+  /** Weft runs on this namespace, newest first (Temporal's visibility API). */
+  list(options: ListOptions): Promise<RunSummary[]> {
+    return listTemporalRuns(this.client, options);
   }
 
   /** Follows an existing run, or returns undefined when there is no workflow with this id. */

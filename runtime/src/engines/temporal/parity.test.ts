@@ -38,7 +38,8 @@ const scripted = scriptedModel((request) => {
 const factory = (spec: ModelSpec): ModelClient =>
   spec.model.startsWith('scripted') ? scripted.factory(spec) : createModelClient(spec, { env: {} });
 const SCRIPTED: Record<string, ModelSpec> = {
-  fast: { provider: 'mock', model: 'scripted-1', parameters: {} },
+  // 100 output tokens a call: two calls fit a 1000-token budget at once (`big` then overshoots it)
+  fast: { provider: 'mock', model: 'scripted-1', parameters: { maxOutputTokens: 100 } },
 };
 
 let temporal: TemporalService;
@@ -245,6 +246,21 @@ describe('Temporal engine parity with the embedded engine', () => {
     expect(result.temporal.usage.totalTokens).toBe(1100);
     expect(result.embedded.steps.find((s) => s.key === 'p.slow')?.error?.code).toBe('budget_exceeded');
     expectParity(result, 'p.slow');
+  });
+
+  it('refuses alike, before it is made, a call that cannot fit the budget', async () => {
+    const def = workflow([llm('a', 'too long for this budget '.repeat(8))], {
+      models: SCRIPTED,
+      budget: { maxTokens: 40 },
+    });
+    const before = scripted.requests.length;
+    const result = await runBoth(def, {});
+    expect(scripted.requests.length).toBe(before);
+    expect(result.temporal.status).toBe('failed');
+    expect(result.temporal.error?.code).toBe('budget_exceeded');
+    expect(result.temporal.usage.totalTokens).toBe(0);
+    expect(result.temporal.steps[0]?.error?.message).toContain('refused before it was made');
+    expectParity(result);
   });
 
   it('cancels alike: the in-flight step is stopped and the run ends cancelled', async () => {

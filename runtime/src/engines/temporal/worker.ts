@@ -1,10 +1,10 @@
 // Connecting to Temporal and running a Weft worker: the weftWorkflow (bundled once at start) and the
 // executeStep activity on one task queue. Used by `weft worker`, by `weft run --engine temporal` when
 // no worker is polling, and by tests.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -19,18 +19,96 @@ export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** Temporal Cloud API key (TEMPORAL_API_KEY); turns TLS on unless TEMPORAL_TLS=false. */
+  apiKey?: string;
+  /** TLS settings from TEMPORAL_TLS* (see connectionSecurity). */
+  tls?: TemporalTlsConfig;
 }
 
-/** TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (weft). */
+export interface TemporalTlsConfig {
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  serverCaCertPath?: string;
+  serverName?: string;
+}
+
+/**
+ * TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (weft), and
+ * Temporal Cloud's settings under the names Temporal's own CLI and SDKs read: TEMPORAL_API_KEY,
+ * TEMPORAL_TLS (true/false), TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH,
+ * TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_SERVER_NAME.
+ */
 export function temporalConfig(env: Record<string, string | undefined> = process.env): TemporalConfig {
-  const pick = (name: string, fallback: string) => {
-    const value = env[name]?.trim();
-    return value ? value : fallback;
+  const value = (name: string) => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
   };
+  const apiKey = value('TEMPORAL_API_KEY');
+  const clientCertPath = value('TEMPORAL_TLS_CLIENT_CERT_PATH');
+  const clientKeyPath = value('TEMPORAL_TLS_CLIENT_KEY_PATH');
+  const serverCaCertPath = value('TEMPORAL_TLS_SERVER_CA_CERT_PATH');
+  const serverName = value('TEMPORAL_TLS_SERVER_NAME');
+  if ((clientCertPath === undefined) !== (clientKeyPath === undefined)) {
+    throw new Error(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH go together (mTLS needs both): set both or neither',
+    );
+  }
+  const tlsFlag = value('TEMPORAL_TLS')?.toLowerCase();
+  if (tlsFlag !== undefined && !['true', 'false', '1', '0'].includes(tlsFlag)) {
+    throw new Error(`TEMPORAL_TLS must be true or false, not "${env.TEMPORAL_TLS}"`);
+  }
+  const tlsSettings = clientCertPath || serverCaCertPath || serverName;
+  const tlsOn =
+    tlsFlag !== undefined ? tlsFlag === 'true' || tlsFlag === '1' : Boolean(apiKey || tlsSettings);
   return {
-    address: pick('TEMPORAL_ADDRESS', '127.0.0.1:7233'),
-    namespace: pick('TEMPORAL_NAMESPACE', 'default'),
-    taskQueue: pick('TEMPORAL_TASK_QUEUE', 'weft'),
+    address: value('TEMPORAL_ADDRESS') ?? '127.0.0.1:7233',
+    namespace: value('TEMPORAL_NAMESPACE') ?? 'default',
+    taskQueue: value('TEMPORAL_TASK_QUEUE') ?? 'weft',
+    ...(apiKey ? { apiKey } : {}),
+    ...(tlsOn
+      ? {
+          tls: {
+            ...(clientCertPath ? { clientCertPath } : {}),
+            ...(clientKeyPath ? { clientKeyPath } : {}),
+            ...(serverCaCertPath ? { serverCaCertPath } : {}),
+            ...(serverName ? { serverName } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The SDK's connection options for the config's API key and TLS (files are read here, once). */
+export function connectionSecurity(config: TemporalConfig): {
+  apiKey?: string;
+  tls?: TLSConfig | false;
+} {
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`cannot read ${what} at ${path}: ${(error as Error).message}`);
+    }
+  };
+  const tls = config.tls;
+  return {
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    tls: tls
+      ? {
+          ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
+          ...(tls.serverCaCertPath
+            ? { serverRootCACertificate: read(tls.serverCaCertPath, 'TEMPORAL_TLS_SERVER_CA_CERT_PATH') }
+            : {}),
+          ...(tls.clientCertPath && tls.clientKeyPath
+            ? {
+                clientCertPair: {
+                  crt: read(tls.clientCertPath, 'TEMPORAL_TLS_CLIENT_CERT_PATH'),
+                  key: read(tls.clientKeyPath, 'TEMPORAL_TLS_CLIENT_KEY_PATH'),
+                },
+              }
+            : {}),
+        }
+      : false,
   };
 }
 
@@ -71,11 +149,13 @@ async function probe(address: string): Promise<void> {
 
 /** A client connection; fails with TemporalUnreachableError when nothing answers at the address. */
 export async function connectClient(config: TemporalConfig): Promise<Connection> {
+  const security = connectionSecurity(config);
   try {
     await probe(config.address);
     const connection = await Connection.connect({
       address: config.address,
       connectTimeout: CONNECT_TIMEOUT_MS,
+      ...security,
     });
     await connection.workflowService.getSystemInfo({});
     return connection;
@@ -85,9 +165,10 @@ export async function connectClient(config: TemporalConfig): Promise<Connection>
 }
 
 export async function connectWorker(config: TemporalConfig): Promise<NativeConnection> {
+  const security = connectionSecurity(config);
   try {
     await probe(config.address);
-    return await NativeConnection.connect({ address: config.address });
+    return await NativeConnection.connect({ address: config.address, ...security });
   } catch (error) {
     throw new TemporalUnreachableError(config.address, error);
   }

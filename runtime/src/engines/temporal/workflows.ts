@@ -20,12 +20,14 @@ import {
   setHandler,
   sleep,
   TimeoutFailure,
+  upsertMemo,
 } from '@temporalio/workflow';
 import type { ExecuteCommand } from '../../engine/commands.js';
 import { decide, effectiveInputs } from '../../engine/interpreter.js';
 import type { ErrorInfo, JournalEvent, ModelCallRecord, Usage } from '../../engine/journal.js';
 import { foldJournal } from '../../engine/state.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
+import { stepActivityId, stepDefinition, stepInputs, stepSummary } from './step-definition.js';
 
 export const WORKFLOW_TYPE = 'weftWorkflow';
 
@@ -38,15 +40,20 @@ export interface WeftWorkflowInput {
 
 export interface ExecuteStepInput {
   runId: string;
+  /** What the step needs of the definition (stepDefinition): its models, agents, tools and the budget. */
   definition: WorkflowDefinition;
-  /** Inputs with defaults filled in. */
+  /** Inputs with defaults filled in, for the steps that read them (tool and agent steps), else {}. */
   inputs: Record<string, JsonValue>;
   command: ExecuteCommand;
   /** What the run had spent when the step was scheduled (starts the step's budget breaker). */
   usageSoFar: Usage;
 }
 
-/** Activities report step failures as values so the workflow can journal the error code and usage. */
+/**
+ * A step's outcome. A failed step's activity fails (Temporal shows it failed) with an
+ * ApplicationFailure whose type is the error code and whose first detail is this outcome, so the
+ * workflow journals the code and what the step spent.
+ */
 export type ExecuteStepOutcome =
   | { ok: true; output: JsonValue; usage: Usage; calls: ModelCallRecord[] }
   | { ok: false; error: ErrorInfo; usage?: Usage; calls?: ModelCallRecord[] };
@@ -71,6 +78,9 @@ const TIMEOUT_MARGIN_MS = 30_000;
 
 function activitiesFor(command: ExecuteCommand): WeftActivities {
   return proxyActivities<WeftActivities>({
+    // Temporal's UI and CLI name the step: activity id `step:classify`, summary `step classify (llm ...)`.
+    activityId: stepActivityId(command),
+    summary: stepSummary(command),
     startToCloseTimeout: command.timeoutMs !== undefined ? command.timeoutMs + TIMEOUT_MARGIN_MS : '24 hours',
     // The activity heartbeats every second: a worker that dies is noticed within this time.
     heartbeatTimeout: '30 seconds',
@@ -82,8 +92,16 @@ function activitiesFor(command: ExecuteCommand): WeftActivities {
 }
 
 /** An activity that did not return an outcome (cancelled, timed out, worker lost) as step error info. */
-function failureInfo(error: unknown, command: ExecuteCommand): ErrorInfo {
+function failedOutcome(error: unknown, command: ExecuteCommand): ExecuteStepOutcome {
   const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) {
+    const outcome = cause.details?.[0] as ExecuteStepOutcome | undefined;
+    if (outcome && typeof outcome === 'object' && outcome.ok === false) return outcome;
+  }
+  return { ok: false, error: failureInfo(cause, command) };
+}
+
+function failureInfo(cause: unknown, command: ExecuteCommand): ErrorInfo {
   if (cause instanceof CancelledFailure) {
     return { code: 'cancelled', message: `step ${command.key} was cancelled`, retryable: false };
   }
@@ -140,13 +158,13 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
         try {
           outcome = await activitiesFor(command).executeStep({
             runId,
-            definition,
-            inputs: resolvedInputs,
+            definition: stepDefinition(definition, command),
+            inputs: stepInputs(command, resolvedInputs),
             command,
             usageSoFar: foldJournal(journal).usage,
           });
         } catch (error) {
-          outcome = { ok: false, error: failureInfo(error, command) };
+          outcome = failedOutcome(error, command);
         }
         if (!outcome.ok && outcome.error.code === 'budget_exceeded') {
           breakerVictims += 1;
@@ -185,6 +203,16 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
     inFlight.set(command.key, task);
   };
 
+  /** The run's end in the memo, for `weft runs` and Temporal users (Temporal's status alone says less). */
+  const memoEnd = (status: string, error?: string) => {
+    const { usage } = foldJournal(journal);
+    upsertMemo({
+      weftStatus: status,
+      weftUsage: usage,
+      ...(error !== undefined ? { weftError: error } : {}),
+    });
+  };
+
   const stop = async () => {
     if (inFlight.size > 0) steps.cancel();
     await Promise.allSettled([...inFlight.values()]);
@@ -218,17 +246,27 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
         case 'complete_run':
           await Promise.allSettled([...inFlight.values()]);
           append({ type: 'run_completed', outputs: command.outputs });
+          memoEnd('succeeded');
           return journal;
         case 'fail_run':
           await stop();
           append({ type: 'run_failed', error: command.error });
-          return journal;
+          memoEnd('failed', command.error.code);
+          // The Temporal workflow fails too, typed with the Weft error code (budget_exceeded, ...), so
+          // Temporal's status, filters and alerts see it; the journal rides along as its first detail.
+          throw ApplicationFailure.create({
+            type: command.error.code,
+            message: command.error.message,
+            nonRetryable: true,
+            details: [journal],
+          });
         case 'cancel_run':
           await stop();
           append({
             type: 'run_cancelled',
             ...(command.reason !== undefined ? { reason: command.reason } : {}),
           });
+          memoEnd('cancelled');
           return journal;
       }
     }

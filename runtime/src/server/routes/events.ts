@@ -1,7 +1,8 @@
 // Server-Sent Events: one run's events (GET /runs/{id}/events) and every run's lifecycle (GET /events).
 import type {} from '@fastify/swagger';
 // `: connected` goes out right after the headers, `: heartbeat` every 15 s, `id:` on every event,
-// and Last-Event-ID (header, or ?lastEventId=) resumes after that event.
+// and Last-Event-ID (header, or ?lastEventId=) resumes after that event. A finished run's stream
+// resumed after its last event answers 204, which ends an EventSource's reconnect loop.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
@@ -100,6 +101,18 @@ const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, options)
     })();
   }
 
+  /** No event follows `after`, also once the run.finished that trails the record has had time to land. */
+  async function nothingAfter(id: string, after: string, endedAt: string | undefined): Promise<boolean> {
+    const pending = async () => (await storeCall(() => store.readEvents(id, after, 1))).length > 0;
+    if (await pending()) return false;
+    const wait = graceMs - (Date.now() - (endedAt ? Date.parse(endedAt) : 0));
+    if (wait > 0) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, graceMs)));
+      if (await pending()) return false;
+    }
+    return true;
+  }
+
   app.get<{ Params: { id: string }; Querystring: { lastEventId?: string } }>(
     '/runs/:id/events',
     {
@@ -115,6 +128,11 @@ const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, options)
       const run = await storeCall(() => store.getRun(id));
       if (!run) throw new ApiError(404, 'run_not_found', `No run with id "${id}".`);
       const after = resumeId(request.headers['last-event-id'], request.query.lastEventId);
+      if (after !== undefined && run.status !== 'running' && (await nothingAfter(id, after, run.endedAt))) {
+        // A finished run's stream, resumed after its last event: 204 tells an EventSource to stop
+        // reconnecting (https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model).
+        return reply.code(204).send();
+      }
       stream(request, reply, id, after, async () => {
         const now = await store.getRun(id).catch(() => undefined);
         return (now ?? run).status !== 'running';

@@ -2,6 +2,7 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { workflowSchema } from '../../language/index.js';
 import { ApiError, errorBody } from '../errors.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { RunStore } from '../run-store.js';
@@ -40,6 +41,7 @@ const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, options) =
       links: {
         ...(single ? { run: '/run' } : {}),
         schema: '/schema',
+        workflowSchema: '/schema/workflow.schema.json',
         runs: '/runs',
         events: '/events',
         docs: '/docs',
@@ -85,6 +87,13 @@ const metaRoutes: FastifyPluginAsync<MetaRoutesOptions> = async (app, options) =
       if (single) return workflowIo(single);
       return { workflows: registry.list().map(workflowIo) };
     },
+  );
+
+  // The workflow.yaml language schema, for editors: `# yaml-language-server: $schema=<server>/schema/workflow.schema.json`.
+  app.get(
+    '/schema/workflow.schema.json',
+    { schema: { summary: 'The workflow.yaml JSON Schema (for editors and validators)', tags } },
+    async (_req, reply) => reply.type('application/schema+json').send(workflowSchema),
   );
 
   app.get('/workflows', { schema: { summary: 'The workflows served', tags } }, async () => ({

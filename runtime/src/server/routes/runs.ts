@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import { TurnAdmission } from '../admission.js';
 import { durationMs } from '../engine.js';
 import { ApiError } from '../errors.js';
-import { RUN_STATUSES, type RunStatus, type RunStore, type StoredRun } from '../run-store.js';
+import { decodeCursor, RUN_STATUSES, type RunStatus, type RunStore, type StoredRun } from '../run-store.js';
 import type { RunManager } from '../runs.js';
 import type { LoadedWorkflow, WorkflowRegistry } from '../workflows.js';
 
@@ -45,6 +45,7 @@ export function statusView(run: StoredRun): Record<string, unknown> {
   const view: Record<string, unknown> = { runId: run.runId, workflow: run.workflow, status: run.status };
   if (run.outputs !== undefined) view.outputs = run.outputs;
   if (run.error) view.error = run.error;
+  if (run.damage) view.damage = run.damage;
   view.usage = run.usage;
   view.timings = timings(run);
   return view;
@@ -65,6 +66,7 @@ export function summaryView(run: StoredRun): Record<string, unknown> {
     timings: timings(run),
   };
   if (run.error) view.error = run.error;
+  if (run.damage) view.damage = run.damage;
   return view;
 }
 
@@ -111,6 +113,16 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
     // Refuse early when the store is down, rather than running work nobody can look up.
     await storeCall(() => store.ping());
     const active = runs.start(workflow.definition, checked.inputs, { workflowFile: workflow.file });
+    // 202 and 200 mean the run's start is stored: a crash after the answer resumes the run
+    await active.started.catch((error: Error) => {
+      throw new ApiError(
+        503,
+        'run_not_recorded',
+        `The run could not be recorded (${error.message}), so it was not started; retry shortly.`,
+        undefined,
+        { 'Retry-After': '2' },
+      );
+    });
     const accepted = () => {
       const statusUrl = `/status/${active.runId}`;
       reply.header('Location', statusUrl);
@@ -230,15 +242,29 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
           properties: {
             workflow: { type: 'string' },
             status: { type: 'string', enum: [...RUN_STATUSES] },
-            limit: { type: 'string', pattern: '^[0-9]+$', description: '1..200, default 50' },
-            cursor: { type: 'string', description: 'nextCursor of the previous page' },
+            limit: { type: 'string', pattern: '^[0-9]{1,3}$', description: '1..200, default 50' },
+            cursor: {
+              type: 'string',
+              maxLength: 400,
+              description: 'nextCursor of the previous page (400 if it is not one)',
+            },
           },
         },
       },
     },
     async (request) => {
       const { workflow, status, cursor } = request.query;
-      const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50) || 50));
+      const limit = Number(request.query.limit ?? 50);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+        throw new ApiError(400, 'invalid_limit', `limit must be 1..200 (got ${request.query.limit}).`);
+      }
+      if (cursor !== undefined && !decodeCursor(cursor)) {
+        throw new ApiError(
+          400,
+          'invalid_cursor',
+          'cursor is not a cursor this server made: pass the nextCursor of the previous page (or follow its `next` link), or leave it out for the first page.',
+        );
+      }
       const page = await storeCall(() =>
         store.listRuns({ workflow, status: status as RunStatus | undefined, limit, cursor }),
       );
@@ -264,6 +290,14 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
       const outcome = await storeCall(() => runs.cancel(id));
       if (outcome === 'not_found') throw new ApiError(404, 'run_not_found', `No run with id "${id}".`);
       const run = await findRun(id);
+      if (outcome === 'finished' && run.status === 'damaged') {
+        throw new ApiError(
+          409,
+          'run_damaged',
+          `Run "${id}" is damaged: nothing runs, so there is nothing to cancel. ${run.error?.message ?? ''}`.trim(),
+          { status: run.status, damage: run.damage },
+        );
+      }
       if (outcome === 'finished') {
         throw new ApiError(409, 'run_finished', `Run "${id}" already finished (${run.status}).`, {
           status: run.status,

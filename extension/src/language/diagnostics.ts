@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { CHECKER_YOUNG_GENERATION_MB } from '../../../runtime/src/language/memory.js';
-import type { CheckAnswer, CheckRequest } from '../language/check-protocol.js';
-import type { CheckResult, Diagnostic } from '../language/runtime.js';
-import { cachedCheck, checkOf, forget, isWorkflowDocument, rememberCheck } from './documents.js';
+import { cachedCheck, checkOf, forget, isWorkflowDocument, rememberCheck } from '../vscode/documents.js';
+import type { CheckAnswer, CheckRequest } from './check-protocol.js';
+import type { CheckResult, Diagnostic } from './runtime.js';
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -45,6 +45,9 @@ export class DiagnosticsController implements vscode.Disposable {
   /** Per document: who waits for the check of which version (checkNow). */
   private readonly waiters = new Map<string, { version: number; resolve: (r?: CheckResult) => void }[]>();
   private worker: Worker | undefined;
+  private readonly checked = new vscode.EventEmitter<{ doc: vscode.TextDocument; result: CheckResult }>();
+  /** A check of a document's current version finished (its diagnostics are set); the graph redraws from it. */
+  readonly onDidCheck = this.checked.event;
   /** Set once the worker failed to start or died: checks run in-thread from then on. */
   private workerFailed = false;
 
@@ -55,6 +58,7 @@ export class DiagnosticsController implements vscode.Disposable {
   ) {
     this.disposables.push(
       this.collection,
+      this.checked,
       vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length) this.schedule(e.document);
@@ -221,6 +225,7 @@ export class DiagnosticsController implements vscode.Disposable {
           doc.uri,
           answer.diagnostics.map((d) => toVscodeDiagnostic(doc, d)),
         );
+        this.checked.fire({ doc, result });
       }
       this.record(doc, answer.ms, answer.version);
     } else {
@@ -243,6 +248,7 @@ export class DiagnosticsController implements vscode.Disposable {
       const result = checkOf(doc);
       const diagnostics = result.diagnostics.map((d) => toVscodeDiagnostic(doc, d));
       this.collection.set(doc.uri, diagnostics);
+      this.checked.fire({ doc, result });
       return diagnostics;
     } catch (error) {
       this.log.error(`checking ${doc.uri.fsPath} failed: ${(error as Error)?.stack ?? error}`);

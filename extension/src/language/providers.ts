@@ -1,8 +1,5 @@
 // Thin adapters from the pure language service (../language) to VS Code's provider interfaces.
 import * as vscode from 'vscode';
-import type { OutlineSymbol } from '../language/analysis.js';
-import type { CompletionKind } from '../language/completion.js';
-import type { CheckResult } from '../language/runtime.js';
 import {
   cachedCheck,
   checkOf,
@@ -10,8 +7,11 @@ import {
   isWorkflowDocument,
   toRange,
   WORKFLOW_SELECTOR,
-} from './documents.js';
-import { language } from './lazy.js';
+} from '../vscode/documents.js';
+import { language } from '../vscode/lazy.js';
+import type { OutlineSymbol } from './analysis.js';
+import type { CompletionKind } from './completion.js';
+import type { CheckResult } from './runtime.js';
 
 const COMPLETION_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,

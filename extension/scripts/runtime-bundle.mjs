@@ -1,0 +1,151 @@
+// Bundles the Weft runtime (runtime/src/cli/main.ts: validate, run, serve, runs, the embedded engine,
+// Redis, model providers, the Temporal client) into out/runtime/ for the extension: weft.mjs, lazily
+// loaded chunks, and a package.json with the runtime's version and protocol. ESM, so commands that
+// import their engine on use (Temporal) load it on use.
+//
+// Native modules stay out of the platform-neutral .vsix: each is replaced by a module whose every
+// export throws a clear error on use (what needs it, and what to do instead). Today that is
+// @temporalio/worker (the Temporal worker's Rust core): `weft worker` and `weft run --engine temporal`.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const extDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runtimeDir = join(extDir, '..', 'runtime');
+const outDir = join(extDir, 'out', 'runtime');
+const require = createRequire(join(runtimeDir, 'package.json'));
+
+/** Modules with a native part, and what a user of the bundled `weft` does instead. */
+export const NATIVE_MODULES = {
+  '@temporalio/worker':
+    "the Temporal worker (`weft worker`, `weft run --engine temporal`) needs @temporalio/worker's native core, " +
+    'which the platform-neutral Weft extension does not carry. Either run the stack in containers ' +
+    '(`weft stack up --backend compose`, needs Docker: its image runs the worker), or install the runtime ' +
+    'for this machine with npm (`npm install --save-dev @weft/runtime` in the project, then `npx weft worker`; ' +
+    'the extension then uses that runtime too).',
+};
+
+function nativeStubs() {
+  return {
+    name: 'weft-native-stubs',
+    setup(b) {
+      const filter = new RegExp(`^(${Object.keys(NATIVE_MODULES).join('|').replace(/[/.]/g, '\\$&')})$`);
+      b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'native-stub' }));
+      b.onLoad({ filter: /.*/, namespace: 'native-stub' }, (args) => {
+        // the real module's export names, so every import of it still links
+        const names = Object.keys(require(args.path)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+        const message = NATIVE_MODULES[args.path];
+        return {
+          loader: 'js',
+          contents: [
+            `const message = ${JSON.stringify(message)};`,
+            'const fail = () => { const e = new Error(message); e.code = "WEFT_NATIVE_MODULE_MISSING"; throw e; };',
+            'const unavailable = new Proxy(function unavailable() {}, { get: (_, key) => key === "then" || typeof key === "symbol" ? undefined : fail(), apply: fail, construct: fail });',
+            ...names.map((n) => `export const ${n} = unavailable;`),
+            'export default unavailable;',
+          ].join('\n'),
+        };
+      });
+    },
+  };
+}
+
+/**
+ * Packages that read files next to their own source (__dirname): their files are copied to
+ * out/runtime/assets/<package>/ and their __dirname points there. @fastify/swagger-ui: the /docs page.
+ */
+const ASSETS = { '@fastify/swagger-ui': ['static'] };
+
+function assets() {
+  const roots = Object.keys(ASSETS).map((name) => [name, dirname(require.resolve(`${name}/package.json`))]);
+  return {
+    name: 'weft-assets',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        const found = roots.find(([, root]) => args.path.startsWith(`${root}/`));
+        if (!found) return undefined;
+        const [name, root] = found;
+        const rel = relative(root, dirname(args.path)).split('\\').join('/');
+        const dir = `require('node:path').join(__weftRuntimeDir, 'assets', ${JSON.stringify(name)}, ${JSON.stringify(rel)})`;
+        return { loader: 'js', contents: `var __dirname = ${dir};\n${readFileSync(args.path, 'utf8')}` };
+      });
+    },
+  };
+}
+
+function copyAssets() {
+  for (const [name, folders] of Object.entries(ASSETS)) {
+    const root = dirname(require.resolve(`${name}/package.json`));
+    for (const folder of folders)
+      cpSync(join(root, folder), join(outDir, 'assets', name, folder), {
+        recursive: true,
+        // the non-bundled copy of swagger-ui (swagger-ui-bundle.js is what the page loads)
+        filter: (file) => !file.endsWith('swagger-ui.js'),
+      });
+  }
+}
+
+/** Folders of the runtime package that its code reads at run time (the stack's compose file). */
+const RUNTIME_FOLDERS = ['stack'];
+
+// Every ESM chunk: a require() for CommonJS dependencies, __filename/__dirname, and the folder of
+// the runtime (weft.mjs; chunks are in chunks/).
+const BANNER = [
+  "import { createRequire as __weftRequire } from 'node:module';",
+  "import { fileURLToPath as __weftFileUrlToPath } from 'node:url';",
+  "import { dirname as __weftDirname, basename as __weftBasename } from 'node:path';",
+  'const require = __weftRequire(import.meta.url);',
+  'const __filename = __weftFileUrlToPath(import.meta.url);',
+  'const __dirname = __weftDirname(__filename);',
+  "const __weftRuntimeDir = __weftBasename(__dirname) === 'chunks' ? __weftDirname(__dirname) : __dirname;",
+].join(' ');
+
+/** Builds out/runtime/ and returns esbuild's result (with its metafile). */
+export async function buildRuntime({ dev = false } = {}) {
+  rmSync(outDir, { recursive: true, force: true }); // no stale chunks
+  const pkg = JSON.parse(readFileSync(join(runtimeDir, 'package.json'), 'utf8'));
+  const result = await build({
+    entryPoints: { weft: join(runtimeDir, 'src', 'cli', 'main.ts') },
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: !dev,
+    sourcemap: dev ? 'linked' : false,
+    metafile: true,
+    logLevel: 'warning',
+    banner: { js: BANNER },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [nativeStubs(), assets()],
+  });
+  copyAssets();
+  // what code that finds its package by bin/weft.js (the stack) and its files next to it expects
+  mkdirSync(join(outDir, 'bin'), { recursive: true });
+  writeFileSync(join(outDir, 'bin', 'weft.js'), "#!/usr/bin/env node\nimport '../weft.mjs';\n");
+  for (const folder of RUNTIME_FOLDERS) {
+    if (existsSync(join(runtimeDir, folder)))
+      cpSync(join(runtimeDir, folder), join(outDir, folder), { recursive: true });
+  }
+  writeFileSync(
+    join(outDir, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: pkg.name,
+        version: pkg.version,
+        private: true,
+        type: 'module',
+        bin: { weft: 'weft.mjs' },
+        weft: { ...pkg.weft, bundled: true, nativeModulesMissing: Object.keys(NATIVE_MODULES) },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return result;
+}
