@@ -2,7 +2,7 @@
 // backend side by side with `docker compose up --wait` of the same file run by hand. A table, not a test.
 //   npm run bench:stack [-- --runs 3 --skip-compose]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -42,6 +42,7 @@ async function ports(): Promise<string[]> {
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-bench-stack-'));
+  chmodSync(dir, 0o755); // readable by the containers' non-root user
   copyFileSync(join(REPO_ROOT, 'samples/sales-inquiry/workflow.yaml'), join(dir, 'workflow.yaml'));
   return dir;
 }

@@ -65,6 +65,12 @@ export async function startDockerd(name = 'stack'): Promise<DockerEngine> {
   const socket = join(run, 'docker.sock');
   const dataRoot = join(CACHE, `dockerd-${name}`);
   mkdirSync(dataRoot, { recursive: true });
+  // a dockerd of another checkout sharing this .cache holds the data root's lock: wait for it to end
+  const waitUntil = Date.now() + 15 * 60_000;
+  for (let holder = dataRootHolder(dataRoot); holder; holder = dataRootHolder(dataRoot)) {
+    if (Date.now() > waitUntil) throw new Error(`dockerd pid ${holder} still holds ${dataRoot} after 15 min`);
+    await sleep(2000);
+  }
   const config = join(run, 'config');
   mkdirSync(config);
   cpSync(setting('DOCKER_COMPOSE_PLUGIN_DIR') as string, join(config, 'cli-plugins'), { recursive: true });
@@ -105,9 +111,29 @@ export async function startDockerd(name = 'stack'): Promise<DockerEngine> {
     });
     return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
+  const stop = async () => {
+    if (!done) {
+      try {
+        process.kill(-(child.pid as number), 'SIGTERM');
+      } catch {
+        // gone
+      }
+      const killAt = setTimeout(() => {
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }, 15_000);
+      await exited;
+      clearTimeout(killAt);
+    }
+    removeRunDir(run);
+  };
   const deadline = Date.now() + 60_000;
   while (docker(['version', '--format', '{{.Server.Version}}']).code !== 0) {
     if (done || Date.now() > deadline) {
+      await stop();
       throw new Error(`dockerd did not answer on ${socket}:\n${log}`);
     }
     await sleep(200);
@@ -116,25 +142,7 @@ export async function startDockerd(name = 'stack'): Promise<DockerEngine> {
     env,
     pid: child.pid as number,
     docker,
-    async stop() {
-      if (!done) {
-        try {
-          process.kill(-(child.pid as number), 'SIGTERM');
-        } catch {
-          // gone
-        }
-        const killAt = setTimeout(() => {
-          try {
-            process.kill(-(child.pid as number), 'SIGKILL');
-          } catch {
-            // gone
-          }
-        }, 15_000);
-        await exited;
-        clearTimeout(killAt);
-      }
-      removeRunDir(run);
-    },
+    stop,
   };
 }
 
@@ -295,6 +303,38 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && chmod +x 
     WEFT_TEMPORAL_IMAGE: TEST_IMAGES.temporal,
     WEFT_REDIS_IMAGE: TEST_IMAGES.redis,
   };
+}
+
+/** The pid of a running dockerd whose --data-root is `dataRoot`, if any (Linux /proc). */
+function dataRootHolder(dataRoot: string): number | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const at = args.indexOf('--data-root');
+    if (args[0]?.endsWith('dockerd') && at >= 0 && realpathOr(args[at + 1]) === realpathOr(dataRoot)) {
+      return Number(pid);
+    }
+  }
+  return undefined;
+}
+
+function realpathOr(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The npm package folder of the Node running the tests (npm-cli.js lives in its bin/). */
