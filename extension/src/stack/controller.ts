@@ -70,7 +70,12 @@ export class StackController implements vscode.Disposable {
     if (!cwd) throw new Error('Open a folder first: the Weft stack belongs to a workspace folder on disk.');
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     return {
-      cli: findWeftCli(folders, this.context.extensionPath),
+      // the runtime the Runs view uses too (weft.runtimePath, a workspace pin, else the bundled one)
+      cli: findWeftCli(
+        folders,
+        this.context.extensionPath,
+        vscode.workspace.getConfiguration('weft').get<string>('runtimePath', '').trim(),
+      ),
       cwd,
       options: mergeOptions(readStackOptions(cwd), overrides),
     };
