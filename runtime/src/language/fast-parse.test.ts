@@ -77,6 +77,18 @@ const yamlOptions = fc.record({
 });
 
 describe('fast paths (line scanner; js-yaml + node reconstruction) give exactly what yaml gives', () => {
+  it('a block scalar followed by a last line of spaces with no line break ends where yaml ends it', () => {
+    // found by the mutation property below (CRLF, a folded scalar, then "\r\n " at the end of the text)
+    for (const text of [
+      'steps:\r\n  - id: a\r\n    if: >-\r\n      steps.a.output.text ==\r\n      "y"\r\n ',
+      'a: >-\n  x\n ',
+      'a: |\n  x\n  ',
+      'b:\n  c: |-\n    x\n   ',
+    ]) {
+      expect(expectSameAsYaml(text), text).toBe(true);
+    }
+  });
+
   it('the samples and a 1,000-step workflow: taken by both, same nodes and ranges, same check result', () => {
     for (const text of [...SAMPLES, generateWorkflow(1_000)]) {
       const count = counting(() => expect(expectSameAsYaml(text)).toBe(true));

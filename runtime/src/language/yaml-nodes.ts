@@ -266,7 +266,8 @@ export function blockScalarEnd(text: string, start: number, stop: number): numbe
     const lineStart = text.lastIndexOf('\n', end - 2) + 1;
     let j = lineStart;
     while (text.charCodeAt(j) === 32) j++;
-    const blank = text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13;
+    // a last line of spaces with no line break after it is blank too (yaml ends the scalar before it)
+    const blank = j >= text.length || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13;
     if (!blank || j - lineStart > indent) break;
     end = lineStart;
   }
