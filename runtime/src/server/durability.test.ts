@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltCli, buildCli } from '../../test/support/cli.js';
 import { type FakeServer, startFakeOpenAI } from '../models/testing/fake-openai.js';
 import { decodeJournal } from '../store/journal-codec.js';
-import { json, killAll, logLines, serve, waitFor } from './test-process.js';
+import { json, killAll, logLines, serve, twoStepWorkflow, waitFor } from './test-process.js';
 import { ECHO_WORKFLOW, type TempDir, tempDir } from './test-support.js';
 
 const FAKE_KEY = 'sk-test-fake-key-0123456789';
@@ -27,30 +27,6 @@ const stepOf = (body: unknown) => {
   const match = /STEP (ONE|TWO) ([^"\\]*)/.exec(promptOf(body));
   return match ? ([match[1]!, match[2]!] as const) : undefined;
 };
-
-function twoStepWorkflow(baseUrl: string): string {
-  return `name: two-steps
-inputs:
-  topic: { type: string }
-outputs:
-  final: { type: string, value: "\${{ steps.two.output.text }}" }
-models:
-  remote:
-    provider: openai
-    model: gpt-test
-    base_url: ${baseUrl}
-    api_key_env: FAKE_OPENAI_KEY
-steps:
-  - id: one
-    kind: llm
-    model: remote
-    prompt: "STEP ONE \${{ inputs.topic }}"
-  - id: two
-    kind: llm
-    model: remote
-    prompt: "STEP TWO \${{ steps.one.output.text }}"
-`;
-}
 
 beforeAll(async () => {
   cli = await buildCli('durability');

@@ -2,90 +2,16 @@
 // server lists and reads them, replays their events), a server killed with SIGKILL mid-run resumes
 // the run when it starts again (the finished step's model call is not repeated), and a served folder
 // reloads on change and reports a broken file without going down.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltCli, buildCli } from '../../test/support/cli.js';
 import { type FakeServer, startFakeOpenAI } from '../models/testing/fake-openai.js';
+import { json, killAll, serve as serveProcess, twoStepWorkflow, waitFor } from './test-process.js';
 import { ECHO_WORKFLOW, type TempDir, tempDir } from './test-support.js';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const FAKE_KEY = 'sk-test-fake-key-0123456789';
 
-interface Served {
-  proc: ChildProcess;
-  url: string;
-  logs: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running = new Set<ChildProcess>();
-
-/** Starts `weft serve --port 0` (the built CLI) and waits for its "listening" log line (which names the address). */
-async function serve(workflows: string, dataDir: string): Promise<Served> {
-  const proc = spawn(
-    process.execPath,
-    [cli.file, 'serve', '--host', '127.0.0.1', '--port', '0', '--workflows', workflows],
-    {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        WEFT_DATA_DIR: dataDir,
-        WEFT_LOG_LEVEL: 'info',
-        FAKE_OPENAI_KEY: FAKE_KEY,
-        WEFT_SYNC_TIMEOUT_MS: '20000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  running.add(proc);
-  let out = '';
-  proc.stdout!.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr!.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('exit', (code, signal) => {
-      running.delete(proc);
-      resolve({ code, signal });
-    }),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`weft serve did not start:\n${out}`)), 30_000);
-    const check = () => {
-      for (const line of out.split('\n')) {
-        if (!line.includes('weft serve listening')) continue;
-        clearTimeout(deadline);
-        resolve((JSON.parse(line) as { address: string }).address);
-        return;
-      }
-    };
-    proc.stdout!.on('data', check);
-    void exited.then(({ code }) =>
-      reject(new Error(`weft serve exited (${code}) before listening:\n${out}`)),
-    );
-  });
-  return { proc, url, logs: () => out, exited };
-}
-
-async function json<T = Record<string, unknown>>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const serve = (workflows: string, dataDir: string) =>
+  serveProcess(cli.file, workflows, dataDir, { FAKE_OPENAI_KEY: FAKE_KEY });
 
 /** The events of a finished run over SSE (the stream ends after run.finished). */
 async function sseEvents(url: string, lastEventId?: string): Promise<Array<{ id: string; type: string }>> {
@@ -102,30 +28,6 @@ async function sseEvents(url: string, lastEventId?: string): Promise<Array<{ id:
 }
 
 const prompt = (body: unknown) => JSON.stringify((body as { messages?: unknown })?.messages ?? []);
-
-function twoStepWorkflow(baseUrl: string): string {
-  return `name: two-steps
-inputs:
-  topic: { type: string }
-outputs:
-  final: { type: string, value: "\${{ steps.two.output.text }}" }
-models:
-  remote:
-    provider: openai
-    model: gpt-test
-    base_url: ${baseUrl}
-    api_key_env: FAKE_OPENAI_KEY
-steps:
-  - id: one
-    kind: llm
-    model: remote
-    prompt: "STEP ONE \${{ inputs.topic }}"
-  - id: two
-    kind: llm
-    model: remote
-    prompt: "STEP TWO \${{ steps.one.output.text }}"
-`;
-}
 
 let cli: BuiltCli;
 let fake: FakeServer;
@@ -148,9 +50,7 @@ beforeAll(async () => {
     },
   });
 });
-afterEach(async () => {
-  for (const proc of [...running]) proc.kill('SIGKILL');
-});
+afterEach(killAll);
 afterAll(async () => {
   await fake.close();
   cli.remove();

@@ -103,3 +103,28 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Two model steps on the fake OpenAI-compatible server at `baseUrl` (key in FAKE_OPENAI_KEY): "STEP ONE topic", then "STEP TWO <first answer>". */
+export function twoStepWorkflow(baseUrl: string): string {
+  return `name: two-steps
+inputs:
+  topic: { type: string }
+outputs:
+  final: { type: string, value: "\${{ steps.two.output.text }}" }
+models:
+  remote:
+    provider: openai
+    model: gpt-test
+    base_url: ${baseUrl}
+    api_key_env: FAKE_OPENAI_KEY
+steps:
+  - id: one
+    kind: llm
+    model: remote
+    prompt: "STEP ONE \${{ inputs.topic }}"
+  - id: two
+    kind: llm
+    model: remote
+    prompt: "STEP TWO \${{ steps.one.output.text }}"
+`;
+}
