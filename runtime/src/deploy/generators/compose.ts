@@ -139,7 +139,7 @@ server {
 const SECRETS_ENTRYPOINT = [
   '/bin/sh',
   '-c',
-  'for f in /run/secrets/*; do [ -f "$$f" ] && export "$$(basename "$$f" | tr a-z A-Z)=$$(cat "$$f")"; done; exec node /app/node_modules/@weft/runtime/bin/weft.js "$$@"',
+  'for f in /run/secrets/*; do [ -f "$$f" ] && export "$$(basename "$$f" | tr a-z A-Z)=$$(cat "$$f")"; done; exec node /app/bin/weft.js "$$@"',
   'weft',
 ];
 

@@ -11,6 +11,7 @@ import {
   NativeConnection,
   Runtime,
   Worker,
+  type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { type ActivityOptions, createActivities } from './activities.js';
@@ -207,6 +208,18 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundled;
 }
 
+/**
+ * WEFT_WORKFLOW_BUNDLE: a workflow bundle prebuilt at image build (runtime/image-bundle.mjs), so the
+ * image carries no bundler; else the code is bundled at start.
+ */
+async function workerBundle(): Promise<WorkflowBundleOption> {
+  const prebuilt = process.env.WEFT_WORKFLOW_BUNDLE?.trim();
+  if (!prebuilt) return workflowBundle();
+  if (!existsSync(prebuilt))
+    throw new Error(`WEFT_WORKFLOW_BUNDLE names ${prebuilt}, which does not exist: fix the path or unset it`);
+  return { codePath: prebuilt };
+}
+
 let runtimeInstalled = false;
 
 /**
@@ -234,7 +247,7 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     namespace,
     taskQueue,
     ...(identity ? { identity } : {}),
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workerBundle(),
     activities: createActivities(activityOptions),
     // Heartbeats reach the server at least every second, so a cancelled step stops quickly.
     maxHeartbeatThrottleInterval: '1 second',
