@@ -186,7 +186,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const result = await buildImageBundle();
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-  console.log(
+  console.error(
     `dist/image: ${(bytes / 1e6).toFixed(1)} MB of JavaScript in ${(performance.now() - started).toFixed(0)} ms`,
   );
 }

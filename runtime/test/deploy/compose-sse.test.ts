@@ -169,12 +169,19 @@ describe.skipIf(missing !== undefined)('generated compose.yaml: SSE through ngin
   }, async () => {
     const up = compose(['up', '-d', '--wait', '--wait-timeout', '180', 'nginx', 'slow']);
     expect(up.code, `${up.stdout}${up.stderr}`.slice(-3000)).toBe(0);
-    // only nginx publishes a port of the generated services
-    const published = compose(['ps', '--format', '{{.Service}} {{.Publishers}}']).stdout;
-    for (const line of published.trim().split('\n')) {
-      const [service] = line.split(' ');
-      if (!['nginx', 'slow'].includes(service ?? '')) expect(line).not.toMatch(/PublishedPort:[1-9]/);
-    }
+    // of the generated services only nginx publishes a port
+    const services = compose(['ps', '--format', 'json'])
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { Service: string; Publishers?: Array<{ PublishedPort: number }> });
+    const published = (name: string) =>
+      (services.find((s) => s.Service === name)?.Publishers ?? [])
+        .map((p) => p.PublishedPort)
+        .filter((p) => p > 0);
+    expect(services.map((s) => s.Service).sort()).toEqual(['nginx', 'redis', 'slow', 'weft']);
+    expect(published('nginx')).toEqual([Number(composeEnv.PUBLISH_PORT)]);
+    expect(published('weft')).toEqual([]);
+    expect(published('redis')).toEqual([]);
     const base = `http://127.0.0.1:${composeEnv.PUBLISH_PORT}`;
     const slowPort = compose(['port', 'slow', '8081']).stdout.trim().split(':').pop();
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
