@@ -168,7 +168,8 @@ describe.skipIf(missing !== undefined)('generated compose.yaml: SSE through ngin
     timeout: 600_000,
   }, async () => {
     const up = compose(['up', '-d', '--wait', '--wait-timeout', '180', 'nginx', 'slow']);
-    expect(up.code, `${up.stdout}${up.stderr}`.slice(-3000)).toBe(0);
+    const logs = up.code === 0 ? '' : compose(['logs', '--no-color', '--tail', '30']).stdout;
+    expect(up.code, `${up.stderr.slice(-1500)}\n${logs}`).toBe(0);
     // of the generated services only nginx publishes a port
     const services = compose(['ps', '--format', 'json'])
       .stdout.trim()

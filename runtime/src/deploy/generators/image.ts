@@ -67,3 +67,17 @@ ENTRYPOINT ["node", "/app/bin/weft.js"]
 CMD ${json(stage.cmd)}
 `;
 }
+
+/**
+ * A container command that exits 0 when GET /ready answers 200. /ready needs a key when the server has
+ * them: the first of WEFT_API_KEYS, from the environment or a Swarm secret file.
+ */
+export function readyCommand(port: number): string[] {
+  const script = [
+    "const f=require('fs'),s='/run/secrets/weft_api_keys';",
+    "const k=(process.env.WEFT_API_KEYS||(f.existsSync(s)?f.readFileSync(s,'utf8'):'')).split(',')[0].trim();",
+    `fetch('http://127.0.0.1:'+(process.env.PORT||${port})+'/ready',{headers:k?{authorization:'Bearer '+k}:{}})`,
+    '.then(r=>process.exit(r.ok?0:1),()=>process.exit(1))',
+  ].join('');
+  return ['node', '-e', script];
+}
