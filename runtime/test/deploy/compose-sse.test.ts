@@ -52,7 +52,7 @@ steps:
   - id: write
     kind: llm
     model: fast
-    prompt: "One sentence about \${{ inputs.topic }}."
+    prompt: "One sentence about \${{ inputs.topic }}, after HTTP \${{ steps.wait.output.status }}."
 `;
 
 // A test-only service on the project's network: GET /hold answers once POST /release came.
