@@ -188,7 +188,9 @@ export function workflowsPath(): string {
   ].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
   const found = candidates.find((file) => existsSync(file));
   if (!found)
-    throw new Error(`the Temporal workflow sources are missing (looked at ${candidates.join(', ')})`);
+    throw new Error(
+      `the Temporal workflow sources are missing (looked at ${candidates.join(', ')}); a bundled runtime (dist/image/) needs WEFT_WORKFLOW_BUNDLE naming its prebuilt temporal-workflows.js`,
+    );
   return found;
 }
 
