@@ -5,8 +5,8 @@ import type {} from '@fastify/swagger';
 // resumed after its last event answers 204, which ends an EventSource's reconnect loop.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { GLOBAL_STREAM, type RunStore, type StoredEvent, type Unsubscribe } from '../../store/run-store.js';
 import { ApiError } from '../errors.js';
-import { GLOBAL_STREAM, type RunStore, type StoredEvent, type Unsubscribe } from '../run-store.js';
 import { formatComment, formatRetry, formatSse, resumeId, SSE_HEADERS } from '../sse.js';
 import { storeCall } from './runs.js';
 

@@ -3,9 +3,9 @@ import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { workflowSchema } from '../../language/index.js';
+import type { RunStore } from '../../store/run-store.js';
 import { ApiError, errorBody } from '../errors.js';
 import type { ServerMetrics } from '../metrics.js';
-import type { RunStore } from '../run-store.js';
 import { type WorkflowRegistry, workflowIo } from '../workflows.js';
 
 export interface MetaRoutesOptions {

@@ -2,10 +2,16 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import {
+  decodeCursor,
+  RUN_STATUSES,
+  type RunStatus,
+  type RunStore,
+  type StoredRun,
+} from '../../store/run-store.js';
 import { TurnAdmission } from '../admission.js';
 import { durationMs } from '../engine.js';
 import { ApiError } from '../errors.js';
-import { decodeCursor, RUN_STATUSES, type RunStatus, type RunStore, type StoredRun } from '../run-store.js';
 import type { RunManager } from '../runs.js';
 import type { LoadedWorkflow, WorkflowRegistry } from '../workflows.js';
 
