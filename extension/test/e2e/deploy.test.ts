@@ -60,7 +60,7 @@ const envOf = (name: string) =>
 let fake: FakeGcp;
 const fakeService = () => fake.state.services.get(SERVICE) as Record<string, unknown>;
 
-describe('Weft: Deploy to Cloud Run (wire fake of the Google APIs)', function () {
+describe('deploy: Weft: Deploy to Cloud Run (wire fake of the Google APIs)', function () {
   this.timeout(120_000);
   const saved: Record<string, string | undefined> = {};
   const folder = workspaceUri('deploy-sales').fsPath;
