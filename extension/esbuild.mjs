@@ -1,5 +1,5 @@
 // Bundles the extension (src/extension.ts -> out/extension.js; the language service -> out/language.js;
-// the diagnostics worker -> out/check-worker.js; the deploy side -> out/deploy.js; the runtime and `weft` CLI -> out/runtime/, see
+// the diagnostics worker -> out/check-worker.js; the runtime and `weft` CLI -> out/runtime/, see
 // scripts/runtime-bundle.mjs) and, with --tests, the e2e tests that run inside
 // the real extension host (test/e2e/*.ts -> out/test/*.js). CommonJS, Node 20.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -66,19 +66,9 @@ const docker = await build({
     },
   ],
 });
-// Weft: Deploy to Cloud Run's runtime side (runtime/src/deploy: the profile, preflight, the Cloud Run
-// client with google-auth-library), its own bundle, required on the first deploy (src/deploy/load.ts).
-const deploy = await build({
-  ...common,
-  entryPoints: ['src/deploy/runtime.ts'],
-  outfile: 'out/deploy.js',
-  minify: !dev,
-  sourcemap: dev ? 'linked' : false,
-  metafile: true,
-});
 const result = await build({
   ...common,
-  external: ['vscode', './language.js', './docker.js', './deploy.js', './debug-adapter.js'],
+  external: ['vscode', './language.js', './docker.js', './debug-adapter.js'],
   entryPoints: ['src/extension.ts'],
   outfile: 'out/extension.js',
   minify: !dev,
@@ -127,7 +117,7 @@ const adapter = await build({
 const runtime = await buildRuntime({ dev });
 const kib = (r) => (Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0) / 1024).toFixed(0);
 console.log(
-  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/debug-adapter.js ${kib(adapter)} KiB + out/docker.js ${kib(docker)} KiB + out/deploy.js ${kib(deploy)} KiB + out/graph/webview.js ${kib(graphView)} KiB + out/runtime ${kib(runtime)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
+  `out/extension.js ${kib(result)} KiB + out/language.js ${kib(language)} KiB + out/check-worker.js ${kib(worker)} KiB + out/debug-adapter.js ${kib(adapter)} KiB + out/docker.js ${kib(docker)} KiB + out/graph/webview.js ${kib(graphView)} KiB + out/runtime ${kib(runtime)} KiB in ${(performance.now() - t0).toFixed(0)} ms`,
 );
 
 if (withTests) {

@@ -125,7 +125,7 @@ export class DeployFlow implements vscode.Disposable {
   }
 
   private async deploy(args: DeployArgs): Promise<DeployOutcome> {
-    const deploy = deployRuntime();
+    const deploy = await deployRuntime();
     const file = await chooseProfileFile(deploy, this.prompts, args.folder, this.say);
     if (!file) return { ok: false, cancelled: true };
     const folder = path.dirname(file);
