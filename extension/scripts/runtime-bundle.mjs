@@ -123,6 +123,9 @@ export async function buildRuntime({ dev = false } = {}) {
     format: 'esm',
     target: 'node20',
     minify: !dev,
+    // class names survive minification: proto3-json-serializer (the Cloud Run client's REST fallback)
+    // recognises int64 values by `constructor.name === 'Long'`, and fails on any service it reads back
+    keepNames: true,
     sourcemap: dev ? 'linked' : false,
     metafile: true,
     logLevel: 'warning',

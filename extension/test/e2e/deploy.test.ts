@@ -36,16 +36,25 @@ secrets:
   OPENAI_API_KEY: openai-api-key:1
 `;
 
+/** The prompt whose title matches, once open; on a timeout, what the deploy showed instead. */
+async function promptMatching(title: RegExp, timeoutMs = 20_000): Promise<OpenPrompt> {
+  try {
+    return await waitFor(
+      `a prompt matching ${title}`,
+      async () => {
+        const p = (await snapshot()).prompt;
+        return p && title.test(p.title) ? p : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; the deploy's state: ${JSON.stringify(await snapshot())}`);
+  }
+}
+
 /** Waits for the prompt whose title matches, checks what it offers first, and accepts it. */
 async function answer(title: RegExp, first: string): Promise<OpenPrompt> {
-  const prompt = await waitFor(
-    `a prompt matching ${title}`,
-    async () => {
-      const p = (await snapshot()).prompt;
-      return p && title.test(p.title) ? p : undefined;
-    },
-    20_000,
-  );
+  const prompt = await promptMatching(title);
   assert.strictEqual(prompt.kind === 'input' ? prompt.value : prompt.active, first, `${prompt.title} offers`);
   await new Promise((r) => setTimeout(r, 150)); // let the workbench render it before accepting
   await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
@@ -137,14 +146,7 @@ describe('deploy: Weft: Deploy to Cloud Run (wire fake of the Google APIs)', fun
     await answer(/^Cloud Run region$/, 'europe-west1');
     await answer(/^Cloud Run service name$/, 'weft-sales');
     await answer(/traffic$/, 'Deploy');
-    const confirm = await waitFor(
-      'the confirmation',
-      async () => {
-        const p = (await snapshot()).prompt;
-        return p && /^Update weft-sales in acme\/europe-west1\?/.test(p.title) ? p : undefined;
-      },
-      30_000,
-    );
+    const confirm = await promptMatching(/^Update weft-sales in acme\/europe-west1\?/, 30_000);
     assert.match(confirm.title, /1 kept|2 kept/);
     const diff = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'weft-deploy');
     assert.ok(diff, 'the diff document is open');
