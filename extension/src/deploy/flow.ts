@@ -265,7 +265,11 @@ export class DeployFlow implements vscode.Disposable {
               previewTag: options.previewTag,
               workflowsIsFile,
               onCheck: check,
-              build: () => {
+              build: async () => {
+                if (!(await stat(path.join(folder, 'Dockerfile')).catch(() => undefined)))
+                  throw new Error(
+                    `no Dockerfile in ${folder}: run \`weft deploy generate\` there (it writes one from the profile), or deploy an image already pushed`,
+                  );
                 progress.report({ message: 'building and pushing the image (local Docker)' });
                 return deploy.buildAndPush(folder, deploy.imageForBuild(profile, workflowsIsFile), this.say);
               },
