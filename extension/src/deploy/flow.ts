@@ -5,21 +5,10 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  type Choice,
-  checkImage,
-  checkProject,
-  checkRegion,
-  checkService,
-  IMAGE_CHOICES,
-  PREVIEW_TAG,
-  projectChoices,
-  regionChoices,
-  TRAFFIC_CHOICES,
-} from './choices.js';
 import { type DeployRuntime, deployRuntime } from './load.js';
 import { chooseProfileFile } from './profile-file.js';
 import { type OpenPrompt, Prompts } from './prompts.js';
+import { askChoices, type DeployArgs } from './questions.js';
 import {
   type ChecklistItem,
   checklistSize,
@@ -29,17 +18,6 @@ import {
   progressLine,
 } from './report.js';
 import type { CloudRunResult, DeployProfile } from './runtime.js';
-
-/** Answers given up front (automation, tests); each one given skips its question. */
-export interface DeployArgs {
-  folder?: string;
-  project?: string;
-  region?: string;
-  service?: string;
-  preview?: boolean;
-  /** a pushed image instead of building one (`weft deploy cloud-run --image`) */
-  image?: string;
-}
 
 export interface DeployOutcome {
   ok: boolean;
@@ -144,7 +122,7 @@ export class DeployFlow implements vscode.Disposable {
       return { ok: false, profileFile: file, failure: { message: problems.join('\n') } };
     }
 
-    const answers = await this.ask(deploy, profile, args);
+    const answers = await askChoices(this.prompts, deploy, profile, args);
     if (!answers) return { ok: false, cancelled: true, profileFile: file };
     const { project, region, service, previewTag, image } = answers;
     const saved = deploy.saveChoices(text, { project, region, service });
@@ -168,54 +146,6 @@ export class DeployFlow implements vscode.Disposable {
     this.say(`── deploy ${service} to ${project}/${region} (${new Date().toISOString()})`);
     const result = await this.apply(deploy, profile, folder, workflows.isFile(), { image, previewTag });
     return this.finish(service, file, result);
-  }
-
-  private async ask(deploy: DeployRuntime, profile: DeployProfile, args: DeployArgs) {
-    const project =
-      args.project ??
-      (await this.choose(
-        'Google Cloud project',
-        projectChoices(profile.cloudRun.project, await deploy.suggestedProjects()),
-        checkProject,
-      ));
-    if (!project) return undefined;
-    const region =
-      args.region ??
-      (await this.choose(
-        'Cloud Run region',
-        regionChoices(profile.cloudRun.region, await deploy.suggestedRegions()),
-        checkRegion,
-      ));
-    if (!region) return undefined;
-    const service =
-      args.service ?? (await this.prompts.input('Cloud Run service name', profile.service, checkService));
-    if (!service) return undefined;
-    let preview = args.preview;
-    if (preview === undefined) {
-      const traffic = await this.prompts.pick(`Deploy ${service}: traffic`, TRAFFIC_CHOICES);
-      if (!traffic) return undefined;
-      preview = traffic.value === 'preview';
-    }
-    let image = args.image;
-    if (image === undefined) {
-      const source = await this.prompts.pick(`Deploy ${service}: image`, IMAGE_CHOICES);
-      if (!source) return undefined;
-      if (source.value === 'pushed') {
-        image = await this.prompts.input(
-          'Image to deploy',
-          `${region}-docker.pkg.dev/${project}/${profile.cloudRun.repository}/${service}:`,
-          checkImage,
-        );
-        if (!image) return undefined;
-      }
-    }
-    return { project, region, service, image, previewTag: preview ? PREVIEW_TAG : undefined };
-  }
-
-  private async choose(title: string, choices: Choice[], check: (v: string) => string | undefined) {
-    const picked = await this.prompts.pick(title, choices);
-    if (!picked) return undefined;
-    return picked.value ?? this.prompts.input(title, '', check);
   }
 
   private apply(

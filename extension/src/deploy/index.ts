@@ -1,7 +1,8 @@
 // Weft: Deploy to Cloud Run. One entry: register(context, services).
 import * as vscode from 'vscode';
 import type { Services } from '../services.js';
-import { type DeployArgs, DeployFlow } from './flow.js';
+import { DeployFlow } from './flow.js';
+import type { DeployArgs } from './questions.js';
 
 const UNTRUSTED =
   'Weft deploys (runs gcloud, Docker and the Google Cloud APIs) only from a trusted workspace.';
