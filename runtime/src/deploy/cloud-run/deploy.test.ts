@@ -233,4 +233,12 @@ describe('deploy to Cloud Run (against a wire fake of the Google APIs)', () => {
     expect(fake.state.services.size).toBe(0);
     expect(fake.state.requests.some((r) => r.path.includes('validateOnly=true'))).toBe(true);
   });
+
+  it('credentials the APIs refuse are reported with the login command', async () => {
+    fake.state.token = 'another-token';
+    const result = await deploy();
+    expect(result.ok).toBe(false);
+    expect(result.failedChecks?.[0]?.detail).toContain('UNAUTHENTICATED');
+    expect(result.failedChecks?.[0]?.fix).toBe('gcloud auth application-default login');
+  });
 });
