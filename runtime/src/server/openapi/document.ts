@@ -94,10 +94,12 @@ export function routeErrors(
 ): ApiErrorStatus[] {
   const schema = route.schema ?? {};
   const out = new Set<ApiErrorStatus>(route.config?.apiErrors ?? []);
-  if (schema.body) out.add('400');
+  if (schema.body) {
+    out.add('400');
+    out.add('413');
+  }
   if (options.authenticated && !options.publicPaths.includes(route.url)) out.add('401');
   if (/[:{]/.test(route.url)) out.add('404');
-  if (schema.body) out.add('413');
   if (options.rateLimited && route.config?.rateLimited) out.add('429');
   return [...out].sort();
 }
@@ -137,7 +139,7 @@ export function swaggerOptions(options: DocumentOptions): SwaggerOptions {
   };
 }
 
-/** Replaces each operation's error mark with references to shared responses, and defines those. Pure on doc. */
+/** Replaces each operation's error mark with references to shared responses, and defines those (in place). */
 export function addErrorResponses(doc: OpenApiDocument): void {
   const used = new Set<ApiErrorStatus>();
   for (const item of Object.values(doc.paths ?? {})) {
