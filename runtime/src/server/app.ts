@@ -6,7 +6,6 @@ import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { inputsSchema } from '../language/inputs.js';
 import type { CounterStore } from '../store/counter-store.js';
 import { type EmbeddedRunSource, EmbeddedRunStore } from '../store/embedded-run-store.js';
 import type { RunStore } from '../store/run-store.js';
@@ -15,7 +14,7 @@ import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './err
 import { DEFAULT_MAX_JSON_DEPTH, installJsonBodyParser } from './json-body.js';
 import type { RateWindow } from './limiter.js';
 import { ServerMetrics } from './metrics.js';
-import { swaggerOptions } from './openapi/document.js';
+import { documentServedWorkflow, swaggerOptions } from './openapi/document.js';
 import { SHARED_SCHEMAS } from './openapi/schemas.js';
 import authPlugin, { PUBLIC_PATHS } from './plugins/auth.js';
 import corsPlugin from './plugins/cors.js';
@@ -135,15 +134,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       publicPaths: PUBLIC_PATHS,
       rateLimited: options.rateLimit !== undefined,
       finish: (doc) => {
-        // one served workflow: POST /run takes exactly its inputs
         const single = options.registry.single();
-        const post = doc.paths?.['/run']?.post;
-        if (single && post) {
-          post.requestBody = {
-            required: false,
-            content: { 'application/json': { schema: inputsSchema(single.definition.inputs) } },
-          };
-        }
+        if (single) documentServedWorkflow(doc, single);
       },
     }),
   );

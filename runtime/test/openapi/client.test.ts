@@ -37,6 +37,9 @@ if (!sync.data) throw new Error(\`POST /run: \${sync.response.status} \${JSON.st
 const runId: string = sync.data.runId;
 typed(runId, false, false);
 typed(sync.data.status, false, false);
+if ('statusUrl' in sync.data) throw new Error('the echo workflow did not finish within the sync timeout');
+// one served workflow: the sync answer has its outputs typed
+const reply: string | undefined = sync.data.outputs?.reply;
 
 const later = await client.POST('/run', {
   body: { message: 'later', count: 2 },
@@ -74,6 +77,7 @@ console.log(
   JSON.stringify({
     runId,
     syncStatus: sync.response.status,
+    reply,
     status,
     outputs,
     tokens,
@@ -142,6 +146,7 @@ describe('a client generated from /openapi.json', () => {
     expect(result.runId).toMatch(/\S/);
     expect(result.status).toBe('succeeded');
     expect(result.outputs.reply).toEqual(expect.any(String));
+    expect(result.reply).toBe(result.outputs.reply);
     expect(result.tokens).toBeGreaterThan(0);
     expect(result.firstSpan).toEqual(expect.any(String));
     expect(result.acceptedStatus).toBe(202);

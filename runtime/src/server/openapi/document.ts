@@ -5,6 +5,7 @@
 // bodies; what only some routes answer goes in their `config.apiErrors`.
 import type { SwaggerOptions } from '@fastify/swagger';
 import { documentErrors } from '../errors.js';
+import { type LoadedWorkflow, workflowIo } from '../workflows.js';
 
 /** The error answers that have a shared response in the document (by status). */
 export const ERROR_RESPONSES = {
@@ -164,4 +165,20 @@ export function addErrorResponses(doc: OpenApiDocument): void {
     };
   }
   if (used.size > 0) doc.components.responses = responses;
+}
+
+/**
+ * One served workflow: POST /run takes exactly its inputs and, when it finishes in time, answers its
+ * outputs. (@fastify/swagger builds the document once, on the first request for it.)
+ */
+export function documentServedWorkflow(doc: OpenApiDocument, workflow: LoadedWorkflow): void {
+  const post = doc.paths?.['/run']?.post;
+  if (!post) return;
+  const io = workflowIo(workflow);
+  post.requestBody = { required: false, content: { 'application/json': { schema: io.inputs } } };
+  const ok = (post.responses?.['200'] as { content?: Record<string, { schema?: unknown }> } | undefined)
+    ?.content?.['application/json'];
+  if (ok?.schema) {
+    ok.schema = { allOf: [ok.schema, { type: 'object', properties: { outputs: io.outputs } }] };
+  }
 }
