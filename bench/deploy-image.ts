@@ -95,6 +95,30 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    // what /app holds (the bundle's parts and the native core)
+    const du = engine
+      .docker([
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--entrypoint',
+        'sh',
+        TAG,
+        '-c',
+        'cd /app && du -sk chunks temporal-workflows.js assets/* assets/*/* workflows',
+      ])
+      .stdout.trim()
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter(([, name]) => name !== 'assets/@temporalio' && name !== 'assets/@fastify');
+    console.log('\nin /app (generated Dockerfile)\n');
+    console.log(
+      table(
+        ['size', 'path'],
+        du.map(([kb, name]) => [MB(Number(kb) * 1024), `\`${name}\``]),
+      ),
+    );
     console.log('\nlayers Weft adds (generated Dockerfile)\n');
     console.log(
       table(
