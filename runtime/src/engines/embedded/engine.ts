@@ -6,6 +6,7 @@ import { isoNow } from '../../engine/clock.js';
 import { effectiveInputs } from '../../engine/interpreter.js';
 import { isTerminal, type JournalEvent } from '../../engine/journal.js';
 import {
+  approvalRecords,
   type RunRecord,
   type RunStatus,
   type RunSummary,
@@ -29,6 +30,14 @@ import type { DecodedJournal, JournalProblem } from '../../store/journal-codec.j
 import { type JournalStore, type JournalWriter, MemoryJournalStore } from '../../store/journal-store.js';
 import { MemoryRatingsStore, type RatingsStore } from '../../store/ratings.js';
 import { envNamesUsed, redactValue, secretValues } from '../../tools/secrets.js';
+import {
+  type ApprovalAnswer,
+  type ApprovalResult,
+  checkAgainstJournal,
+  invalidDecision,
+  notWaiting,
+  unknownStep,
+} from './approvals.js';
 import { RunDriver } from './driver.js';
 
 /** A journal event as listeners see it: numbered and timestamped. */
@@ -81,11 +90,18 @@ export interface StartOptions {
    * Deltas are not journaled. Unset: models are not asked to stream.
    */
   onTextDelta?: TextDeltaListener;
+  /**
+   * Stop driving the run (it stays `running` and resumable; result resolves with that record) once
+   * nothing is left but approvals to wait for. Default false: wait for the decisions.
+   */
+  detachWhenWaiting?: boolean;
 }
 
 export interface ResumeOptions {
   /** As StartOptions.onTextDelta, for the steps the resumed run executes. */
   onTextDelta?: TextDeltaListener;
+  /** As StartOptions.detachWhenWaiting. */
+  detachWhenWaiting?: boolean;
 }
 
 export interface RunFilter {
@@ -142,6 +158,7 @@ export function damageOf(decoded: DecodedJournal, journalFile = ''): JournalProb
 
 interface ActiveRun {
   driver?: RunDriver;
+  definition?: WorkflowDefinition;
   /** A cancel that arrived before the driver existed. */
   cancelBeforeStart?: { reason?: string };
   events: RunEvent[];
@@ -190,7 +207,7 @@ export class EmbeddedEngine {
     opts: StartOptions = {},
   ): RunHandle {
     const runId = opts.runId ?? newRunId(this.now());
-    return this.drive(runId, opts.signal, opts.onTextDelta, async () => {
+    return this.drive(runId, opts.signal, opts.onTextDelta, opts.detachWhenWaiting, async () => {
       const { writer, release } = await this.createJournal(runId);
       const started: JournalEvent = {
         type: 'run_started',
@@ -240,7 +257,12 @@ export class EmbeddedEngine {
 
   /** Continues a run from its journal. A step that finished is never executed again. */
   resume(runId: string, opts: ResumeOptions = {}): RunHandle {
-    return this.drive(runId, undefined, opts.onTextDelta, async () => {
+    return this.resumeWith(runId, opts, []);
+  }
+
+  /** resume(), journaling `extra` right after run_resumed. */
+  private resumeWith(runId: string, opts: ResumeOptions, extra: JournalEvent[]): RunHandle {
+    return this.drive(runId, undefined, opts.onTextDelta, opts.detachWhenWaiting, async () => {
       const decoded = await this.store.read(runId);
       if (!decoded || neverStarted(decoded)) {
         throw new Error(
@@ -260,7 +282,7 @@ export class EmbeddedEngine {
       try {
         const { writer, note } = await this.store.reopen(runId);
         const first: JournalEvent[] = note ? [{ type: 'warning', message: note }] : [];
-        first.push({ type: 'run_resumed' });
+        first.push({ type: 'run_resumed' }, ...extra);
         return {
           writer,
           release,
@@ -280,6 +302,7 @@ export class EmbeddedEngine {
     runId: string,
     signal: AbortSignal | undefined,
     onTextDelta: TextDeltaListener | undefined,
+    detachWhenWaiting: boolean | undefined,
     open: () => Promise<{
       writer?: JournalWriter;
       release?: () => Promise<void>;
@@ -315,6 +338,7 @@ export class EmbeddedEngine {
     run.result = (async () => {
       const opened = await open();
       const { writer, release, journal, definition, inputs } = opened;
+      run.definition = definition;
       for (const event of journal) emit(event);
       try {
         if (writer) {
@@ -344,6 +368,8 @@ export class EmbeddedEngine {
             append,
             first: opened.first,
             controller,
+            now: this.now,
+            ...(detachWhenWaiting ? { detachWhenWaiting } : {}),
             stepContext: {
               runId,
               definition,
@@ -424,6 +450,75 @@ export class EmbeddedEngine {
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Decides the approval step `key` of a run. A run this process drives gets the decision at once; a
+   * waiting run no live process drives is resumed here with it (`handle`: follow it to its end). Ok
+   * once the decision is stored.
+   */
+  async decideApproval(
+    runId: string,
+    key: string,
+    answer: ApprovalAnswer,
+    opts: ResumeOptions = {},
+  ): Promise<ApprovalResult & { handle?: RunHandle }> {
+    const active = this.active.get(runId);
+    if (active) {
+      if (active.definition) {
+        const unknown = unknownStep(active.definition, runId, key);
+        if (unknown) return unknown;
+      }
+      const outcome = active.driver?.decideApproval(key, answer) ?? { ok: false, reason: 'not_waiting' };
+      if (!outcome.ok) {
+        return outcome.reason === 'invalid_decision'
+          ? invalidDecision(key, answer.decision, outcome.decisions)
+          : notWaiting(runId, key, active.events);
+      }
+      await outcome.written;
+      const approval = approvalRecords(active.events).find((a) => a.step === key);
+      return approval ? { ok: true, approval } : notWaiting(runId, key, active.events);
+    }
+    const decoded = await this.store.read(runId).catch(() => undefined);
+    const started = decoded?.events[0];
+    if (!decoded || started?.type !== 'run_started' || !started.definition)
+      return { ok: false, reason: 'no_run', message: `no run ${runId} in ${this.dataDir}` };
+    const checked = checkAgainstJournal(runId, key, answer, decoded.events, started.definition);
+    if (!checked.ok) return checked;
+    if (this.store instanceof FileJournalStore) {
+      const owner = await this.store.owner(runId);
+      if (owner !== undefined) {
+        return {
+          ok: false,
+          reason: 'elsewhere',
+          message: `run ${runId} is driven by process ${owner} (weft serve or weft run): decide through its server (weft runs approve ${runId} ${key} --server URL) or its terminal`,
+        };
+      }
+    }
+    const decidedAt = this.isoNow();
+    const handle = this.resumeWith(runId, opts, [
+      {
+        type: 'approval_decided',
+        key,
+        decision: answer.decision,
+        by: answer.by,
+        decidedAt,
+        ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
+      },
+    ]);
+    await handle.started;
+    return {
+      ok: true,
+      approval: {
+        ...checked.approval,
+        decision: answer.decision,
+        by: answer.by,
+        at: decidedAt,
+        ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
+        timedOut: false,
+      },
+      handle,
+    };
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

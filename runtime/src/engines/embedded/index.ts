@@ -1,6 +1,13 @@
-export type { RunRecord, RunStatus, RunSummary, StepRecord } from '../../engine/run-record.js';
+export type {
+  ApprovalRecord,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+  StepRecord,
+} from '../../engine/run-record.js';
 export type { Span } from '../../engine/trace.js';
 export { JournalCorruptError } from '../../store/file-journal-store.js';
+export type { ApprovalAnswer, ApprovalResult } from './approvals.js';
 export {
   defaultDataDir,
   EmbeddedEngine,
