@@ -16,6 +16,7 @@ import { ServerMetrics } from './metrics.js';
 import authPlugin from './plugins/auth.js';
 import corsPlugin from './plugins/cors.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
+import approvalRoutes from './routes/approvals.js';
 import eventRoutes from './routes/events.js';
 import metaRoutes from './routes/meta.js';
 import runRoutes from './routes/runs.js';
@@ -171,6 +172,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     });
   }
   await app.register(runRoutes, { registry: options.registry, runs, store, syncTimeoutMs });
+  await app.register(approvalRoutes, { runs });
   metrics.sseClients.set({}, 0);
   await app.register(eventRoutes, {
     store,

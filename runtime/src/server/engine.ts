@@ -27,6 +27,22 @@ export interface EngineRunHandle {
   subscribe?: (listener: EngineListener) => unknown;
 }
 
+/** A decision for an approval step, as the API takes it. */
+export interface EngineApprovalAnswer {
+  decision: string;
+  by: string;
+  comment?: string;
+}
+
+/**
+ * What deciding an approval did. `reason`: `no_run`, `unknown_step`, `not_waiting`, `invalid_decision`
+ * (with the allowed `decisions`), `elsewhere` (another process drives the run). `handle`: the engine
+ * resumed the run to deliver the decision (the server follows it like any run).
+ */
+export type EngineApprovalResult =
+  | { ok: true; approval: unknown; handle?: EngineRunHandle }
+  | { ok: false; reason: string; message: string; decisions?: string[] };
+
 export interface ServerEngine {
   start(
     definition: WorkflowDefinition,
@@ -38,6 +54,8 @@ export interface ServerEngine {
     opts?: { onTextDelta?: EngineTextDeltaListener },
   ): EngineRunHandle | Promise<EngineRunHandle | undefined> | undefined;
   cancel(runId: string, reason?: string): unknown;
+  /** Decides an approval step the run waits for (engines without approval steps leave it out). */
+  decideApproval?(runId: string, step: string, answer: EngineApprovalAnswer): Promise<EngineApprovalResult>;
   getRun?(runId: string): Promise<unknown>;
   listRuns?(filter?: unknown): Promise<unknown[]>;
   incompleteRuns?(): Promise<unknown[]>;
@@ -116,6 +134,8 @@ const EVENT_TYPES: Record<string, string> = {
   step_failed: 'step.finished',
   step_skipped: 'step.skipped',
   decision_made: 'decision.made',
+  approval_requested: 'approval.requested',
+  approval_decided: 'approval.decided',
   items_expanded: 'map.expanded',
   cancel_requested: 'run.cancelling',
   text_delta: 'model.delta',
@@ -290,6 +310,7 @@ export function toStoredRun(raw: unknown, fallback: Partial<StoredRun> & { runId
   // an engine record may build its trace on first read too (see runRecord): not read here
   if (Object.getOwnPropertyDescriptor(r, 'trace')?.get) lazyTrace(run, () => r.trace);
   else if (Array.isArray(r.trace)) lazyTrace(run, () => r.trace);
+  if (Array.isArray(r.approvals)) run.approvals = r.approvals as JsonValue[];
   if (r.outputs && typeof r.outputs === 'object') run.outputs = r.outputs as Record<string, JsonValue>;
   if (str(error.code) || str(error.message)) {
     run.error = { code: str(error.code) ?? 'failed', message: str(error.message) ?? '' };
