@@ -1,5 +1,6 @@
 // A run as people and APIs see it, derived from its journal. Pure.
 import type { JsonValue } from '../language/types.js';
+import { isoPlus } from './clock.js';
 import type { ErrorInfo, JournalEvent, RunError, SkipReason, Usage } from './journal.js';
 import { approvalOutput, foldJournal } from './state.js';
 import { buildTrace, type Span } from './trace.js';
@@ -142,7 +143,7 @@ export function approvalRecords(journal: readonly JournalEvent[]): ApprovalRecor
         requestedAt,
       };
       if (event.timeoutMs !== undefined && requestedAt !== '')
-        approval.timeoutAt = new Date(Date.parse(requestedAt) + event.timeoutMs).toISOString();
+        approval.timeoutAt = isoPlus(requestedAt, event.timeoutMs);
       if (event.onTimeout !== undefined) approval.onTimeout = event.onTimeout;
       approvals.set(event.key, approval);
     } else if (event.type === 'approval_decided') {
