@@ -10,7 +10,9 @@ import { REPO_ROOT } from '../../test/support/services.js';
 let cli: BuiltCli;
 let dataDir: string;
 const sample = path.join(REPO_ROOT, 'samples', 'approval', 'workflow.yaml');
-const weft = (...args: string[]) => cli.runAsync(args, { cwd: dataDir, env: { WEFT_DATA_DIR: dataDir } });
+// the data directory, whatever TEMPORAL_ADDRESS the environment has
+const weft = (...args: string[]) =>
+  cli.runAsync(args, { cwd: dataDir, env: { WEFT_DATA_DIR: dataDir, TEMPORAL_ADDRESS: '' } });
 
 beforeAll(async () => {
   cli = await buildCli('cli-approval');

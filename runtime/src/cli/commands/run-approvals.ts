@@ -1,16 +1,22 @@
 // `weft run` in a terminal: each approval step the run reaches is asked on stdin, one at a time.
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import type { EmbeddedEngine, RunHandle } from '../../engines/embedded/index.js';
+import type { RunHandle } from '../../engines/embedded/index.js';
+
+/** Records a decision for the run (its engine's decideApproval). */
+export type Decide = (
+  key: string,
+  answer: { decision: string; by: string; comment?: string },
+) => Promise<{ ok: true } | { ok: false; reason: string; message: string }>;
 
 /** Asks for every approval of `handle`'s run on the terminal until the run ends. */
-export function askForApprovals(engine: EmbeddedEngine, handle: RunHandle): void {
+export function askForApprovals(decide: Decide, handle: Pick<RunHandle, 'onEvent' | 'result'>): void {
   let queue = Promise.resolve();
   const stop = handle.onEvent((event) => {
     if (event.type !== 'approval_requested') return;
     const { key, decisions } = event;
     queue = queue
-      .then(() => ask(engine, handle.runId, key, decisions))
+      .then(() => ask(decide, key, decisions))
       .catch((error: Error) => {
         process.stderr.write(`could not record the decision: ${error.message}\n`);
       });
@@ -18,7 +24,7 @@ export function askForApprovals(engine: EmbeddedEngine, handle: RunHandle): void
   void handle.result.finally(stop).catch(() => {});
 }
 
-async function ask(engine: EmbeddedEngine, runId: string, key: string, decisions: string[]): Promise<void> {
+async function ask(decide: Decide, key: string, decisions: string[]): Promise<void> {
   const by = (() => {
     try {
       return userInfo().username || 'cli';
@@ -34,7 +40,7 @@ async function ask(engine: EmbeddedEngine, runId: string, key: string, decisions
       ).trim();
       const [decision = '', ...rest] = answer.split(':');
       const comment = rest.join(':').trim();
-      const result = await engine.decideApproval(runId, key, {
+      const result = await decide(key, {
         decision: decision.trim(),
         by,
         ...(comment ? { comment } : {}),

@@ -103,7 +103,8 @@ async function run(file: string, options: RunOptions): Promise<number> {
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
   const follow = (handle: RunHandle) => {
     engineFor.set(handle, engine);
-    if (interactive) askForApprovals(engine, handle);
+    if (interactive)
+      askForApprovals((key, answer) => engine.decideApproval(handle.runId, key, answer), handle);
     return followRun(handle, options);
   };
   if (options.runId) {
@@ -174,6 +175,10 @@ async function runOnTemporal(definition: WorkflowDefinition, file: string, optio
       local = await temporal.startInProcessWorker(config);
     }
     const started = handle;
+    // Temporal keeps a waiting run: in a terminal it is asked here, else decided with `weft runs approve`
+    if (process.stdin.isTTY === true && process.stderr.isTTY === true) {
+      askForApprovals((key, answer) => runs.decideApproval(started.runId, { key, ...answer }), started);
+    }
     return await followRun(started, options, (reason) => started.cancel(reason));
   } finally {
     await local?.stop();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltCli, buildCli } from '../../../test/support/cli.js';
 import { startTemporal, type TemporalService } from '../../../test/support/services.js';
 import { checkWorkflow } from '../../language/index.js';
 import type { WorkflowDefinition } from '../../language/types.js';
@@ -172,8 +173,35 @@ describe('approval steps on Temporal (real dev server)', () => {
     expect(record.approvals?.[0]).toMatchObject({ decision: 'reject', by: 'timeout', timedOut: true });
   }, 60_000);
 
+  it('weft runs reject decides on Temporal (TEMPORAL_ADDRESS set, no server)', async () => {
+    const cli: BuiltCli = await buildCli('approval-temporal');
+    try {
+      const handle = await runs.start(definition(), {});
+      workflowIds.push(handle.runId);
+      await requested(handle, 'review');
+      const env = {
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      };
+      const wrong = await cli.runAsync(['runs', 'approve', handle.runId, 'review', '--decision', 'maybe'], {
+        env,
+      });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toMatch(/invalid_decision: .*allowed: approve, reject/);
+      const rejected = await cli.runAsync(['runs', 'reject', handle.runId, 'review', '--by', 'carol'], {
+        env,
+      });
+      expect(rejected.stderr).toMatch(/review of run .*: reject by carol/);
+      expect(rejected.code).toBe(0);
+      expect((await handle.result).outputs).toEqual({ decision: 'reject', by: 'carol', sent: 'held' });
+    } finally {
+      cli.remove();
+    }
+  }, 120_000);
+
   it('every history replays deterministically', async () => {
-    expect(workflowIds.length).toBe(2);
+    expect(workflowIds.length).toBe(3);
     const bundle = await workflowBundle();
     for (const workflowId of workflowIds) {
       const history = await runs.client.workflow.getHandle(workflowId).fetchHistory();
