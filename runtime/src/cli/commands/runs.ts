@@ -102,6 +102,11 @@ async function show(runId: string, options: { json?: boolean }) {
           `ATTENTION ${record.needsAttention.file}:${record.needsAttention.line}: ${record.needsAttention.message}`,
         ]
       : []),
+    ...(record.approvals ?? []).map((a) =>
+      a.decision === undefined
+        ? `approval  ${a.step}: waiting (${a.decisions.join(' | ')}${a.timeoutAt ? `; ${a.onTimeout} at ${a.timeoutAt}` : ''}): ${a.prompt}\n          decide: weft runs approve ${record.runId} ${a.step}  (or reject)`
+        : `approval  ${a.step}: ${a.decision} by ${a.by} at ${a.at}${a.timedOut ? ' (timeout)' : ''}${a.comment ? `: ${a.comment}` : ''}`,
+    ),
     '',
     'trace',
     ...renderTraceTree(record.trace).map((l) => `  ${l}`),
