@@ -7,7 +7,7 @@
 // (a lost result means the step runs again).
 import type { ExecuteCommand, WaitApprovalCommand } from '../../engine/commands.js';
 import { Decider } from '../../engine/interpreter.js';
-import type { JournalEvent } from '../../engine/journal.js';
+import { isTerminal, type JournalEvent } from '../../engine/journal.js';
 import type { StepContext } from '../../engine/steps/context.js';
 import { toErrorInfo } from '../../engine/steps/errors.js';
 import { executeStep } from '../../engine/steps/execute.js';
@@ -95,7 +95,8 @@ export class RunDriver {
    * `written` settles once the decision is stored.
    */
   decideApproval(key: string, answer: ApprovalAnswer, timedOut = false): ApprovalOutcome {
-    const wait = this.waiting.get(key);
+    // the journal is the authority: a resumed run waits before its first decision lists the wait
+    const wait = this.waiting.get(key) ?? this.requestedAndUndecided(key);
     if (!wait) return { ok: false, reason: 'not_waiting' };
     if (!wait.decisions.includes(answer.decision))
       return { ok: false, reason: 'invalid_decision', decisions: wait.decisions };
@@ -112,6 +113,16 @@ export class RunDriver {
     });
     this.wake?.();
     return { ok: true, written: written ?? Promise.resolve() };
+  }
+
+  private requestedAndUndecided(key: string): { decisions: string[] } | undefined {
+    let requested: { decisions: string[] } | undefined;
+    for (const event of this.options.journal) {
+      if (event.type === 'approval_requested' && event.key === key) requested = event;
+      else if (event.type === 'approval_decided' && event.key === key) requested = undefined;
+      else if (isTerminal(event)) return undefined;
+    }
+    return requested;
   }
 
   /** Waits listed by the latest decision; a timeout is timed from the request's journaled time. */
