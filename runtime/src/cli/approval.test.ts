@@ -32,7 +32,9 @@ describe('weft run / weft runs approve|reject on the data directory', () => {
     expect(run.stderr).toContain(`weft runs approve ${runId} review`);
 
     const shown = await weft('runs', 'show', runId);
-    expect(shown.stdout).toMatch(/approval {2}review: waiting \(approve \| reject; reject at .*\): Send this reply\?/);
+    expect(shown.stdout).toMatch(
+      /approval {2}review: waiting \(approve \| reject; reject at .*\): Send this reply\?/,
+    );
 
     const wrong = await weft('runs', 'approve', runId, 'review', '--decision', 'maybe');
     expect(wrong.code).toBe(1);

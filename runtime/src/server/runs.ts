@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { JournalEvent } from '../engine/journal.js';
 import { approvalRecords } from '../engine/run-record.js';
 import type { JsonValue, WorkflowDefinition } from '../language/types.js';
+import { toRunEvent, toStoredRun } from '../store/from-engine.js';
+import { GLOBAL_STREAM, type RunEvent, type RunStore, type StoredRun } from '../store/run-store.js';
 import { coalescingSink, type DeltaSink } from './deltas.js';
 import {
   type EngineApprovalAnswer,
@@ -11,10 +13,7 @@ import {
   type EngineRunHandle,
   type ServerEngine,
   subscribeHandle,
-  toRunEvent,
-  toStoredRun,
 } from './engine.js';
-import { GLOBAL_STREAM, type RunEvent, type RunStore, type StoredRun } from './run-store.js';
 
 export interface RunObserver {
   runStarted?(run: StoredRun): void;

@@ -1,3 +1,5 @@
+export type { RunEvent } from '../../engine/journal.js';
+export { newRunId } from '../../engine/run-id.js';
 export type {
   ApprovalRecord,
   RunRecord,
@@ -6,15 +8,13 @@ export type {
   StepRecord,
 } from '../../engine/run-record.js';
 export type { Span } from '../../engine/trace.js';
+export { defaultDataDir } from '../../store/data-dir.js';
 export { JournalCorruptError } from '../../store/file-journal-store.js';
 export type { ApprovalAnswer, ApprovalResult } from './approvals.js';
 export {
-  defaultDataDir,
   EmbeddedEngine,
   type EmbeddedEngineOptions,
-  newRunId,
   type ResumeOptions,
-  type RunEvent,
   type RunFilter,
   type RunHandle,
   type StartOptions,

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
+import { ref } from '../openapi/schemas.js';
 import type { RunManager } from '../runs.js';
 import { storeCall } from './runs.js';
 
@@ -21,7 +22,7 @@ const STATUS: Record<string, { code: number; error: string }> = {
   not_waiting: { code: 409, error: 'approval_not_waiting' },
   elsewhere: { code: 409, error: 'run_elsewhere' },
   invalid_decision: { code: 400, error: 'invalid_decision' },
-  unsupported: { code: 501, error: 'approvals_unsupported' },
+  unsupported: { code: 409, error: 'approvals_unsupported' },
 };
 
 const approvalRoutes: FastifyPluginAsync<ApprovalRoutesOptions> = async (app, options) => {
@@ -29,6 +30,7 @@ const approvalRoutes: FastifyPluginAsync<ApprovalRoutesOptions> = async (app, op
   app.post<{ Params: { id: string; step: string }; Body: DecideBody }>(
     '/runs/:id/approvals/:step',
     {
+      config: { apiErrors: ['409'] },
       schema: {
         operationId: 'decideApproval',
         summary: 'Decide an approval step the run waits for (approve, reject, ...)',
@@ -62,20 +64,7 @@ const approvalRoutes: FastifyPluginAsync<ApprovalRoutesOptions> = async (app, op
           required: ['decision'],
           additionalProperties: false,
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              runId: { type: 'string' },
-              step: { type: 'string' },
-              decision: { type: 'string' },
-              by: { type: 'string' },
-              at: { type: 'string' },
-              comment: { type: 'string' },
-            },
-            required: ['runId', 'step', 'decision', 'by', 'at'],
-          },
-        },
+        response: { 200: ref('ApprovalDecided') },
       },
     },
     async (request) => {
