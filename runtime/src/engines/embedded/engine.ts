@@ -145,6 +145,9 @@ export function damageOf(decoded: DecodedJournal, journalFile = ''): JournalProb
 
 interface ActiveRun {
   driver?: RunDriver;
+  /** Settles once `driver` is set (or the run ended without one). */
+  driverReady: Promise<void>;
+  markDriverReady: () => void;
   definition?: WorkflowDefinition;
   /** A cancel that arrived before the driver existed. */
   cancelBeforeStart?: { reason?: string };
@@ -300,7 +303,13 @@ export class EmbeddedEngine {
     }>,
   ): RunHandle {
     if (this.active.has(runId)) throw new Error(`run ${runId} is already running in this process`);
+    let markDriverReady = () => {};
+    const driverReady = new Promise<void>((resolve) => {
+      markDriverReady = resolve;
+    });
     const run: ActiveRun = {
+      driverReady,
+      markDriverReady,
       events: [],
       listeners: new Set(),
       done: false,
@@ -370,6 +379,7 @@ export class EmbeddedEngine {
             },
           });
           run.driver = driver;
+          run.markDriverReady();
           if (run.cancelBeforeStart) driver.cancel(run.cancelBeforeStart.reason);
           const onAbort = () => driver.cancel('the caller aborted the run');
           if (signal?.aborted) onAbort();
@@ -391,6 +401,7 @@ export class EmbeddedEngine {
       (error: unknown) => failStart?.(error),
     );
     run.result = run.result.finally(() => {
+      run.markDriverReady();
       run.done = true;
       this.active.delete(runId);
       for (const listener of run.listeners) listener(END as RunEvent);
@@ -451,7 +462,9 @@ export class EmbeddedEngine {
     opts: ResumeOptions = {},
   ): Promise<ApprovalResult & { handle?: RunHandle }> {
     const active = this.active.get(runId);
-    if (active) {
+    // a run being opened (resumed after a restart, say) gets its driver in a moment
+    if (active && !active.driver) await active.driverReady;
+    if (active && this.active.get(runId) === active && active.driver) {
       if (active.definition) {
         const unknown = unknownStep(active.definition, runId, key);
         if (unknown) return unknown;
