@@ -13,14 +13,24 @@ import {
   type StepContext,
   toErrorInfo,
   UsageMeter,
+  type WaitApprovalCommand,
   type WorkflowDefinition,
 } from './runtime.js';
 
 type ResultEvent = Extract<JournalEvent, { type: 'step_completed' | 'step_failed' }>;
 export type StepOutcome = { event: ResultEvent } | { diverged: string };
 
+/** How the debugger answers an approval step (undefined: the stepper's default, the first decision). */
+export interface ApprovalAnswer {
+  decision: string;
+  by: string;
+  comment?: string;
+}
+
 export interface StepExecutor {
   readonly live: boolean;
+  /** The answer to an approval step the run waits for: a replay gives the recorded one. */
+  approve?(command: WaitApprovalCommand): ApprovalAnswer | undefined;
   execute(
     command: ExecuteCommand,
     journal: readonly JournalEvent[],
@@ -95,6 +105,7 @@ export class LiveExecutor implements StepExecutor {
 export class ReplayExecutor implements StepExecutor {
   readonly live = false;
   private readonly results = new Map<string, ResultEvent>();
+  private readonly approvals = new Map<string, ApprovalAnswer>();
 
   constructor(
     recorded: readonly JournalEvent[],
@@ -108,7 +119,15 @@ export class ReplayExecutor implements StepExecutor {
         const { seq: _seq, at: _at, ...result } = event;
         this.results.set(`${event.key}#${attempt}`, result as ResultEvent);
       }
+      if (event.type === 'approval_decided') {
+        const { decision, by, comment } = event;
+        this.approvals.set(event.key, { decision, by, ...(comment !== undefined ? { comment } : {}) });
+      }
     }
+  }
+
+  approve(command: WaitApprovalCommand): ApprovalAnswer | undefined {
+    return this.approvals.get(command.key);
   }
 
   async execute(command: ExecuteCommand): Promise<StepOutcome> {

@@ -3,7 +3,7 @@
 import { LiveExecutor, ReplayExecutor } from './executors.js';
 import { type JournalSink, openJournal } from './journal-sink.js';
 import type { Prepared, Recording } from './launch.js';
-import { type JournalEvent, newRunId } from './runtime.js';
+import { isoNow, type JournalEvent, newRunId } from './runtime.js';
 import { Stepper } from './stepper.js';
 
 export interface DebuggedRun {
@@ -37,6 +37,8 @@ export async function liveRun(prepared: Prepared, carried: JournalEvent[] = []):
     inputs: prepared.inputs,
     definition,
     workflowFile: prepared.program,
+    // the run's start time (GET /runs types timings strictly since the OpenAPI schemas)
+    at: isoNow(),
   };
   const journal = [started, ...carried];
   const sink = await openJournal(prepared.dataDir, runId, journal);

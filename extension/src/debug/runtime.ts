@@ -2,7 +2,11 @@
 // executors, journal codec and store the embedded engine uses. The debugger drives them; it re-implements none.
 
 export { isoNow } from '../../../runtime/src/engine/clock.js';
-export type { ExecuteCommand, StepRequest } from '../../../runtime/src/engine/commands.js';
+export type {
+  ExecuteCommand,
+  StepRequest,
+  WaitApprovalCommand,
+} from '../../../runtime/src/engine/commands.js';
 export { DEFAULT_MAX_TOKENS, Decider, effectiveInputs } from '../../../runtime/src/engine/interpreter.js';
 export type { JournalEvent, RunError, Usage } from '../../../runtime/src/engine/journal.js';
 export { isTerminal } from '../../../runtime/src/engine/journal.js';

@@ -11,6 +11,7 @@ import {
   isoNow,
   type JournalEvent,
   type JsonValue,
+  type WaitApprovalCommand,
   type WorkflowDefinition,
 } from './runtime.js';
 
@@ -196,6 +197,11 @@ export class Stepper {
         continue;
       }
       const command = commands.find((c): c is ExecuteCommand => c.type === 'execute');
+      const wait = commands.find((c): c is WaitApprovalCommand => c.type === 'wait_approval');
+      if (!command && wait) {
+        this.answerApproval(wait);
+        continue;
+      }
       if (!command) throw new Error('the interpreter asked for nothing to be done but the run has not ended');
       const before: Point = { kind: 'before', key: command.key, stepId: command.stepId, command };
       this.pendingExec = command;
@@ -245,6 +251,31 @@ export class Stepper {
     const after: Point = { kind: 'after', key: command.key, stepId: command.stepId, command };
     const reason = check(after);
     return reason !== undefined ? { stopped: after, reason } : undefined;
+  }
+
+  /**
+   * An approval step: a replay takes the recorded decision; a live run (nobody to ask inside the debug
+   * adapter) takes the step's first decision, `by: debugger`, and says so in a warning. A breakpoint on
+   * the step stops after the decision.
+   */
+  private answerApproval(wait: WaitApprovalCommand): void {
+    const recorded = this.executor.approve?.(wait);
+    const answer = recorded ?? { decision: wait.decisions[0]!, by: 'debugger' };
+    if (!recorded) {
+      this.append({
+        type: 'warning',
+        message: `approval step ${wait.key} (${wait.prompt}): the debugger decided ${answer.decision}, its first decision`,
+      });
+    }
+    this.append({
+      type: 'approval_decided',
+      key: wait.key,
+      decision: answer.decision,
+      by: answer.by,
+      decidedAt: isoNow(),
+      ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
+    });
+    this.queued.push({ kind: 'after', key: wait.key, stepId: wait.stepId, decision: true });
   }
 
   /** Goes back to an earlier point of this session (replay): the journal as it was there. */

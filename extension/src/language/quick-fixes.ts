@@ -23,7 +23,7 @@ const CYCLE = /^dependency cycle: (.+?)(?: \(|$)/;
 const SNIPPET_VALUE: Record<string, string> = {
   prompt: '"${1:what to ask}"',
   model: '${1:model}',
-  kind: '${1|llm,agent,tool,decision,parallel,map,debate|}',
+  kind: '${1|llm,agent,tool,decision,parallel,map,debate,approval|}',
   id: '${1:step_id}',
   provider: '${1|openai,anthropic,gemini,mock|}',
   steps:

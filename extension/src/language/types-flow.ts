@@ -34,6 +34,17 @@ export function outputSchemaOf(
       return { type: 'object', properties: { status: { type: 'integer' }, body: {} } };
     case 'decision':
       return { type: 'object', properties: { branch: { type: 'string' } } };
+    case 'approval':
+      return {
+        type: 'object',
+        properties: {
+          decision: { type: 'string' },
+          by: { type: 'string' },
+          at: { type: 'string' },
+          comment: { type: 'string' },
+          timed_out: { type: 'boolean' },
+        },
+      };
     case 'debate':
       return {
         type: 'object',

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { isWorkflowFile } from '../language/selector.js';
 import type { RunRecord } from '../runtime-client/client.js';
 import { language } from '../vscode/lazy.js';
+import type { ApprovalRequest } from './approvals.js';
 import type { RunsController } from './controller.js';
 import { askInputs, type InputField } from './input-form.js';
 import { describeFilter, type RunFilter, type RunItem } from './runs-tree.js';
@@ -19,6 +20,12 @@ export function registerRunCommands(runs: RunsController): vscode.Disposable[] {
       runCommand(runs, target, false),
     ),
     vscode.commands.registerCommand('weft.cancelRun', (item?: RunItem) => runs.cancel(item)),
+    vscode.commands.registerCommand('weft.approveRun', (item?: RunItem | ApprovalRequest) =>
+      runs.decide(item, 'approve'),
+    ),
+    vscode.commands.registerCommand('weft.rejectRun', (item?: RunItem | ApprovalRequest) =>
+      runs.decide(item, 'reject'),
+    ),
     vscode.commands.registerCommand('weft.rerun', (item?: RunItem) => rerun(runs, item)),
     vscode.commands.registerCommand('weft.showTrace', (item?: RunItem | RunRecord) => runs.showTrace(item)),
     vscode.commands.registerCommand('weft.setApiKey', async () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RuntimeService } from '../runtime/index.js';
 import { type RunEvent, type RunRecord, TERMINAL } from '../runtime-client/client.js';
+import { ApprovalNotifier, type ApprovalRequest } from './approvals.js';
 import { RuntimeConnection } from './connection.js';
 import { describeFilter, type RunFilter, RunItem, RunsProvider } from './runs-tree.js';
 import { type TraceItem, TraceProvider } from './trace-tree.js';
@@ -27,6 +28,8 @@ export interface RunsSnapshot {
   traceRunId?: string;
   trace: Array<SnapshotItem & { depth: number; kind: string; attributes: Record<string, unknown> }>;
   waterfall?: { title: string; visible: boolean; html: string };
+  /** `runId/step` of the approvals a notification was shown for. */
+  notifiedApprovals: string[];
 }
 
 export class RunsController implements vscode.Disposable {
@@ -40,6 +43,7 @@ export class RunsController implements vscode.Disposable {
   private poller: ReturnType<typeof setInterval> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   lastRequest: { uri: vscode.Uri; inputs: Record<string, unknown> } | undefined;
+  readonly approvals: ApprovalNotifier;
   filter: RunFilter = {};
 
   constructor(
@@ -48,6 +52,11 @@ export class RunsController implements vscode.Disposable {
     runtime: RuntimeService,
   ) {
     this.connection = new RuntimeConnection(context, log, runtime);
+    this.approvals = new ApprovalNotifier(
+      () => this.connection.existingClient(),
+      log,
+      (id) => this.reload(id),
+    );
     this.runsView = vscode.window.createTreeView('weft.runs', { treeDataProvider: this.runs });
     this.traceView = vscode.window.createTreeView('weft.trace', { treeDataProvider: this.trace });
     this.disposables.push(
@@ -107,6 +116,7 @@ export class RunsController implements vscode.Disposable {
       traceRunId: this.trace.run?.runId,
       trace: traceItems,
       waterfall: this.waterfall.snapshot(),
+      notifiedApprovals: [...this.approvals.notified],
     };
   }
 
@@ -196,6 +206,7 @@ export class RunsController implements vscode.Disposable {
     try {
       const run = await client.getRun(runId);
       this.runs.upsert(run, this.filter);
+      this.approvals.consider(run);
       if (this.trace.run?.runId === runId) this.showTrace(run, false);
       return run;
     } catch (error) {
@@ -261,6 +272,16 @@ export class RunsController implements vscode.Disposable {
     } catch (error) {
       void vscode.window.showErrorMessage(`Weft: cancel failed: ${(error as Error).message}`);
     }
+  }
+
+  /** Approve…/Reject… on a waiting run (a Runs view item, or a request naming the run). */
+  async decide(item: RunItem | ApprovalRequest | undefined, prefer: 'approve' | 'reject'): Promise<boolean> {
+    if (item && !(item instanceof RunItem) && 'runId' in item && !('workflow' in item)) {
+      return this.approvals.decide(item, undefined, prefer);
+    }
+    const run = this.selected(item as RunItem | undefined);
+    if (!run) return false;
+    return this.approvals.decide({ runId: run.runId }, run, prefer);
   }
 
   /** Shows a run in the Trace view and the waterfall (`focusSpanId`: that span's row is marked). */

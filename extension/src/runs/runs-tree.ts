@@ -1,6 +1,6 @@
 // The Runs view: the runs of the configured runtime, newest first, optionally filtered.
 import * as vscode from 'vscode';
-import type { RunRecord } from '../runtime-client/client.js';
+import { pendingApprovals, type RunRecord } from '../runtime-client/client.js';
 import { iconFor } from './status-icons.js';
 import { formatDuration } from './trace-model.js';
 
@@ -25,9 +25,11 @@ export class RunItem extends vscode.TreeItem {
     this.id = run.runId;
     const tokens = run.usage?.totalTokens ? `${run.usage.totalTokens} tokens` : undefined;
     // the status first (the icon's colour is not the only cue); the start time is in the tooltip
-    this.description = [run.status, duration, tokens].filter(Boolean).join(' · ');
-    this.iconPath = iconFor(run.status);
-    this.contextValue = `run.${run.status}`;
+    const waiting = pendingApprovals(run);
+    const status = waiting.length > 0 ? `waiting for ${waiting.map((a) => a.step).join(', ')}` : run.status;
+    this.description = [status, duration, tokens].filter(Boolean).join(' · ');
+    this.iconPath = waiting.length > 0 ? new vscode.ThemeIcon('bell-dot') : iconFor(run.status);
+    this.contextValue = waiting.length > 0 ? `run.${run.status}.waiting` : `run.${run.status}`;
     const usage = run.usage ? `\n${run.usage.totalTokens} tokens, $${run.usage.costUsd.toFixed(4)}` : '';
     const error = run.error ? `\n${run.error.code}: ${run.error.message}` : '';
     this.tooltip = `${run.runId}\n${run.status}${started ? ` · started ${started.toLocaleString()}` : ''}${usage}${error}`;
@@ -42,7 +44,12 @@ export class RunsProvider implements vscode.TreeDataProvider<RunItem> {
   message: string | undefined;
 
   set(runs: RunRecord[]): void {
-    this.runs = runs;
+    // lists carry summaries: a run's approvals (from its full record) stay until the run is read again
+    const before = new Map(this.runs.map((r) => [r.runId, r]));
+    this.runs = runs.map((run) => {
+      const approvals = before.get(run.runId)?.approvals;
+      return approvals && !run.approvals && run.status === 'running' ? { ...run, approvals } : run;
+    });
     this.changed.fire();
   }
   upsert(run: RunRecord, filter: RunFilter = {}): void {

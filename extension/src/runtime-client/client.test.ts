@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunEvent, RuntimeClient, RuntimeError } from './client.js';
+import { pendingApprovals, type RunEvent, RuntimeClient, RuntimeError } from './client.js';
 import { SseParser } from './sse.js';
 
 // A tiny stand-in for the runtime's HTTP API, enough to exercise the client's wire handling.
@@ -59,6 +59,18 @@ async function handler(req: IncomingMessage, res: ServerResponse) {
     });
   }
   if (url.pathname === '/runs/r2/cancel' && req.method === 'POST') return json(res, 202, { runId: 'r2' });
+  if (url.pathname === '/runs/r2/approvals/review' && req.method === 'POST') {
+    const answer = JSON.parse(body) as { decision: string; by?: string };
+    if (answer.decision !== 'approve' && answer.decision !== 'reject')
+      return json(res, 400, { error: { code: 'invalid_decision', message: 'allowed: approve, reject' } });
+    return json(res, 200, {
+      runId: 'r2',
+      step: 'review',
+      decision: answer.decision,
+      by: answer.by,
+      at: 'now',
+    });
+  }
   if (url.pathname === '/runs/r2/events') {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     res.write(': connected\n\n');
@@ -131,6 +143,35 @@ describe('RuntimeClient', () => {
     const error = await down.listRuns().catch((e) => e);
     expect(error).toBeInstanceOf(RuntimeError);
     expect(error.message).toMatch(/cannot reach the Weft runtime at http:\/\/127\.0\.0\.1:9/);
+  });
+});
+
+describe('approvals', () => {
+  it('decides through POST /runs/{id}/approvals/{step}; a refused decision is a RuntimeError with the code', async () => {
+    const client = new RuntimeClient({ baseUrl: base, apiKey: 'k1' });
+    expect(await client.decideApproval('r2', 'review', { decision: 'approve', by: 'ada' })).toMatchObject({
+      decision: 'approve',
+      by: 'ada',
+    });
+    expect(seen.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/runs/r2/approvals/review',
+      auth: 'Bearer k1',
+    });
+    await expect(client.decideApproval('r2', 'review', { decision: 'maybe' })).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_decision',
+    });
+  });
+
+  it('lists the approvals still waiting, only while the run runs', () => {
+    const approvals = [
+      { step: 'a', prompt: 'p', decisions: ['approve'], decision: 'approve' },
+      { step: 'b', prompt: 'p', decisions: ['approve'] },
+    ];
+    expect(pendingApprovals({ status: 'running', approvals }).map((a) => a.step)).toEqual(['b']);
+    expect(pendingApprovals({ status: 'cancelled', approvals })).toEqual([]);
+    expect(pendingApprovals({ status: 'running' })).toEqual([]);
   });
 });
 

@@ -39,6 +39,27 @@ export interface RunRecord {
   /** How the server reports times in its views; normalised into startedAt/endedAt. */
   timings?: { startedAt?: string; endedAt?: string; durationMs?: number };
   trace?: TraceSpan[];
+  /** The run's approval steps reached so far; those without `decision` wait for one. */
+  approvals?: ApprovalRecord[];
+}
+
+export interface ApprovalRecord {
+  /** The step instance key (what POST /runs/{id}/approvals/{step} names). */
+  step: string;
+  prompt: string;
+  decisions: string[];
+  requestedAt?: string;
+  timeoutAt?: string;
+  decision?: string;
+  by?: string;
+  at?: string;
+  comment?: string;
+}
+
+/** The approvals of a run still waiting for a decision. */
+export function pendingApprovals(run: Pick<RunRecord, 'approvals' | 'status'>): ApprovalRecord[] {
+  if (run.status !== 'running') return [];
+  return (run.approvals ?? []).filter((a) => a.decision === undefined);
 }
 
 function normalise(run: RunRecord): RunRecord {
@@ -174,6 +195,17 @@ export class RuntimeClient {
       workflow: body.workflow ?? request.workflow,
       status: body.status ?? 'running',
     });
+  }
+
+  /** `POST /runs/{id}/approvals/{step}`: decides an approval step the run waits for. */
+  async decideApproval(
+    runId: string,
+    step: string,
+    answer: { decision: string; by?: string; comment?: string },
+  ): Promise<{ decision: string; by: string; at: string }> {
+    const path = `/runs/${encodeURIComponent(runId)}/approvals/${encodeURIComponent(step)}`;
+    const { body } = await this.request<{ decision: string; by: string; at: string }>('POST', path, answer);
+    return body;
   }
 
   async cancel(runId: string): Promise<void> {

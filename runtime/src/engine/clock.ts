@@ -11,3 +11,8 @@ export function isoNow(): string {
   }
   return lastIso;
 }
+
+/** `iso` plus `ms` milliseconds, as an ISO timestamp (no clock read). */
+export function isoPlus(iso: string, ms: number): string {
+  return new Date(Date.parse(iso) + ms).toISOString();
+}

@@ -71,4 +71,25 @@ export interface CancelRunCommand {
   reason?: string;
 }
 
-export type Command = ExecuteCommand | RecordCommand | CompleteRunCommand | FailRunCommand | CancelRunCommand;
+/**
+ * The step `key` waits for a person's decision (its approval_requested is journaled). Returned on every
+ * decision while it waits; the driver delivers the decision as an approval_decided event, and when
+ * `timeoutMs` passes after the request (timed from its journaled `at`), decides `onTimeout` itself.
+ */
+export interface WaitApprovalCommand {
+  type: 'wait_approval';
+  key: string;
+  stepId: string;
+  prompt: string;
+  decisions: string[];
+  timeoutMs?: number;
+  onTimeout?: string;
+}
+
+export type Command =
+  | ExecuteCommand
+  | RecordCommand
+  | CompleteRunCommand
+  | FailRunCommand
+  | CancelRunCommand
+  | WaitApprovalCommand;

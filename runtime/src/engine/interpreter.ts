@@ -2,12 +2,13 @@
 // Pure and deterministic: no I/O, no clock, no randomness (it runs inside Temporal's sandbox too).
 import { evaluateCondition, evaluateExpression, renderTemplate } from '../language/expressions.js';
 import type { JsonValue, StepSpec, WorkflowDefinition } from '../language/types.js';
-import type { Command, ExecuteCommand } from './commands.js';
+import type { Command, ExecuteCommand, WaitApprovalCommand } from './commands.js';
 import type { JournalEvent, RunError, SkipReason } from './journal.js';
 import { type Plan, planOf } from './plan.js';
 import { renderRequest } from './render.js';
 import { retryDelay } from './retry.js';
 import {
+  type ApprovalState,
   applyEvent,
   emptyState,
   foldJournal,
@@ -34,6 +35,7 @@ interface Pass {
   /** What the records changed in `state`, undone when the decision is made (state stays the journal's). */
   undo: Array<{ key: string; previous: InstanceState | undefined }>;
   executes: ExecuteCommand[];
+  waits: WaitApprovalCommand[];
   failure?: RunError;
   progress: boolean;
 }
@@ -151,6 +153,7 @@ export function decideFrom(
     records: [],
     undo: [],
     executes: [],
+    waits: [],
     progress: true,
   };
   const usage = state.usage;
@@ -178,6 +181,7 @@ function decidePass(pass: Pass): Command[] {
     }
     pass.progress = false;
     pass.executes = [];
+    pass.waits = [];
     try {
       allSettled = visitGroup(pass, definition.steps, top);
     } catch (error) {
@@ -202,7 +206,7 @@ function decidePass(pass: Pass): Command[] {
       { type: 'fail_run', error: { code: 'stalled', message: 'no step can run and none is running' } },
     ];
   }
-  return [...commands, ...pass.executes];
+  return [...commands, ...pass.executes, ...pass.waits];
 }
 
 function hasActive(state: RunState): boolean {
@@ -357,6 +361,10 @@ function visitStep(pass: Pass, spec: StepSpec, key: string, frame: Frame, slots?
     return false;
   }
   if (instance?.status === 'running') {
+    if (instance.approval) {
+      pass.waits.push(waitFor(spec, key, instance.approval));
+      return false;
+    }
     if (instance.composite) return visitComposite(pass, spec, key, frame, instance);
     if (instance.interrupted) execute(pass, spec, key, frame, instance.attempt, 0);
     return false;
@@ -433,8 +441,32 @@ function startStep(pass: Pass, spec: StepSpec, key: string, frame: Frame, slots?
     record(pass, { type: 'items_expanded', key, items });
     return false;
   }
+  if (spec.kind === 'approval') {
+    const prompt = guard(key, '`prompt`', () => renderTemplate(spec.prompt, scope));
+    record(pass, {
+      type: 'approval_requested',
+      key,
+      prompt: typeof prompt === 'string' ? prompt : JSON.stringify(prompt),
+      decisions: spec.decisions,
+      ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+      ...(spec.timeoutMs !== undefined && spec.onTimeout !== undefined ? { onTimeout: spec.onTimeout } : {}),
+    });
+    return false;
+  }
   execute(pass, spec, key, frame, 1, 0, scope);
   return false;
+}
+
+function waitFor(spec: StepSpec, key: string, approval: ApprovalState): WaitApprovalCommand {
+  return {
+    type: 'wait_approval',
+    key,
+    stepId: spec.id,
+    prompt: approval.prompt,
+    decisions: approval.decisions,
+    ...(approval.timeoutMs !== undefined ? { timeoutMs: approval.timeoutMs } : {}),
+    ...(approval.onTimeout !== undefined ? { onTimeout: approval.onTimeout } : {}),
+  };
 }
 
 function execute(

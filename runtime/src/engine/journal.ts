@@ -73,6 +73,25 @@ export type JournalEvent = Stamp &
     | { type: 'step_skipped'; key: string; reason: SkipReason }
     /** `branch` is the index of the chosen branch as a string, or `otherwise`. */
     | { type: 'decision_made'; key: string; branch: string }
+    /** An approval step starts waiting for a person (`prompt` rendered). */
+    | {
+        type: 'approval_requested';
+        key: string;
+        prompt: string;
+        decisions: string[];
+        timeoutMs?: number;
+        onTimeout?: string;
+      }
+    /** A person (or the timeout, with `timedOut`) decided; `decidedAt` is the driver's clock. */
+    | {
+        type: 'approval_decided';
+        key: string;
+        decision: string;
+        by: string;
+        decidedAt: string;
+        comment?: string;
+        timedOut?: boolean;
+      }
     | { type: 'cancel_requested'; reason?: string }
     | { type: 'run_completed'; outputs: Record<string, JsonValue> }
     | { type: 'run_failed'; error: RunError }

@@ -96,6 +96,9 @@ function collectOwn(spec: StepSpec): Refs {
       templateRefs(spec.judge.instructions, out);
       for (const p of spec.participants) templateRefs(p.stance, out);
       break;
+    case 'approval':
+      templateRefs(spec.prompt, out);
+      break;
     case 'parallel':
       break;
   }

@@ -1,7 +1,8 @@
 // A run as people and APIs see it, derived from its journal. Pure.
 import type { JsonValue } from '../language/types.js';
+import { isoPlus } from './clock.js';
 import type { ErrorInfo, JournalEvent, RunError, SkipReason, Usage } from './journal.js';
-import { foldJournal } from './state.js';
+import { approvalOutput, foldJournal } from './state.js';
 import { buildTrace, type Span } from './trace.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -18,6 +19,23 @@ export interface StepRecord {
   branch?: string;
 }
 
+/** An approval step of the run: waiting (no decision yet) or decided. */
+export interface ApprovalRecord {
+  /** The step instance key (`review`, `each[2]`): what `POST /runs/{id}/approvals/{step}` names. */
+  step: string;
+  prompt: string;
+  decisions: string[];
+  requestedAt: string;
+  /** When the timeout decides, if the step has one. */
+  timeoutAt?: string;
+  onTimeout?: string;
+  decision?: string;
+  by?: string;
+  at?: string;
+  comment?: string;
+  timedOut?: boolean;
+}
+
 export interface RunRecord {
   runId: string;
   workflow: string;
@@ -30,6 +48,8 @@ export interface RunRecord {
   startedAt: string;
   endedAt?: string;
   steps: StepRecord[];
+  /** The run's approval steps reached so far (absent when it has none). */
+  approvals?: ApprovalRecord[];
   trace: Span[];
   /** Things a person should know (for example a torn journal line that was set aside). */
   warnings: string[];
@@ -72,6 +92,8 @@ export function runRecord(journal: readonly JournalEvent[], warnings: string[] =
   for (const event of journal) {
     if (event.type === 'warning') record.warnings.push(event.message);
   }
+  const approvals = approvalRecords(journal);
+  if (approvals.length > 0) record.approvals = approvals;
   const end = state.terminal;
   if (end) {
     if (end.at !== undefined) record.endedAt = end.at;
@@ -107,6 +129,39 @@ function onFirstRead<K extends keyof RunRecord>(record: RunRecord, key: K, build
     },
     set: keep,
   });
+}
+
+export function approvalRecords(journal: readonly JournalEvent[]): ApprovalRecord[] {
+  const approvals = new Map<string, ApprovalRecord>();
+  for (const event of journal) {
+    if (event.type === 'approval_requested') {
+      const requestedAt = event.at ?? '';
+      const approval: ApprovalRecord = {
+        step: event.key,
+        prompt: event.prompt,
+        decisions: event.decisions,
+        requestedAt,
+      };
+      if (event.timeoutMs !== undefined && requestedAt !== '')
+        approval.timeoutAt = isoPlus(requestedAt, event.timeoutMs);
+      if (event.onTimeout !== undefined) approval.onTimeout = event.onTimeout;
+      approvals.set(event.key, approval);
+    } else if (event.type === 'approval_decided') {
+      const approval = approvals.get(event.key);
+      if (!approval) continue;
+      approval.decision = event.decision;
+      approval.by = event.by;
+      approval.at = event.decidedAt;
+      if (event.comment !== undefined) approval.comment = event.comment;
+      approval.timedOut = event.timedOut === true;
+    }
+  }
+  return [...approvals.values()];
+}
+
+/** The approvals waiting for a decision. */
+export function pendingApprovals(journal: readonly JournalEvent[]): ApprovalRecord[] {
+  return approvalRecords(journal).filter((a) => a.decision === undefined);
 }
 
 function stepRecords(journal: readonly JournalEvent[]): StepRecord[] {
@@ -148,6 +203,20 @@ function stepRecords(journal: readonly JournalEvent[]): StepRecord[] {
         step.status = 'skipped';
         step.skipReason = event.reason;
         step.output = null;
+        break;
+      }
+      case 'approval_requested': {
+        const step = get(event.key);
+        step.status = 'running';
+        step.attempts = 1;
+        if (event.at !== undefined) step.startedAt = event.at;
+        break;
+      }
+      case 'approval_decided': {
+        const step = get(event.key);
+        step.status = 'succeeded';
+        step.output = approvalOutput(event);
+        if (event.at !== undefined) step.endedAt = event.at;
         break;
       }
       case 'decision_made': {

@@ -21,6 +21,15 @@ export interface InstanceState {
   branch?: string;
   items?: JsonValue[];
   skipReason?: SkipReason;
+  /** An approval step waiting for (or given) a decision. */
+  approval?: ApprovalState;
+}
+
+export interface ApprovalState {
+  prompt: string;
+  decisions: string[];
+  timeoutMs?: number;
+  onTimeout?: string;
 }
 
 export interface RunState {
@@ -104,9 +113,37 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
         branch: event.branch,
       });
       break;
+    case 'approval_requested':
+      instances.set(event.key, {
+        status: 'running',
+        attempt: 1,
+        composite: false,
+        interrupted: false,
+        output: null,
+        approval: {
+          prompt: event.prompt,
+          decisions: event.decisions,
+          ...(event.timeoutMs !== undefined ? { timeoutMs: event.timeoutMs } : {}),
+          ...(event.onTimeout !== undefined ? { onTimeout: event.onTimeout } : {}),
+        },
+      });
+      break;
+    case 'approval_decided': {
+      const previous = instances.get(event.key);
+      instances.set(event.key, {
+        status: 'completed',
+        attempt: 1,
+        composite: false,
+        interrupted: false,
+        output: approvalOutput(event),
+        ...(previous?.approval ? { approval: previous.approval } : {}),
+      });
+      break;
+    }
     case 'run_resumed':
       for (const instance of instances.values()) {
-        if (instance.status === 'running' && !instance.composite) instance.interrupted = true;
+        if (instance.status === 'running' && !instance.composite && !instance.approval)
+          instance.interrupted = true;
       }
       break;
     case 'cancel_requested':
@@ -122,6 +159,17 @@ export function applyEvent(state: RunState, event: JournalEvent): void {
     case 'warning':
       break;
   }
+}
+
+/** An approval step's output: `{decision, by, at, comment?, timed_out}`. */
+export function approvalOutput(event: Extract<JournalEvent, { type: 'approval_decided' }>): JsonValue {
+  return {
+    decision: event.decision,
+    by: event.by,
+    at: event.decidedAt,
+    ...(event.comment !== undefined ? { comment: event.comment } : {}),
+    timed_out: event.timedOut === true,
+  };
 }
 
 export function foldJournal(journal: readonly JournalEvent[]): RunState {

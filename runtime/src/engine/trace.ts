@@ -136,6 +136,21 @@ export function buildTrace(
         span.status = 'ok';
         break;
       }
+      case 'approval_requested':
+        open.set(event.key, openStep(event.key, 1, at, { 'weft.step.kind': 'approval' }));
+        break;
+      case 'approval_decided': {
+        const span = open.get(event.key) ?? openStep(event.key, 1, at, { 'weft.step.kind': 'approval' });
+        open.delete(event.key);
+        span.endTime = at;
+        span.status = 'ok';
+        span.attributes['weft.approval.decision'] = event.decision;
+        span.attributes['weft.approval.by'] = event.by;
+        span.attributes['weft.approval.at'] = event.decidedAt;
+        span.attributes['weft.approval.timed_out'] = event.timedOut === true;
+        if (event.comment !== undefined) span.attributes['weft.approval.comment'] = event.comment;
+        break;
+      }
       case 'run_completed':
       case 'run_failed':
       case 'run_cancelled':

@@ -47,6 +47,14 @@ export function durationMs(value: unknown): number | undefined {
   return match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : undefined;
 }
 
+export const DEFAULT_APPROVAL_DECISIONS = ['approve', 'reject'] as const;
+
+/** An approval's decision on timeout: `on_timeout`, else `reject` when allowed, else the last decision. */
+export function defaultOnTimeout(decisions: readonly string[], onTimeout: unknown): string {
+  if (typeof onTimeout === 'string') return onTimeout;
+  return decisions.includes('reject') ? 'reject' : (decisions[decisions.length - 1] ?? 'reject');
+}
+
 function entries(v: unknown): Array<[string, Obj]> {
   return Object.entries(obj(v)).map(([k, x]) => [k, obj(x)]);
 }
@@ -217,6 +225,15 @@ function step(entry: StepEntry, built: Built): StepSpec | undefined {
       spec.rounds = num(raw.rounds, DEFAULTS.debateRounds);
       spec.judge = judgeSpec;
       spec.kFactor = num(raw.k_factor, DEFAULTS.debateKFactor);
+      break;
+    }
+    case 'approval': {
+      spec.kind = 'approval';
+      spec.prompt = str(raw.prompt);
+      const decisions = Array.isArray(raw.decisions) ? strings(raw.decisions) : [];
+      spec.decisions = decisions.length > 0 ? decisions : [...DEFAULT_APPROVAL_DECISIONS];
+      const onTimeout = defaultOnTimeout(spec.decisions as string[], raw.on_timeout);
+      if (timeout !== undefined) spec.onTimeout = onTimeout;
       break;
     }
     default:

@@ -6,6 +6,7 @@ import { assembledValue, parseWorkflowChunked } from './incremental.js';
 import { MAX_ALIAS_COUNT, type ParsedWorkflow, parseWhole, refuse, withPlainEnv } from './parse.js';
 import { headRange, rangeOf } from './positions.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
+import { checkApprovals } from './semantic/approvals.js';
 import { checkBudget } from './semantic/budget.js';
 import type { CheckContext } from './semantic/context.js';
 import { checkDeclarations } from './semantic/declarations.js';
@@ -89,6 +90,7 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   };
   checkDuplicateIds(context);
   checkDeclarations(context);
+  checkApprovals(context);
   const references = checkExpressions(context, collectExpressionSites(parsed, index.sites));
   checkGraph(context, references);
   checkBudget(context);

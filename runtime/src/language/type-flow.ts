@@ -39,6 +39,18 @@ export function outputSchemaOfStep(step: StepSpec, depth = 0): JsonSchema {
       };
     case 'map':
       return { type: 'array', items: outputSchemaOfStep(step.step, depth + 1) };
+    case 'approval':
+      return {
+        type: 'object',
+        properties: {
+          decision: { type: 'string', enum: [...step.decisions], description: 'The decision taken' },
+          by: { type: 'string', description: 'Who decided (`timeout` when the timeout decided)' },
+          at: { type: 'string', format: 'date-time', description: 'When the decision was made' },
+          comment: { type: 'string', description: "The decider's comment, if any" },
+          timed_out: { type: 'boolean', description: 'True when the timeout decided' },
+        },
+        required: ['decision', 'by', 'at', 'timed_out'],
+      };
     case 'debate':
       return {
         type: 'object',

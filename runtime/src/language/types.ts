@@ -191,7 +191,26 @@ export interface DebateStep extends StepBase {
   kFactor: number;
 }
 
-export type StepSpec = LlmStep | AgentStep | ToolStep | DecisionStep | ParallelStep | MapStep | DebateStep;
+/** Waits for a person's decision. `timeoutMs` (the step's `timeout`) is how long it waits, then `onTimeout`. */
+export interface ApprovalStep extends StepBase {
+  kind: 'approval';
+  /** Template: what the person is asked. */
+  prompt: string;
+  /** Allowed decisions, default `[approve, reject]`. */
+  decisions: string[];
+  /** The decision taken when `timeoutMs` passes (set whenever timeoutMs is). */
+  onTimeout?: string;
+}
+
+export type StepSpec =
+  | LlmStep
+  | AgentStep
+  | ToolStep
+  | DecisionStep
+  | ParallelStep
+  | MapStep
+  | DebateStep
+  | ApprovalStep;
 export type StepKind = StepSpec['kind'];
 
 export interface CheckResult {

@@ -19,6 +19,7 @@ import { SHARED_SCHEMAS } from './openapi/schemas.js';
 import authPlugin, { PUBLIC_PATHS } from './plugins/auth.js';
 import corsPlugin from './plugins/cors.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
+import approvalRoutes from './routes/approvals.js';
 import eventRoutes from './routes/events.js';
 import metaRoutes from './routes/meta.js';
 import runRoutes from './routes/runs.js';
@@ -158,6 +159,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     });
   }
   await app.register(runRoutes, { registry: options.registry, runs, store, syncTimeoutMs });
+  await app.register(approvalRoutes, { runs });
   metrics.sseClients.set({}, 0);
   await app.register(eventRoutes, {
     store,

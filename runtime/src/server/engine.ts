@@ -27,6 +27,22 @@ export interface EngineRunHandle {
   subscribe?: (listener: EngineListener) => unknown;
 }
 
+/** A decision for an approval step, as the API takes it. */
+export interface EngineApprovalAnswer {
+  decision: string;
+  by: string;
+  comment?: string;
+}
+
+/**
+ * What deciding an approval did. `reason`: `no_run`, `unknown_step`, `not_waiting`, `invalid_decision`
+ * (with the allowed `decisions`), `elsewhere` (another process drives the run). `handle`: the engine
+ * resumed the run to deliver the decision (the server follows it like any run).
+ */
+export type EngineApprovalResult =
+  | { ok: true; approval: unknown; handle?: EngineRunHandle }
+  | { ok: false; reason: string; message: string; decisions?: string[] };
+
 export interface ServerEngine {
   start(
     definition: WorkflowDefinition,
@@ -38,6 +54,8 @@ export interface ServerEngine {
     opts?: { onTextDelta?: EngineTextDeltaListener },
   ): EngineRunHandle | Promise<EngineRunHandle | undefined> | undefined;
   cancel(runId: string, reason?: string): unknown;
+  /** Decides an approval step the run waits for (engines without approval steps leave it out). */
+  decideApproval?(runId: string, step: string, answer: EngineApprovalAnswer): Promise<EngineApprovalResult>;
   getRun?(runId: string): Promise<unknown>;
   listRuns?(filter?: unknown): Promise<unknown[]>;
   incompleteRuns?(): Promise<unknown[]>;

@@ -1,11 +1,19 @@
 // Starts runs on the engine, mirrors their events and records into the RunStore (in order, retrying
 // while the store is unreachable), and cancels runs here or on whichever replica executes them.
 import { randomUUID } from 'node:crypto';
+import type { JournalEvent } from '../engine/journal.js';
+import { approvalRecords } from '../engine/run-record.js';
 import type { JsonValue, WorkflowDefinition } from '../language/types.js';
 import { toRunEvent, toStoredRun } from '../store/from-engine.js';
 import { GLOBAL_STREAM, type RunEvent, type RunStore, type StoredRun } from '../store/run-store.js';
 import { coalescingSink, type DeltaSink } from './deltas.js';
-import { type EngineRunHandle, type ServerEngine, subscribeHandle } from './engine.js';
+import {
+  type EngineApprovalAnswer,
+  type EngineApprovalResult,
+  type EngineRunHandle,
+  type ServerEngine,
+  subscribeHandle,
+} from './engine.js';
 
 export interface RunObserver {
   runStarted?(run: StoredRun): void;
@@ -241,7 +249,14 @@ export class RunManager {
         emit(runId, { type: 'model.delta', runId, at: new Date().toISOString(), step, model, text });
     }
     let sawStart = false;
+    // a running run's record shows its approvals (the embedded store reads them from the journal itself)
+    const approvalEvents: JournalEvent[] = [];
     subscribeHandle(handle, (raw) => {
+      const type = (raw as { type?: unknown } | null)?.type;
+      if (!immediate && (type === 'approval_requested' || type === 'approval_decided')) {
+        approvalEvents.push(raw as JournalEvent);
+        putRun(scrub({ ...initial, approvals: approvalRecords(approvalEvents) as unknown as JsonValue[] }));
+      }
       const event = toRunEvent(runId, raw);
       if (!event) return;
       if (event.type !== 'model.delta') info.sink?.flush();
@@ -316,6 +331,36 @@ export class RunManager {
     if (run.status !== 'running') return 'finished';
     await this.options.store.requestCancel(runId);
     return 'requested';
+  }
+
+  /**
+   * Decides an approval step. A run the engine had to resume to deliver it is followed like any run.
+   * A run this server does not know but the store does is executed by another replica: `elsewhere`.
+   */
+  async decideApproval(
+    runId: string,
+    step: string,
+    answer: EngineApprovalAnswer,
+  ): Promise<EngineApprovalResult> {
+    const engine = this.options.engine;
+    if (!engine.decideApproval) {
+      return { ok: false, reason: 'unsupported', message: 'this engine does not run approval steps' };
+    }
+    const result = await engine.decideApproval(runId, step, answer);
+    if (result.ok && result.handle && !this.active.has(runId)) {
+      this.attach(result.handle, { runId, workflow: '', inputs: {}, resumed: true });
+    }
+    if (!result.ok && result.reason === 'no_run') {
+      const stored = await this.options.store.getRun(runId);
+      if (stored?.status === 'running' && stored.instance && stored.instance !== this.options.instanceId) {
+        return {
+          ok: false,
+          reason: 'elsewhere',
+          message: `run ${runId} is executed by server instance ${stored.instance}; send the decision to that instance`,
+        };
+      }
+    }
+    return result;
   }
 
   /** Wait for the active runs to finish (up to `timeoutMs`), then stop listening. */

@@ -18,6 +18,8 @@ const EVENT_TYPES: Record<string, string> = {
   step_failed: 'step.finished',
   step_skipped: 'step.skipped',
   decision_made: 'decision.made',
+  approval_requested: 'approval.requested',
+  approval_decided: 'approval.decided',
   items_expanded: 'map.expanded',
   cancel_requested: 'run.cancelling',
   text_delta: 'model.delta',
@@ -192,6 +194,7 @@ export function toStoredRun(raw: unknown, fallback: Partial<StoredRun> & { runId
   // an engine record may build its trace on first read too (see runRecord): not read here
   if (Object.getOwnPropertyDescriptor(r, 'trace')?.get) lazyTrace(run, () => r.trace);
   else if (Array.isArray(r.trace)) lazyTrace(run, () => r.trace);
+  if (Array.isArray(r.approvals)) run.approvals = r.approvals as JsonValue[];
   if (r.outputs && typeof r.outputs === 'object') run.outputs = r.outputs as Record<string, JsonValue>;
   if (str(error.code) || str(error.message)) {
     run.error = { code: str(error.code) ?? 'failed', message: str(error.message) ?? '' };

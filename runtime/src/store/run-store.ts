@@ -55,6 +55,8 @@ export interface StoredRun {
   instance?: string;
   /** Set with status `damaged`. */
   damage?: RunDamage;
+  /** The run's approval steps reached so far: `{step, prompt, decisions, requestedAt, timeoutAt?, decision?, by?, at?, comment?, timedOut?}`. */
+  approvals?: JsonValue[];
 }
 
 /** A run event as it is stored and streamed: `type` is `run.started`, `step.started`, `step.finished`, `model.delta`, `run.finished`, ... */

@@ -10,6 +10,7 @@ import { UsageError } from '../files.js';
 import { parseInputPairs, readInputsFile } from '../inputs.js';
 import { formatSeconds, formatUsage, ProgressFormatter } from '../output/progress.js';
 import { loadWorkflow } from '../workflow-file.js';
+import { askForApprovals } from './run-approvals.js';
 
 export interface RunOptions {
   input: string[];
@@ -32,9 +33,14 @@ export function runResultJson(record: RunRecord) {
 /** What followRun needs from a run, whichever engine drives it. */
 export type FollowedRun = Pick<RunHandle, 'runId' | 'result' | 'onEvent'>;
 
+/**
+ * Follows a run to its end and returns the exit code: 0 succeeded, 1 failed or cancelled. A run left
+ * waiting for approvals (detached: nobody here can answer) prints how to decide and returns
+ * `waitingExitCode` (default 1: it did not succeed, yet).
+ */
 export async function followRun(
   handle: FollowedRun,
-  options: { json?: boolean },
+  options: { json?: boolean; waitingExitCode?: number },
   cancel?: (reason: string) => Promise<void>,
 ): Promise<number> {
   const progress = new ProgressFormatter(process.stderr.isTTY === true && !process.env.NO_COLOR);
@@ -57,6 +63,17 @@ export async function followRun(
   try {
     const record = await handle.result;
     unsubscribe();
+    const waiting = (record.approvals ?? []).filter((a) => a.decision === undefined);
+    if (record.status === 'running' && waiting.length > 0) {
+      for (const approval of waiting) {
+        process.stderr.write(
+          `⏸ run ${record.runId} waits for a decision on step ${approval.step} (${approval.decisions.join(' | ')}): ${approval.prompt}\n` +
+            `  decide with: weft runs approve ${record.runId} ${approval.step}   (or: weft runs reject ...; --decision NAME for another)\n`,
+        );
+      }
+      if (options.json) process.stdout.write(`${JSON.stringify(runResultJson(record), null, 2)}\n`);
+      return options.waitingExitCode ?? 1;
+    }
     const took = record.endedAt
       ? formatSeconds(Date.parse(record.endedAt) - Date.parse(record.startedAt))
       : '';
@@ -82,6 +99,14 @@ async function run(file: string, options: RunOptions): Promise<number> {
     return runOnTemporal(definition, file, options);
   }
   const engine = new EmbeddedEngine();
+  // in a terminal approvals are asked here; otherwise the run is left waiting for `weft runs approve`
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const follow = (handle: RunHandle) => {
+    engineFor.set(handle, engine);
+    if (interactive)
+      askForApprovals((key, answer) => engine.decideApproval(handle.runId, key, answer), handle);
+    return followRun(handle, options);
+  };
   if (options.runId) {
     const existing = await engine.getRun(options.runId);
     if (existing) {
@@ -90,17 +115,15 @@ async function run(file: string, options: RunOptions): Promise<number> {
           `run ${options.runId} belongs to workflow '${existing.workflow}', not '${definition.name}'`,
         );
       }
-      const handle = engine.resume(options.runId);
-      engineFor.set(handle, engine);
-      return followRun(handle, options);
+      return follow(engine.resume(options.runId, { detachWhenWaiting: !interactive }));
     }
   }
   const handle = engine.start(definition, await checkedInputs(definition, options), {
     workflowFile: path.resolve(file),
     ...(options.runId ? { runId: options.runId } : {}),
+    detachWhenWaiting: !interactive,
   });
-  engineFor.set(handle, engine);
-  return followRun(handle, options);
+  return follow(handle);
 }
 
 /** --inputs-file and --input values, checked against the workflow's inputs (UsageError if invalid). */
@@ -152,6 +175,10 @@ async function runOnTemporal(definition: WorkflowDefinition, file: string, optio
       local = await temporal.startInProcessWorker(config);
     }
     const started = handle;
+    // Temporal keeps a waiting run: in a terminal it is asked here, else decided with `weft runs approve`
+    if (process.stdin.isTTY === true && process.stderr.isTTY === true) {
+      askForApprovals((key, answer) => runs.decideApproval(started.runId, { key, ...answer }), started);
+    }
     return await followRun(started, options, (reason) => started.cancel(reason));
   } finally {
     await local?.stop();

@@ -5,6 +5,7 @@ import { UsageError } from '../files.js';
 import { formatSeconds, formatUsage } from '../output/progress.js';
 import { renderTraceTree } from '../output/trace-tree.js';
 import { followRun } from './run.js';
+import { registerApprovals } from './runs-approve.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -101,6 +102,11 @@ async function show(runId: string, options: { json?: boolean }) {
           `ATTENTION ${record.needsAttention.file}:${record.needsAttention.line}: ${record.needsAttention.message}`,
         ]
       : []),
+    ...(record.approvals ?? []).map((a) =>
+      a.decision === undefined
+        ? `approval  ${a.step}: waiting (${a.decisions.join(' | ')}${a.timeoutAt ? `; ${a.onTimeout} at ${a.timeoutAt}` : ''}): ${a.prompt}\n          decide: weft runs approve ${record.runId} ${a.step}  (or reject)`
+        : `approval  ${a.step}: ${a.decision} by ${a.by} at ${a.at}${a.timedOut ? ' (timeout)' : ''}${a.comment ? `: ${a.comment}` : ''}`,
+    ),
     '',
     'trace',
     ...renderTraceTree(record.trace).map((l) => `  ${l}`),
@@ -110,7 +116,9 @@ async function show(runId: string, options: { json?: boolean }) {
 }
 
 export function register(program: Command): void {
-  const runs = program.command('runs').description('List runs, show one with its trace, or resume one');
+  const runs = program
+    .command('runs')
+    .description('List runs, show one with its trace, resume one, or approve/reject a step it waits for');
   runs
     .command('list', { isDefault: true })
     .description('List runs, newest first')
@@ -141,4 +149,5 @@ export function register(program: Command): void {
       if (!(await engine.getRun(runId))) throw new UsageError(`no run ${runId} in ${engine.dataDir}`);
       process.exitCode = await followRun(engine.resume(runId), options);
     });
+  registerApprovals(runs);
 }

@@ -58,6 +58,11 @@ export class ProgressFormatter {
         return `  ${this.paint(35, '◆')} ${this.name(event.key)} chose ${event.branch === 'otherwise' ? 'otherwise' : `branch ${event.branch}`}`;
       case 'warning':
         return `  ${this.paint(33, '!')} ${event.message}`;
+      case 'approval_requested':
+        this.startedAt.set(event.key, at);
+        return `  ${this.paint(33, '⏸')} ${this.name(event.key)} waits for a decision (${event.decisions.join(' | ')}): ${event.prompt}`;
+      case 'approval_decided':
+        return `  ${this.paint(32, '✓')} ${this.name(event.key)} ${event.decision} by ${event.by}${event.timedOut ? ' (timeout)' : ''}${event.comment ? `: ${event.comment}` : ''}`;
       case 'cancel_requested':
         return `  ${this.paint(33, '■')} cancelling${event.reason ? `: ${event.reason}` : ''}`;
       default:

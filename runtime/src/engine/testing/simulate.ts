@@ -1,11 +1,17 @@
 // A synchronous, in-memory driver for interpreter tests: executes commands with a fake executor.
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
-import type { Command, ExecuteCommand } from '../commands.js';
+import type { Command, ExecuteCommand, WaitApprovalCommand } from '../commands.js';
 import { decide } from '../interpreter.js';
 import type { ErrorInfo, JournalEvent, Usage } from '../journal.js';
 
 export type FakeResult = { output: JsonValue; usage?: Usage } | { error: ErrorInfo; usage?: Usage };
 export type FakeExecutor = (command: ExecuteCommand) => FakeResult;
+/** Answers an approval the run waits for (default: its first decision, by `test`). */
+export type FakeApprover = (command: WaitApprovalCommand) => {
+  decision: string;
+  by?: string;
+  comment?: string;
+};
 
 export interface Simulation {
   journal: JournalEvent[];
@@ -32,6 +38,7 @@ export function applyCommands(
       journal.push({ type: 'run_completed', outputs: command.outputs });
     else if (command.type === 'fail_run') journal.push({ type: 'run_failed', error: command.error });
     else if (command.type === 'cancel_run') journal.push({ type: 'run_cancelled' });
+    else if (command.type === 'wait_approval') continue;
     else if (!inFlight.some((c) => c.key === command.key)) {
       journal.push({ type: 'step_started', key: command.key, attempt: command.attempt });
       inFlight.push(command);
@@ -57,6 +64,7 @@ export function simulate(
   inputs: Record<string, JsonValue>,
   executor: FakeExecutor,
   journal: JournalEvent[] = [{ type: 'run_started', runId: 'r1', workflow: definition.name, inputs }],
+  approve: FakeApprover = (command) => ({ decision: command.decisions[0]! }),
 ): Simulation {
   const sim: Simulation = { journal, batches: [], executed: [], maxInFlight: new Map() };
   const inFlight: ExecuteCommand[] = [];
@@ -73,7 +81,20 @@ export function simulate(
     for (const [prefix, n] of prefixes)
       sim.maxInFlight.set(prefix, Math.max(sim.maxInFlight.get(prefix) ?? 0, n));
     const next = inFlight.shift();
-    if (!next) throw new Error('simulation stalled');
+    if (!next) {
+      const wait = commands.find((c): c is WaitApprovalCommand => c.type === 'wait_approval');
+      if (!wait) throw new Error('simulation stalled');
+      const answer = approve(wait);
+      journal.push({
+        type: 'approval_decided',
+        key: wait.key,
+        decision: answer.decision,
+        by: answer.by ?? 'test',
+        decidedAt: '2026-01-01T00:00:00.000Z',
+        ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
+      });
+      continue;
+    }
     const result = executor(next);
     if ('error' in result) {
       journal.push({

@@ -5,9 +5,9 @@
 // events not yet stored (a step's result, its own records): they are stored before, or with, the
 // next step_started, so a crash at any point leaves a journal prefix the run resumes correctly from
 // (a lost result means the step runs again).
-import type { ExecuteCommand } from '../../engine/commands.js';
+import type { ExecuteCommand, WaitApprovalCommand } from '../../engine/commands.js';
 import { Decider } from '../../engine/interpreter.js';
-import type { JournalEvent } from '../../engine/journal.js';
+import { isTerminal, type JournalEvent } from '../../engine/journal.js';
 import type { StepContext } from '../../engine/steps/context.js';
 import { toErrorInfo } from '../../engine/steps/errors.js';
 import { executeStep } from '../../engine/steps/execute.js';
@@ -31,7 +31,26 @@ export interface DriverOptions {
   /** Aborted to stop the run's in-flight steps (cancellation, run failure). */
   controller: AbortController;
   execute?: typeof executeStep;
+  /** Clock for approval decisions and timeouts (default: the system clock). */
+  now?: () => Date;
+  /**
+   * Return from run() (the run stays `running`, resumable) when nothing is left but approvals to wait
+   * for: `weft run` without a terminal, so that `weft runs approve` can take the run over.
+   */
+  detachWhenWaiting?: boolean;
 }
+
+/** A person's (or the timeout's) answer to an approval step. */
+export interface ApprovalAnswer {
+  decision: string;
+  by: string;
+  comment?: string;
+}
+
+export type ApprovalOutcome =
+  | { ok: true; written: Promise<void> }
+  | { ok: false; reason: 'not_waiting' }
+  | { ok: false; reason: 'invalid_decision'; decisions: string[] };
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -56,9 +75,86 @@ export class RunDriver {
   private readonly writes = new Set<Promise<void>>();
   /** The step context every executor gets (one object for the run: the signal never changes). */
   private readonly stepContext: StepContext;
+  /** The approvals the run waits for, as the last decision listed them. */
+  private readonly waiting = new Map<string, WaitApprovalCommand>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly now: () => Date;
 
   constructor(private readonly options: DriverOptions) {
     this.stepContext = { ...options.stepContext, signal: options.controller.signal };
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The approvals waiting for a decision (step key -> what was asked). */
+  get pendingApprovals(): ReadonlyMap<string, WaitApprovalCommand> {
+    return this.waiting;
+  }
+
+  /**
+   * Journals a decision for the approval step `key` if it is waiting and the decision is allowed.
+   * `written` settles once the decision is stored.
+   */
+  decideApproval(key: string, answer: ApprovalAnswer, timedOut = false): ApprovalOutcome {
+    // the journal is the authority: a resumed run waits before its first decision lists the wait
+    const wait = this.waiting.get(key) ?? this.requestedAndUndecided(key);
+    if (!wait) return { ok: false, reason: 'not_waiting' };
+    if (!wait.decisions.includes(answer.decision))
+      return { ok: false, reason: 'invalid_decision', decisions: wait.decisions };
+    this.waiting.delete(key);
+    this.clearTimer(key);
+    const written = this.write({
+      type: 'approval_decided',
+      key,
+      decision: answer.decision,
+      by: answer.by,
+      decidedAt: this.now().toISOString(),
+      ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
+      ...(timedOut ? { timedOut: true } : {}),
+    });
+    this.wake?.();
+    return { ok: true, written: written ?? Promise.resolve() };
+  }
+
+  private requestedAndUndecided(key: string): { decisions: string[] } | undefined {
+    let requested: { decisions: string[] } | undefined;
+    for (const event of this.options.journal) {
+      if (event.type === 'approval_requested' && event.key === key) requested = event;
+      else if (event.type === 'approval_decided' && event.key === key) requested = undefined;
+      else if (isTerminal(event)) return undefined;
+    }
+    return requested;
+  }
+
+  /** Waits listed by the latest decision; a timeout is timed from the request's journaled time. */
+  private track(waits: WaitApprovalCommand[]): void {
+    const keys = new Set(waits.map((w) => w.key));
+    for (const key of this.waiting.keys()) {
+      if (!keys.has(key)) {
+        this.waiting.delete(key);
+        this.clearTimer(key);
+      }
+    }
+    for (const wait of waits) {
+      this.waiting.set(wait.key, wait);
+      if (wait.timeoutMs === undefined || this.timers.has(wait.key)) continue;
+      const requested = this.options.journal.find(
+        (e) => e.type === 'approval_requested' && e.key === wait.key,
+      );
+      const since = requested?.at ? Date.parse(requested.at) : this.now().getTime();
+      const delay = Math.max(0, since + wait.timeoutMs - this.now().getTime());
+      const decision = wait.onTimeout ?? wait.decisions[wait.decisions.length - 1]!;
+      const timer = setTimeout(() => {
+        this.timers.delete(wait.key);
+        this.decideApproval(wait.key, { decision, by: 'timeout' }, true);
+      }, delay);
+      this.timers.set(wait.key, timer);
+    }
+  }
+
+  private clearTimer(key: string): void {
+    const timer = this.timers.get(key);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(key);
   }
 
   /** Requests cancellation; the loop journals it and stops the run. */
@@ -68,14 +164,14 @@ export class RunDriver {
   }
 
   /** Journals without waiting for the write; run() does not return before it is stored. */
-  private write(event: JournalEvent): void {
+  private write(event: JournalEvent): Promise<void> | undefined {
     let written: Promise<void> | undefined;
     try {
       written = this.options.append(event);
     } catch (error) {
       written = Promise.reject(error);
     }
-    if (!written) return;
+    if (!written) return undefined;
     const tracked = written.then(
       () => {
         this.writes.delete(tracked);
@@ -87,6 +183,7 @@ export class RunDriver {
       },
     );
     this.writes.add(tracked);
+    return tracked;
   }
 
   /** Waits for every write so far; throws if one failed. */
@@ -102,6 +199,15 @@ export class RunDriver {
   }
 
   async run(): Promise<void> {
+    try {
+      await this.loop();
+    } finally {
+      for (const key of [...this.timers.keys()]) this.clearTimer(key);
+      this.waiting.clear();
+    }
+  }
+
+  private async loop(): Promise<void> {
     const { definition, inputs, journal, controller } = this.options;
     const decider = new Decider(definition, inputs);
     for (const event of this.options.first ?? []) this.write(event);
@@ -120,6 +226,7 @@ export class RunDriver {
         this.wake = resolve;
       });
       const commands = decider.decide(journal);
+      this.track(commands.filter((c): c is WaitApprovalCommand => c.type === 'wait_approval'));
       for (const command of commands) {
         switch (command.type) {
           case 'record':
@@ -150,7 +257,11 @@ export class RunDriver {
       }
       if (this.fatal) continue;
       if (commands.some((c) => c.type === 'record')) continue;
-      if (this.inFlight.size === 0) {
+      if (this.inFlight.size === 0 && this.waiting.size > 0 && this.options.detachWhenWaiting) {
+        await this.flushed();
+        return;
+      }
+      if (this.inFlight.size === 0 && this.waiting.size === 0) {
         throw new Error('the interpreter asked for nothing to be done but the run has not ended');
       }
       await changed;

@@ -5,6 +5,7 @@ import { effectiveInputs } from '../../engine/interpreter.js';
 import { isTerminal, type JournalEvent, type RunEvent } from '../../engine/journal.js';
 import { newRunId } from '../../engine/run-id.js';
 import {
+  approvalRecords,
   type RunRecord,
   type RunStatus,
   type RunSummary,
@@ -30,6 +31,14 @@ import type { DecodedJournal, JournalProblem } from '../../store/journal-codec.j
 import { type JournalStore, type JournalWriter, MemoryJournalStore } from '../../store/journal-store.js';
 import { MemoryRatingsStore } from '../../store/ratings.js';
 import { envNamesUsed, redactValue, secretValues } from '../../tools/secrets.js';
+import {
+  type ApprovalAnswer,
+  type ApprovalResult,
+  checkAgainstJournal,
+  invalidDecision,
+  notWaiting,
+  unknownStep,
+} from './approvals.js';
 import { RunDriver } from './driver.js';
 
 export interface RunHandle {
@@ -79,11 +88,18 @@ export interface StartOptions {
    * Deltas are not journaled. Unset: models are not asked to stream.
    */
   onTextDelta?: TextDeltaListener;
+  /**
+   * Stop driving the run (it stays `running` and resumable; result resolves with that record) once
+   * nothing is left but approvals to wait for. Default false: wait for the decisions.
+   */
+  detachWhenWaiting?: boolean;
 }
 
 export interface ResumeOptions {
   /** As StartOptions.onTextDelta, for the steps the resumed run executes. */
   onTextDelta?: TextDeltaListener;
+  /** As StartOptions.detachWhenWaiting. */
+  detachWhenWaiting?: boolean;
 }
 
 export interface RunFilter {
@@ -129,6 +145,10 @@ export function damageOf(decoded: DecodedJournal, journalFile = ''): JournalProb
 
 interface ActiveRun {
   driver?: RunDriver;
+  /** Settles once `driver` is set (or the run ended without one). */
+  driverReady: Promise<void>;
+  markDriverReady: () => void;
+  definition?: WorkflowDefinition;
   /** A cancel that arrived before the driver existed. */
   cancelBeforeStart?: { reason?: string };
   events: RunEvent[];
@@ -177,7 +197,7 @@ export class EmbeddedEngine {
     opts: StartOptions = {},
   ): RunHandle {
     const runId = opts.runId ?? newRunId(this.now());
-    return this.drive(runId, opts.signal, opts.onTextDelta, async () => {
+    return this.drive(runId, opts.signal, opts.onTextDelta, opts.detachWhenWaiting, async () => {
       const { writer, release } = await this.createJournal(runId);
       const started: JournalEvent = {
         type: 'run_started',
@@ -227,7 +247,12 @@ export class EmbeddedEngine {
 
   /** Continues a run from its journal. A step that finished is never executed again. */
   resume(runId: string, opts: ResumeOptions = {}): RunHandle {
-    return this.drive(runId, undefined, opts.onTextDelta, async () => {
+    return this.resumeWith(runId, opts, []);
+  }
+
+  /** resume(), journaling `extra` right after run_resumed. */
+  private resumeWith(runId: string, opts: ResumeOptions, extra: JournalEvent[]): RunHandle {
+    return this.drive(runId, undefined, opts.onTextDelta, opts.detachWhenWaiting, async () => {
       const decoded = await this.store.read(runId);
       if (!decoded || neverStarted(decoded)) {
         throw new Error(
@@ -247,7 +272,7 @@ export class EmbeddedEngine {
       try {
         const { writer, note } = await this.store.reopen(runId);
         const first: JournalEvent[] = note ? [{ type: 'warning', message: note }] : [];
-        first.push({ type: 'run_resumed' });
+        first.push({ type: 'run_resumed' }, ...extra);
         return {
           writer,
           release,
@@ -267,6 +292,7 @@ export class EmbeddedEngine {
     runId: string,
     signal: AbortSignal | undefined,
     onTextDelta: TextDeltaListener | undefined,
+    detachWhenWaiting: boolean | undefined,
     open: () => Promise<{
       writer?: JournalWriter;
       release?: () => Promise<void>;
@@ -277,7 +303,13 @@ export class EmbeddedEngine {
     }>,
   ): RunHandle {
     if (this.active.has(runId)) throw new Error(`run ${runId} is already running in this process`);
+    let markDriverReady = () => {};
+    const driverReady = new Promise<void>((resolve) => {
+      markDriverReady = resolve;
+    });
     const run: ActiveRun = {
+      driverReady,
+      markDriverReady,
       events: [],
       listeners: new Set(),
       done: false,
@@ -302,6 +334,7 @@ export class EmbeddedEngine {
     run.result = (async () => {
       const opened = await open();
       const { writer, release, journal, definition, inputs } = opened;
+      run.definition = definition;
       for (const event of journal) emit(event);
       try {
         if (writer) {
@@ -331,6 +364,8 @@ export class EmbeddedEngine {
             append,
             first: opened.first,
             controller,
+            now: this.now,
+            ...(detachWhenWaiting ? { detachWhenWaiting } : {}),
             stepContext: {
               runId,
               definition,
@@ -344,6 +379,7 @@ export class EmbeddedEngine {
             },
           });
           run.driver = driver;
+          run.markDriverReady();
           if (run.cancelBeforeStart) driver.cancel(run.cancelBeforeStart.reason);
           const onAbort = () => driver.cancel('the caller aborted the run');
           if (signal?.aborted) onAbort();
@@ -365,6 +401,7 @@ export class EmbeddedEngine {
       (error: unknown) => failStart?.(error),
     );
     run.result = run.result.finally(() => {
+      run.markDriverReady();
       run.done = true;
       this.active.delete(runId);
       for (const listener of run.listeners) listener(END as RunEvent);
@@ -411,6 +448,77 @@ export class EmbeddedEngine {
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Decides the approval step `key` of a run. A run this process drives gets the decision at once; a
+   * waiting run no live process drives is resumed here with it (`handle`: follow it to its end). Ok
+   * once the decision is stored.
+   */
+  async decideApproval(
+    runId: string,
+    key: string,
+    answer: ApprovalAnswer,
+    opts: ResumeOptions = {},
+  ): Promise<ApprovalResult & { handle?: RunHandle }> {
+    const active = this.active.get(runId);
+    // a run being opened (resumed after a restart, say) gets its driver in a moment
+    if (active && !active.driver) await active.driverReady;
+    if (active && this.active.get(runId) === active && active.driver) {
+      if (active.definition) {
+        const unknown = unknownStep(active.definition, runId, key);
+        if (unknown) return unknown;
+      }
+      const outcome = active.driver?.decideApproval(key, answer) ?? { ok: false, reason: 'not_waiting' };
+      if (!outcome.ok) {
+        return outcome.reason === 'invalid_decision'
+          ? invalidDecision(key, answer.decision, outcome.decisions)
+          : notWaiting(runId, key, active.events);
+      }
+      await outcome.written;
+      const approval = approvalRecords(active.events).find((a) => a.step === key);
+      return approval ? { ok: true, approval } : notWaiting(runId, key, active.events);
+    }
+    const decoded = await this.store.read(runId).catch(() => undefined);
+    const started = decoded?.events[0];
+    if (!decoded || started?.type !== 'run_started' || !started.definition)
+      return { ok: false, reason: 'no_run', message: `no run ${runId} in ${this.dataDir}` };
+    const checked = checkAgainstJournal(runId, key, answer, decoded.events, started.definition);
+    if (!checked.ok) return checked;
+    if (this.store instanceof FileJournalStore) {
+      const owner = await this.store.owner(runId);
+      if (owner !== undefined) {
+        return {
+          ok: false,
+          reason: 'elsewhere',
+          message: `run ${runId} is driven by process ${owner} (weft serve or weft run): decide through its server (weft runs approve ${runId} ${key} --server URL) or its terminal`,
+        };
+      }
+    }
+    const decidedAt = this.isoNow();
+    const handle = this.resumeWith(runId, opts, [
+      {
+        type: 'approval_decided',
+        key,
+        decision: answer.decision,
+        by: answer.by,
+        decidedAt,
+        ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
+      },
+    ]);
+    await handle.started;
+    return {
+      ok: true,
+      approval: {
+        ...checked.approval,
+        decision: answer.decision,
+        by: answer.by,
+        at: decidedAt,
+        ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
+        timedOut: false,
+      },
+      handle,
+    };
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

@@ -37,6 +37,8 @@ const inputs: Record<string, () => Record<string, JsonValue>> = {
   debate: () => ({ question: 'Should tests hit real services?' }),
   research: () => ({}),
   'http-tool': () => ({ city: 'Lisbon', weather_url: weatherUrl }),
+  // waits for a person: the test approves like one (through the engine, as the server route does)
+  approval: () => ({}),
 };
 
 describe('samples on the embedded engine', () => {
@@ -46,9 +48,16 @@ describe('samples on the embedded engine', () => {
     );
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const engine = new EmbeddedEngine({ dataDir, env: {} });
-    const record = await engine.start(definition!, inputs[name]!()).result;
+    const handle = engine.start(definition!, inputs[name]!());
+    handle.onEvent((event) => {
+      if (event.type === 'approval_requested')
+        void engine.decideApproval(handle.runId, event.key, { decision: 'approve', by: 'samples test' });
+    });
+    const record = await handle.result;
     expect(record.error).toBeUndefined();
     expect(record.status).toBe('succeeded');
+    if (name === 'approval')
+      expect(record.outputs).toMatchObject({ decision: 'approve', decided_by: 'samples test' });
     if (name === 'http-tool') expect(record.outputs?.temperature).toBe(21);
     if (name === 'research') expect(record.outputs?.summaries).toBe(3);
     if (name === 'debate') {

@@ -8,6 +8,7 @@ import {
   WorkflowFailedError,
   type WorkflowHandle,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { isTerminal, type JournalEvent, type RunEvent } from '../../engine/journal.js';
@@ -15,6 +16,7 @@ import { newRunId } from '../../engine/run-id.js';
 import { type RunRecord, type RunSummary, runRecord } from '../../engine/run-record.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
 import type { ActivityOptions } from './activities.js';
+import type { ApprovalUpdateInput, DecidedApproval } from './approval-update.js';
 import { hasWeftSearchAttribute, type ListOptions, listTemporalRuns, startMetadata } from './visibility.js';
 import {
   connectClient,
@@ -24,6 +26,7 @@ import {
   type TemporalConfig,
 } from './worker.js';
 import {
+  approvalUpdate,
   cancelSignal,
   journalQuery,
   type WeftWorkflowInput,
@@ -200,6 +203,43 @@ export class TemporalRuns {
       throw error;
     }
     return followWorkflow(handle, runId, options);
+  }
+
+  /**
+   * Decides an approval step of a run (the workflow's `weft.approval` update): the decision once the
+   * workflow has journaled it, or why not (`no_run`, `unknown_step`, `not_waiting`, `invalid_decision`).
+   */
+  async decideApproval(
+    runId: string,
+    input: ApprovalUpdateInput,
+  ): Promise<
+    | { ok: true; approval: DecidedApproval }
+    | { ok: false; reason: string; message: string; decisions?: string[] }
+  > {
+    const handle = this.client.workflow.getHandle<typeof weftWorkflow>(runId);
+    try {
+      return { ok: true, approval: await handle.executeUpdate(approvalUpdate, { args: [input] }) };
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const decisions = error.cause.details?.[0];
+        return {
+          ok: false,
+          reason: error.cause.type ?? 'not_waiting',
+          message: error.cause.message,
+          ...(Array.isArray(decisions) ? { decisions: decisions as string[] } : {}),
+        };
+      }
+      const described = await handle.describe().catch(() => undefined);
+      if (!described) return { ok: false, reason: 'no_run', message: `no run ${runId} on Temporal` };
+      if (described.status.name !== 'RUNNING') {
+        return {
+          ok: false,
+          reason: 'not_waiting',
+          message: `step ${input.key} of run ${runId} is not waiting for a decision: the run has ended (${described.status.name.toLowerCase()})`,
+        };
+      }
+      throw error;
+    }
   }
 
   /** True when a worker polled the task queue in the last 90 seconds. */

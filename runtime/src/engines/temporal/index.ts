@@ -1,4 +1,5 @@
 export { type ActivityOptions, createActivities } from './activities.js';
+export type { ApprovalUpdateInput, DecidedApproval } from './approval-update.js';
 export {
   type FollowOptions,
   followWorkflow,
@@ -21,6 +22,7 @@ export {
   workflowsPath,
 } from './worker.js';
 export {
+  approvalUpdate,
   cancelSignal,
   type ExecuteStepInput,
   type ExecuteStepOutcome,

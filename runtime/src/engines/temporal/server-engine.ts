@@ -63,6 +63,18 @@ export class TemporalServerEngine {
     }
   }
 
+  /** Any server can decide: the run's state lives in Temporal (the workflow's approval update). */
+  async decideApproval(
+    runId: string,
+    step: string,
+    answer: { decision: string; by: string; comment?: string },
+  ): Promise<
+    { ok: true; approval: unknown } | { ok: false; reason: string; message: string; decisions?: string[] }
+  > {
+    const runs = await this.connect();
+    return runs.decideApproval(runId, { key: step, ...answer });
+  }
+
   async close(): Promise<void> {
     const runs = await this.runs?.catch(() => undefined);
     await runs?.close();

@@ -15,6 +15,7 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  defineUpdate,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -22,11 +23,12 @@ import {
   TimeoutFailure,
   upsertMemo,
 } from '@temporalio/workflow';
-import type { ExecuteCommand } from '../../engine/commands.js';
+import type { ExecuteCommand, WaitApprovalCommand } from '../../engine/commands.js';
 import { decide, effectiveInputs } from '../../engine/interpreter.js';
 import type { ErrorInfo, JournalEvent, ModelCallRecord, Usage } from '../../engine/journal.js';
 import { foldJournal } from '../../engine/state.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
+import { type ApprovalUpdateInput, approvalRefusal, type DecidedApproval } from './approval-update.js';
 import { stepActivityId, stepDefinition, stepInputs, stepSummary } from './step-definition.js';
 
 export const WORKFLOW_TYPE = 'weftWorkflow';
@@ -64,6 +66,11 @@ export interface WeftActivities {
 
 /** Requests cancellation of the run (optional reason). */
 export const cancelSignal = defineSignal<[string?]>('weft.cancel');
+/**
+ * Decides an approval step the run waits for. Refused (validator) with an ApplicationFailure typed
+ * `unknown_step`, `not_waiting` or `invalid_decision` (details[0]: the allowed decisions).
+ */
+export const approvalUpdate = defineUpdate<DecidedApproval, [ApprovalUpdateInput]>('weft.approval');
 /** The run's journal from index `after` (default 0) on. */
 export const journalQuery = defineQuery<JournalEvent[], [number?]>('weft.journal');
 
@@ -148,6 +155,60 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
     pendingCancel = reason !== undefined ? { reason } : {};
   });
   setHandler(journalQuery, (after) => journal.slice(Math.max(0, after ?? 0)));
+
+  // approval steps: what the run waits for (as the last decision listed it), decided by the update or
+  // by a workflow timer from the request's journaled (workflow) time
+  const waiting = new Map<string, WaitApprovalCommand>();
+  const timed = new Set<string>();
+  const decideApproval = (input: ApprovalUpdateInput, timedOut: boolean): DecidedApproval => {
+    waiting.delete(input.key);
+    const decidedAt = new Date().toISOString();
+    append({
+      type: 'approval_decided',
+      key: input.key,
+      decision: input.decision,
+      by: input.by,
+      decidedAt,
+      ...(input.comment !== undefined ? { comment: input.comment } : {}),
+      ...(timedOut ? { timedOut: true } : {}),
+    });
+    changed = true;
+    return {
+      step: input.key,
+      decision: input.decision,
+      by: input.by,
+      at: decidedAt,
+      ...(input.comment !== undefined ? { comment: input.comment } : {}),
+    };
+  };
+  setHandler(approvalUpdate, (input) => decideApproval(input, false), {
+    validator: (input) => {
+      const refusal = approvalRefusal(definition, journal, waiting, input);
+      if (refusal) {
+        throw ApplicationFailure.create({
+          type: refusal.reason,
+          message: refusal.message,
+          nonRetryable: true,
+          ...(refusal.decisions ? { details: [refusal.decisions] } : {}),
+        });
+      }
+    },
+  });
+  const track = (waits: WaitApprovalCommand[]) => {
+    waiting.clear();
+    for (const wait of waits) {
+      waiting.set(wait.key, wait);
+      if (wait.timeoutMs === undefined || timed.has(wait.key)) continue;
+      timed.add(wait.key);
+      const requested = journal.find((e) => e.type === 'approval_requested' && e.key === wait.key);
+      const since = requested?.at ? Date.parse(requested.at) : Date.now();
+      const remaining = Math.max(0, since + wait.timeoutMs - Date.now());
+      const decision = wait.onTimeout ?? wait.decisions[wait.decisions.length - 1]!;
+      void sleep(remaining).then(() => {
+        if (waiting.has(wait.key)) decideApproval({ key: wait.key, decision, by: 'timeout' }, true);
+      });
+    }
+  };
 
   const launch = (command: ExecuteCommand) => {
     const task = steps
@@ -235,6 +296,7 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
       await stop();
       throw engineFailure(error);
     }
+    track(commands.filter((c): c is WaitApprovalCommand => c.type === 'wait_approval'));
     for (const command of commands) {
       switch (command.type) {
         case 'record':
@@ -271,7 +333,7 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
       }
     }
     if (commands.some((c) => c.type === 'record')) continue;
-    if (inFlight.size === 0) {
+    if (inFlight.size === 0 && waiting.size === 0) {
       throw engineFailure(
         new Error('the interpreter asked for nothing to be done but the run has not ended'),
       );

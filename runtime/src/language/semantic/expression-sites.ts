@@ -52,6 +52,8 @@ const NOT_TEMPLATES = new Set([
   'rounds',
   'k_factor',
   'max_iterations',
+  'decisions',
+  'on_timeout',
 ]);
 const CONDITIONS = new Set(['if', 'items']);
 const MAX_TEMPLATE_DEPTH = 64;

@@ -20,6 +20,8 @@ export type SchemaId =
   | 'RunPage'
   | 'RunAccepted'
   | 'CancelAccepted'
+  | 'Approval'
+  | 'ApprovalDecided'
   | 'RunEvent'
   | 'WorkflowProblem'
   | 'WorkflowIo';
@@ -143,6 +145,51 @@ const RunRecord = {
     inputs: openObject('the inputs the run was started with'),
     trace: { type: 'array', items: ref('TraceSpan') },
     instance: { type: 'string', description: 'the server instance that executes the run' },
+    approvals: {
+      type: 'array',
+      description: "the run's approval steps reached so far; those without `decision` wait for one",
+      items: ref('Approval'),
+    },
+  },
+};
+
+const Approval = {
+  $id: 'Approval',
+  type: 'object',
+  description: 'An approval step of a run: waiting (no `decision`) or decided.',
+  required: ['step', 'prompt', 'decisions', 'requestedAt'],
+  additionalProperties: false,
+  properties: {
+    step: {
+      type: 'string',
+      description: 'the step instance key: what POST /runs/{id}/approvals/{step} names',
+    },
+    prompt: { type: 'string' },
+    decisions: { type: 'array', items: { type: 'string' } },
+    requestedAt: { type: 'string', format: 'date-time' },
+    timeoutAt: { type: 'string', format: 'date-time', description: 'when `onTimeout` decides' },
+    onTimeout: { type: 'string' },
+    decision: { type: 'string' },
+    by: { type: 'string', description: '`timeout` when the timeout decided' },
+    at: { type: 'string', format: 'date-time' },
+    comment: { type: 'string' },
+    timedOut: { type: 'boolean' },
+  },
+};
+
+const ApprovalDecided = {
+  $id: 'ApprovalDecided',
+  type: 'object',
+  description: 'The decision, recorded in the run journal; the run continues.',
+  required: ['runId', 'step', 'decision', 'by', 'at'],
+  additionalProperties: false,
+  properties: {
+    runId: { type: 'string' },
+    step: { type: 'string' },
+    decision: { type: 'string' },
+    by: { type: 'string' },
+    at: { type: 'string', format: 'date-time' },
+    comment: { type: 'string' },
   },
 };
 
@@ -269,6 +316,8 @@ export const SHARED_SCHEMAS: Array<{ $id: string }> = [
   RunPage,
   RunAccepted,
   CancelAccepted,
+  Approval,
+  ApprovalDecided,
   RunEvent,
   WorkflowProblem,
   WorkflowIo,

@@ -60,7 +60,13 @@ export function statusView(run: StoredRun): Record<string, unknown> {
 
 /** The full view: `/runs/{id}`. */
 export function runView(run: StoredRun): Record<string, unknown> {
-  return { ...statusView(run), inputs: run.inputs, trace: run.trace, instance: run.instance };
+  return {
+    ...statusView(run),
+    inputs: run.inputs,
+    ...(run.approvals ? { approvals: run.approvals } : {}),
+    trace: run.trace,
+    instance: run.instance,
+  };
 }
 
 /** Summary for lists. */
