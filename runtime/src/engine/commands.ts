@@ -36,7 +36,15 @@ export interface DebateRequest {
   kFactor: number;
 }
 
-export type StepRequest = LlmRequest | AgentRequest | ToolRequest | DebateRequest;
+/** Runs the child workflow of a `kind: workflow` step (its definition is on the step's spec). */
+export interface WorkflowRequest {
+  kind: 'workflow';
+  /** The child's path as written in the step. */
+  workflow: string;
+  inputs: { [key: string]: JsonValue };
+}
+
+export type StepRequest = LlmRequest | AgentRequest | ToolRequest | DebateRequest | WorkflowRequest;
 
 export interface ExecuteCommand {
   type: 'execute';

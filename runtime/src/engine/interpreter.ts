@@ -348,7 +348,11 @@ function visitStep(pass: Pass, spec: StepSpec, key: string, frame: Frame, slots?
     const delayMs = retryDelay(spec, instance);
     if (delayMs === undefined) {
       throw new Failure({
-        code: instance.error?.code === 'budget_exceeded' ? 'budget_exceeded' : 'step_failed',
+        // A sub-workflow step fails as its child run failed (the child's code: no_branch_matched, ...).
+        code:
+          instance.error?.code === 'budget_exceeded' || (spec.kind === 'workflow' && instance.error?.code)
+            ? instance.error!.code
+            : 'step_failed',
         message: `step ${key} failed after ${instance.attempt} attempt(s): ${instance.error?.message ?? 'unknown error'}`,
         step: key,
       });

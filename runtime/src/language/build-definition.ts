@@ -219,6 +219,11 @@ function step(entry: StepEntry, built: Built): StepSpec | undefined {
       spec.kFactor = num(raw.k_factor, DEFAULTS.debateKFactor);
       break;
     }
+    case 'workflow':
+      spec.kind = 'workflow';
+      spec.workflow = str(raw.workflow);
+      spec.inputs = obj(raw.inputs) as Record<string, JsonValue>;
+      break;
     default:
       return undefined;
   }

@@ -29,6 +29,7 @@ import type { DecodedJournal, JournalProblem } from '../../store/journal-codec.j
 import { type JournalStore, type JournalWriter, MemoryJournalStore } from '../../store/journal-store.js';
 import { MemoryRatingsStore, type RatingsStore } from '../../store/ratings.js';
 import { envNamesUsed, redactValue, secretValues } from '../../tools/secrets.js';
+import { type ChildRunEngine, runChild } from './child-runs.js';
 import { RunDriver } from './driver.js';
 
 /** A journal event as listeners see it: numbered and timestamped. */
@@ -81,11 +82,15 @@ export interface StartOptions {
    * Deltas are not journaled. Unset: models are not asked to stream.
    */
   onTextDelta?: TextDeltaListener;
+  /** The run of a sub-workflow step: the parent run and step instance (journaled in run_started). */
+  parent?: { runId: string; stepKey: string };
 }
 
 export interface ResumeOptions {
   /** As StartOptions.onTextDelta, for the steps the resumed run executes. */
   onTextDelta?: TextDeltaListener;
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
 }
 
 export interface RunFilter {
@@ -199,6 +204,7 @@ export class EmbeddedEngine {
         inputs: effectiveInputs(definition, inputs),
         definition,
         ...(opts.workflowFile !== undefined ? { workflowFile: opts.workflowFile } : {}),
+        ...(opts.parent ? { parent: opts.parent } : {}),
       };
       return { writer, release, journal: [], definition, inputs, first: [started] };
     });
@@ -240,7 +246,7 @@ export class EmbeddedEngine {
 
   /** Continues a run from its journal. A step that finished is never executed again. */
   resume(runId: string, opts: ResumeOptions = {}): RunHandle {
-    return this.drive(runId, undefined, opts.onTextDelta, async () => {
+    return this.drive(runId, opts.signal, opts.onTextDelta, async () => {
       const decoded = await this.store.read(runId);
       if (!decoded || neverStarted(decoded)) {
         throw new Error(
@@ -354,6 +360,7 @@ export class EmbeddedEngine {
               ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
               ratings: this.ratings,
               ...(onTextDelta ? { onTextDelta } : {}),
+              runWorkflow: (child) => runChild(this.children, runId, child, onTextDelta),
             },
           });
           run.driver = driver;
@@ -454,6 +461,24 @@ export class EmbeddedEngine {
     return record;
   }
 
+  /** A child run (of a sub-workflow step) whose parent has not ended: the parent resumes it. */
+  private async parentResumes(decoded: DecodedJournal): Promise<boolean> {
+    const first = decoded.events[0];
+    if (first?.type !== 'run_started' || !first.parent) return false;
+    const parent = await this.store.read(first.parent.runId).catch(() => undefined);
+    return parent !== undefined && !parent.events.some(isTerminal);
+  }
+
+  /** What child-runs.ts needs of this engine. */
+  private get children(): ChildRunEngine {
+    return {
+      active: (runId) => this.active.get(runId)?.result,
+      read: async (runId) => (await this.store.read(runId))?.events,
+      start: (definition, inputs, opts) => this.start(definition, inputs, opts),
+      resume: (runId, opts) => this.resume(runId, opts),
+    };
+  }
+
   private journalPath(runId: string): string {
     return this.store instanceof FileJournalStore ? this.store.journalFile(runId) : runId;
   }
@@ -528,6 +553,8 @@ export class EmbeddedEngine {
           reason: damage.reason ?? damage.message,
           hint: damage.hint ?? '',
         });
+      } else if (await this.parentResumes(decoded)) {
+        // its parent run resumes it, when the parent re-runs the step (see child-runs.ts)
       } else if (neverStarted(decoded)) {
         if (store instanceof FileJournalStore && (await store.discardNeverStarted(runId, neverStarted))) {
           scan.discarded.push(runId);
