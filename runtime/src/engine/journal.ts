@@ -108,3 +108,13 @@ export function addUsage(a: Usage, b: Usage): Usage {
 export function isTerminal(event: JournalEvent): boolean {
   return event.type === 'run_completed' || event.type === 'run_failed' || event.type === 'run_cancelled';
 }
+
+/** Every model call of a run, its own sub-workflows' included (they are in their steps' events). */
+export function callsOf(journal: readonly JournalEvent[]): ModelCallRecord[] {
+  const calls: ModelCallRecord[] = [];
+  for (const event of journal) {
+    if ((event.type === 'step_completed' || event.type === 'step_failed') && event.calls)
+      calls.push(...event.calls);
+  }
+  return calls;
+}

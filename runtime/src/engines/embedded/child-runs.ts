@@ -4,8 +4,7 @@
 // A parent that resumes after a crash re-runs the interrupted step and finds its child by that id: an ended
 // child gives its result, an unfinished one is resumed (its finished steps are never run again).
 import { childRunIdFor } from '../../engine/ids.js';
-import type { JournalEvent, ModelCallRecord } from '../../engine/journal.js';
-import { isTerminal } from '../../engine/journal.js';
+import { callsOf, isTerminal, type JournalEvent } from '../../engine/journal.js';
 import { type RunRecord, runRecord } from '../../engine/run-record.js';
 import type { ChildRun, StepResult, TextDeltaListener } from '../../engine/steps/context.js';
 import { StepError } from '../../engine/steps/errors.js';
@@ -33,16 +32,6 @@ export interface ChildRunEngine {
     },
   ): Handle;
   resume(runId: string, opts: { signal: AbortSignal; onTextDelta?: TextDeltaListener }): Handle;
-}
-
-/** Every model call of a run, its own sub-workflows' included (they are in their steps' events). */
-export function callsOf(journal: readonly JournalEvent[]): ModelCallRecord[] {
-  const calls: ModelCallRecord[] = [];
-  for (const event of journal) {
-    if ((event.type === 'step_completed' || event.type === 'step_failed') && event.calls)
-      calls.push(...event.calls);
-  }
-  return calls;
 }
 
 export async function runChild(
