@@ -15,6 +15,7 @@ import {
 import { foldJournal } from '../../engine/state.js';
 import { modelClientsFor, type TextDeltaListener } from '../../engine/steps/context.js';
 import { UsageMeter } from '../../engine/steps/meter.js';
+import { childRunIds, nestChildTraces, type Span } from '../../engine/trace.js';
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import { createModelClient, DEFAULT_API_KEY_ENV } from '../../models/index.js';
 import type { ModelClient } from '../../models/types.js';
@@ -433,9 +434,11 @@ export class EmbeddedEngine {
     }
   }
 
+  /** The run's record; the traces of its sub-workflow runs are nested under their steps (see nestChildTraces). */
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const active = this.active.get(runId);
-    if (active && active.events.length > 0) return runRecord(active.events);
+    if (active && active.events.length > 0)
+      return this.withChildTraces(runRecord(active.events)!, active.events);
     const decoded = await this.store.read(runId).catch((error: Error) => {
       if (/invalid run id/.test(error.message)) return undefined;
       throw error;
@@ -458,6 +461,18 @@ export class EmbeddedEngine {
       };
       record.warnings.push(message);
     }
+    return this.withChildTraces(record, decoded.events);
+  }
+
+  private async withChildTraces(record: RunRecord, journal: readonly JournalEvent[]): Promise<RunRecord> {
+    const ids = childRunIds(journal);
+    if (ids.length === 0) return record;
+    const children = new Map<string, Span[]>();
+    for (const id of ids) {
+      const child = await this.getRun(id).catch(() => undefined);
+      if (child) children.set(id, child.trace);
+    }
+    record.trace = nestChildTraces(record.trace, children);
     return record;
   }
 

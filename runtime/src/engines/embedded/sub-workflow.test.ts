@@ -75,6 +75,18 @@ describe('sub-workflow steps on the embedded engine', () => {
     expect(childStart).toMatchObject({ type: 'run_started', parent: { runId: 'p1', stepKey: 'sub' } });
     // the child's model calls are the step's (its trace has their spans under the step)
     expect(record.trace.filter((s) => s.kind === 'model_call').length).toBe(4);
+    // getRun nests the child's trace under the step: one trace id, the child's run span under step `sub`
+    const { trace } = (await engine.getRun('p1'))!;
+    expect(new Set(trace.map((s) => s.traceId)).size).toBe(1);
+    const sub = trace.find((s) => s.kind === 'step' && s.attributes['weft.step.key'] === 'sub')!;
+    expect(sub.attributes['weft.child_run_id']).toBe('p1.sub');
+    const childRun = trace.find((s) => s.kind === 'run' && s.parentSpanId === sub.spanId)!;
+    expect(childRun.name).toBe('workflow child');
+    const childSteps = trace.filter((s) => s.parentSpanId === childRun.spanId).map((s) => s.name);
+    expect(childSteps).toEqual(['step first', 'step second']);
+    const calls = trace.filter((s) => s.kind === 'model_call');
+    expect(calls).toHaveLength(4);
+    expect(calls.some((c) => c.parentSpanId === sub.spanId)).toBe(false);
   });
 
   it("a failing child fails the parent with the child's error code", async () => {
