@@ -85,6 +85,8 @@ function detailOf(step: StepSpec): string {
       return `each of ${shorten(step.items, 32)}${step.concurrency ? ` · ${step.concurrency} at a time` : ''}`;
     case 'debate':
       return `${step.participants.length} debaters · ${step.rounds} rounds`;
+    case 'workflow':
+      return `workflow ${shorten(step.workflow, 40)}`;
   }
 }
 

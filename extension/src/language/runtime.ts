@@ -23,3 +23,4 @@ export {
   stepOutputSchema,
   workflowSchema,
 } from '../../../runtime/src/language/index.js';
+export { fileWorkflowResolver } from '../../../runtime/src/workflow-files/resolver.js';

@@ -13,7 +13,12 @@ import {
   summarize,
 } from '../../engine/run-record.js';
 import { foldJournal } from '../../engine/state.js';
-import { modelClientsFor, type TextDeltaListener } from '../../engine/steps/context.js';
+import {
+  type ChildRun,
+  modelClientsFor,
+  type StepResult,
+  type TextDeltaListener,
+} from '../../engine/steps/context.js';
 import { UsageMeter } from '../../engine/steps/meter.js';
 import { childRunIds, nestChildTraces, type Span } from '../../engine/trace.js';
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
@@ -482,6 +487,14 @@ export class EmbeddedEngine {
     if (first?.type !== 'run_started' || !first.parent) return false;
     const parent = await this.store.read(first.parent.runId).catch(() => undefined);
     return parent !== undefined && !parent.events.some(isTerminal);
+  }
+
+  /**
+   * Runs (or resumes, or reads the end of) the child run of a sub-workflow step of run `parentRunId` on this
+   * engine: for drivers other than this engine's own (the debugger).
+   */
+  runChild(parentRunId: string, child: ChildRun, onTextDelta?: TextDeltaListener): Promise<StepResult> {
+    return runChild(this.children, parentRunId, child, onTextDelta);
   }
 
   /** What child-runs.ts needs of this engine. */
