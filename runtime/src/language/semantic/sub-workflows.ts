@@ -56,7 +56,7 @@ function checkChild(
 ): CheckResult {
   const key = `${ancestors.join('\0')}\0\0${source.file}\0\0${source.text}`;
   const hit = cache.get(key);
-  if (hit && hit.deps.every((d) => resolve(d.from, d.ref)?.text === d.text)) return hit.result;
+  if (hit?.deps.every((d) => resolve(d.from, d.ref)?.text === d.text)) return hit.result;
   const deps: Cached['deps'] = [];
   const recording: WorkflowResolver = (from, ref) => {
     const found = resolve(from, ref);
