@@ -16,12 +16,16 @@ export interface StepRecord {
   error?: ErrorInfo;
   skipReason?: SkipReason;
   branch?: string;
+  /** A sub-workflow step: the run id of its child run (of the last attempt). */
+  childRunId?: string;
 }
 
 export interface RunRecord {
   runId: string;
   workflow: string;
   workflowFile?: string;
+  /** The run of a sub-workflow step: the parent run and its step instance. */
+  parent?: { runId: string; stepKey: string };
   status: RunStatus;
   inputs: Record<string, JsonValue>;
   outputs?: Record<string, JsonValue>;
@@ -56,6 +60,7 @@ export function runRecord(journal: readonly JournalEvent[], warnings: string[] =
     runId: started.runId,
     workflow: started.workflow,
     ...(started.workflowFile !== undefined ? { workflowFile: started.workflowFile } : {}),
+    ...(started.parent ? { parent: started.parent } : {}),
     status: 'running',
     inputs: started.inputs,
     usage: state.usage,
@@ -133,6 +138,7 @@ function stepRecords(journal: readonly JournalEvent[]): StepRecord[] {
         step.status = 'succeeded';
         step.output = event.output;
         delete step.error;
+        if (event.childRunId !== undefined) step.childRunId = event.childRunId;
         if (event.at !== undefined) step.endedAt = event.at;
         break;
       }
@@ -140,6 +146,7 @@ function stepRecords(journal: readonly JournalEvent[]): StepRecord[] {
         const step = get(event.key);
         step.status = 'failed';
         step.error = event.error;
+        if (event.childRunId !== undefined) step.childRunId = event.childRunId;
         if (event.at !== undefined) step.endedAt = event.at;
         break;
       }

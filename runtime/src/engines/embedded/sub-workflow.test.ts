@@ -73,6 +73,9 @@ describe('sub-workflow steps on the embedded engine', () => {
     });
     const childStart = JSON.parse((await readFile(journalFile('p1.sub'), 'utf8')).split('\n')[0]!).event;
     expect(childStart).toMatchObject({ type: 'run_started', parent: { runId: 'p1', stepKey: 'sub' } });
+    // linked both ways in the records the API serves
+    expect(childRecord!.parent).toEqual({ runId: 'p1', stepKey: 'sub' });
+    expect(record.steps.find((s) => s.key === 'sub')?.childRunId).toBe('p1.sub');
     // the child's model calls are the step's (its trace has their spans under the step)
     expect(record.trace.filter((s) => s.kind === 'model_call').length).toBe(4);
     // getRun nests the child's trace under the step: one trace id, the child's run span under step `sub`

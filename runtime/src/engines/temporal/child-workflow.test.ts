@@ -131,9 +131,13 @@ describe('sub-workflow steps on Temporal', () => {
     const embedded = await engine.start(definition, {}).result;
     expect(record.outputs).toEqual(embedded.outputs);
     expect(record.usage).toEqual(embedded.usage);
-    expect(record.steps.map(({ startedAt, endedAt, ...s }) => s)).toEqual(
-      embedded.steps.map(({ startedAt, endedAt, ...s }) => s),
-    );
+    const steps = (r: typeof record) =>
+      r.steps.map(({ startedAt, endedAt, childRunId, ...s }) => ({
+        ...s,
+        child: childRunId?.replace(r.runId, '<run>'),
+      }));
+    expect(steps(record)).toEqual(steps(embedded));
+    expect(steps(record).find((s) => s.key === 'summarize')?.child).toBe('<run>.summarize');
     const childRecord = await engine.getRun(`${embedded.runId}.summarize`);
     expect(record.usage.totalTokens).toBeGreaterThan(childRecord!.usage.totalTokens);
   }, 60_000);

@@ -109,7 +109,11 @@ function shape(record: RunRecord) {
     outputs: record.outputs,
     error: record.error,
     usage: record.usage,
-    steps: record.steps.map(({ startedAt, endedAt, ...step }) => step),
+    // a sub-workflow step's child run id is made of the parent's (different on each engine)
+    steps: record.steps.map(({ startedAt, endedAt, childRunId, ...step }) => ({
+      ...step,
+      ...(childRunId !== undefined ? { childRunId: childRunId.replace(record.runId, '<run>') } : {}),
+    })),
   };
 }
 
