@@ -8,6 +8,7 @@ export type {
   SourceRange,
   StepSpec,
   WorkflowDefinition,
+  WorkflowStep,
 } from '../../../runtime/src/language/index.js';
 export {
   budgetBound,
