@@ -26,7 +26,7 @@ export async function executeStep(command: ExecuteCommand, ctx: StepContext): Pr
   });
   const { request } = command;
   if (request.kind === 'workflow')
-    return runSubWorkflow(command as ExecuteCommand & { request: typeof request }, ctx, signal);
+    return runSubWorkflow(command as ExecuteCommand & { request: typeof request }, ctx, signal, timeout);
   try {
     let output: StepResult['output'];
     switch (request.kind) {
@@ -66,6 +66,7 @@ async function runSubWorkflow(
   command: ChildRun['command'],
   ctx: StepContext,
   signal: AbortSignal,
+  timeout: AbortSignal | undefined,
 ): Promise<StepResult> {
   const spec = findStep(ctx.definition, command.stepId);
   if (spec?.kind !== 'workflow' || !spec.definition) {
@@ -78,12 +79,21 @@ async function runSubWorkflow(
   if (!ctx.runWorkflow) {
     throw new StepError('unsupported', `step ${command.key}: this driver cannot run sub-workflows`, false);
   }
-  return ctx.runWorkflow({
-    command,
-    definition: spec.definition,
-    ...(spec.file !== undefined ? { file: spec.file } : {}),
-    signal,
-  });
+  try {
+    return await ctx.runWorkflow({
+      command,
+      definition: spec.definition,
+      ...(spec.file !== undefined ? { file: spec.file } : {}),
+      signal,
+    });
+  } catch (error) {
+    // the step's timeout cancelled the child: a timeout (retryable), with what the child spent
+    if (!timeout?.aborted || ctx.signal.aborted) throw error;
+    const timedOut = new StepError('timeout', `step ${command.key} timed out after ${command.timeoutMs}ms`);
+    const { usage, calls, childRunId } = error as { usage?: never; calls?: never; childRunId?: string };
+    Object.assign(timedOut, { usage, calls, childRunId });
+    throw timedOut;
+  }
 }
 
 function classify(

@@ -160,6 +160,19 @@ describe('sub-workflow steps on the embedded engine', () => {
     expect(record.steps.find((s) => s.key === 'sub')?.error?.code).toBe('cancelled');
   });
 
+  it("the step's timeout stops the child: the step times out with what the child spent", async () => {
+    const slow = workflow([llm('quick', 'quick'), llm('wait', 'slow', { needs: ['quick'] })], {
+      name: 'slow',
+    });
+    const engine = new EmbeddedEngine({ dataDir, env: {}, modelClientFactory: scripted().factory });
+    const step = subWorkflow('sub', slow, {}, { timeoutMs: 300 });
+    const record = await engine.start(workflow([step]), {}, { runId: 'p6' }).result;
+    expect(record.status).toBe('failed');
+    expect(record.error).toMatchObject({ code: 'timeout', step: 'sub' });
+    expect(record.usage.totalTokens).toBe(15);
+    expect((await engine.getRun('p6.sub'))?.status).toBe('cancelled');
+  });
+
   it('a sub-workflow step whose child was never resolved fails with what to do', async () => {
     const unresolved = subWorkflow('sub', child, { text: 'x' });
     delete unresolved.definition;

@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporal, type TemporalService } from '../../../test/support/services.js';
+import { scriptedModel } from '../../engine/testing/clients.js';
+import { llm, subWorkflow, workflow } from '../../engine/testing/definitions.js';
 import { checkWorkflow } from '../../language/index.js';
 import { memoryResolver } from '../../language/test-support.js';
 import type { WorkflowDefinition } from '../../language/types.js';
+import { createModelClient } from '../../models/index.js';
 import { EmbeddedEngine } from '../embedded/index.js';
 import { TemporalRuns } from './client.js';
 import { createWeftWorker, workflowBundle } from './worker.js';
@@ -79,6 +82,8 @@ function load(file: keyof typeof FILES): WorkflowDefinition {
   return definition!;
 }
 
+const slowModel = scriptedModel(() => ({ text: 'late', delayMs: 20_000 }));
+
 let temporal: TemporalService;
 let connection: NativeConnection;
 let worker: Worker;
@@ -91,7 +96,16 @@ beforeAll(async () => {
   temporal = await startTemporal();
   dataDir = await mkdtemp(join(tmpdir(), 'weft-child-workflow-'));
   connection = await NativeConnection.connect({ address: temporal.address });
-  worker = await createWeftWorker({ connection, namespace: temporal.namespace, taskQueue, env: {}, dataDir });
+  worker = await createWeftWorker({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue,
+    env: {},
+    dataDir,
+    modelClientFactory: (spec) =>
+      spec.model === 'slow-1' ? slowModel.factory(spec) : createModelClient(spec, { env: {} }),
+    heartbeatMs: 200,
+  });
   running = worker.run();
   runs = await TemporalRuns.connect({ address: temporal.address, namespace: temporal.namespace, taskQueue });
 }, 120_000);
@@ -155,6 +169,20 @@ describe('sub-workflow steps on Temporal', () => {
     const engine = new EmbeddedEngine({ dataDir: join(dataDir, 'embedded'), env: {} });
     const embedded = await engine.start(load('/w/failing.yaml'), {}).result;
     expect(embedded.error?.code).toBe('no_branch_matched');
+  }, 60_000);
+
+  it("the step's timeout ends the child workflow: the step, and the run, time out", async () => {
+    const slow = workflow([llm('wait', 'wait')], {
+      name: 'slow',
+      models: { fast: { provider: 'mock', model: 'slow-1', parameters: {} } },
+    });
+    const record = await (await runs.start(workflow([subWorkflow('sub', slow, {}, { timeoutMs: 1500 })]), {}))
+      .result;
+    ids.push(record.runId);
+    expect(record.status).toBe('failed');
+    expect(record.error).toMatchObject({ code: 'timeout', step: 'sub' });
+    const child = await runs.client.workflow.getHandle(`${record.runId}.sub`).describe();
+    expect(child.status.name).toBe('TIMED_OUT');
   }, 60_000);
 
   it('the histories of parents and children replay deterministically', async () => {

@@ -9,6 +9,7 @@ import {
   executeChild,
   isCancellation,
   ParentClosePolicy,
+  TimeoutFailure,
 } from '@temporalio/workflow';
 import type { ExecuteCommand } from '../../engine/commands.js';
 import { childRunIdFor } from '../../engine/ids.js';
@@ -65,6 +66,7 @@ export async function runChildWorkflow(
         },
         staticSummary: `weft ${child.name} (sub-workflow of step ${command.key})`,
         parentClosePolicy: ParentClosePolicy.TERMINATE,
+        ...(command.timeoutMs !== undefined ? { workflowExecutionTimeout: command.timeoutMs } : {}),
       },
     );
     const end = journal.at(-1);
@@ -97,6 +99,10 @@ export async function runChildWorkflow(
         ...spent(Array.isArray(journal) ? journal : undefined),
         childRunId,
       };
+    }
+    if (cause instanceof TimeoutFailure) {
+      const message = `step ${command.key} timed out after ${command.timeoutMs}ms`;
+      return { ok: false, error: { code: 'timeout', message }, childRunId };
     }
     if (isCancellation(error)) {
       const message = `sub-workflow ${request.workflow} (run ${childRunId}) was cancelled`;
