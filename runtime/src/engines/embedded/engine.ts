@@ -554,6 +554,7 @@ export class EmbeddedEngine {
       )
         continue;
       if (this.store instanceof FileJournalStore && (await this.store.owner(runId)) !== undefined) continue;
+      if (await this.parentResumes(decoded)) continue;
       out.push(runId);
     }
     return out.sort();

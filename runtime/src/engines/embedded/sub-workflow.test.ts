@@ -130,6 +130,7 @@ describe('sub-workflow steps on the embedded engine', () => {
     const engine = new EmbeddedEngine({ dataDir, env: {}, modelClientFactory: second.factory });
     const scan = await engine.recoveryScan();
     expect(scan.resumable).toEqual(['p3']);
+    expect(await engine.incompleteRuns()).toEqual(['p3']);
     const record = await engine.resume('p3').result;
     expect(record.status).toBe('succeeded');
     expect(record.outputs?.out).toBe('re: after re: two re: one re: draft');
