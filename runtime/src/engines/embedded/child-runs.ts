@@ -3,6 +3,7 @@
 // both ways: the child's run_started names its parent, the parent's step events name the child's run id.
 // A parent that resumes after a crash re-runs the interrupted step and finds its child by that id: an ended
 // child gives its result, an unfinished one is resumed (its finished steps are never run again).
+import { childDefinition } from '../../engine/commands.js';
 import { childRunIdFor } from '../../engine/ids.js';
 import { callsOf, isTerminal, type JournalEvent } from '../../engine/journal.js';
 import { type RunRecord, runRecord } from '../../engine/run-record.js';
@@ -52,7 +53,7 @@ export async function runChild(
     if (stored && stored.length > 0 && stored.some(isTerminal)) ended = Promise.resolve(runRecord(stored)!);
     else if (stored && stored.length > 0) ended = engine.resume(runId, { signal, ...withDeltas }).result;
     else {
-      ended = engine.start(child.definition, command.request.inputs, {
+      ended = engine.start(childDefinition(child.definition, command.request), command.request.inputs, {
         runId,
         parent: { runId: parentRunId, stepKey: command.key },
         ...(child.file !== undefined ? { workflowFile: child.file } : {}),

@@ -161,6 +161,19 @@ describe('sub-workflow steps on the embedded engine', () => {
     expect(record.steps.find((s) => s.key === 'sub')?.error?.code).toBe('cancelled');
   });
 
+  it("the child gets only what is left of the parent's budget", async () => {
+    const engine = new EmbeddedEngine({ dataDir, env: {}, modelClientFactory: scripted().factory });
+    const capped = { ...parent, budget: { maxTokens: 40 } };
+    const record = await engine.start(capped, {}, { runId: 'p7' }).result;
+    const childStart = JSON.parse((await readFile(journalFile('p7.sub'), 'utf8')).split('\n')[0]!).event;
+    // draft spent 15 of 40: the child's budget is the 25 left (its own is 100,000), too little for its 2 calls
+    expect(childStart.definition.budget).toEqual({ maxTokens: 25 });
+    expect(record.status).toBe('failed');
+    expect(record.error?.code).toBe('budget_exceeded');
+    expect(record.steps.find((st) => st.key === 'sub')?.error?.code).toBe('budget_exceeded');
+    expect((await engine.getRun('p7.sub'))?.error?.code).toBe('budget_exceeded');
+  });
+
   it("the step's timeout stops the child: the step times out with what the child spent", async () => {
     const slow = workflow([llm('quick', 'quick'), llm('wait', 'slow', { needs: ['quick'] })], {
       name: 'slow',

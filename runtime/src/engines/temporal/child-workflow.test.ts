@@ -171,6 +171,27 @@ describe('sub-workflow steps on Temporal', () => {
     expect(embedded.error?.code).toBe('no_branch_matched');
   }, 60_000);
 
+  it("the child gets only what is left of the parent's budget, as on the embedded engine", async () => {
+    const engine = new EmbeddedEngine({ dataDir: join(dataDir, 'embedded'), env: {} });
+    const free = await engine.start(load('/w/brief.yaml'), {}).result;
+    const draftTokens =
+      (await engine.getRun(free.runId))!.usage.totalTokens -
+      (await engine.getRun(`${free.runId}.summarize`))!.usage.totalTokens;
+    const capped = { ...load('/w/brief.yaml'), budget: { maxTokens: draftTokens + 12 } };
+    const embedded = await engine.start(capped, {}).result;
+    const record = await (await runs.start(capped, {})).result;
+    ids.push(record.runId, `${record.runId}.summarize`);
+    expect(embedded.error?.code).toBe('budget_exceeded');
+    expect(record.error?.code).toBe('budget_exceeded');
+    expect(record.usage).toEqual(embedded.usage);
+    // the child started, with the parent's draft spent: its call did not fit what was left
+    expect(record.steps.find((st) => st.key === 'summarize')?.error?.code).toBe('budget_exceeded');
+    expect(embedded.steps.find((st) => st.key === 'summarize')?.error?.code).toBe('budget_exceeded');
+    const childInput = (await runs.client.workflow.getHandle(`${record.runId}.summarize`).fetchHistory())
+      .events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data;
+    expect(JSON.parse(Buffer.from(childInput!).toString()).definition.budget).toEqual({ maxTokens: 12 });
+  }, 60_000);
+
   it("the step's timeout ends the child workflow: the step, and the run, time out", async () => {
     const slow = workflow([llm('wait', 'wait')], {
       name: 'slow',

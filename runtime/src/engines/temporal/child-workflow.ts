@@ -11,7 +11,7 @@ import {
   ParentClosePolicy,
   TimeoutFailure,
 } from '@temporalio/workflow';
-import type { ExecuteCommand } from '../../engine/commands.js';
+import { childDefinition, type ExecuteCommand } from '../../engine/commands.js';
 import { childRunIdFor } from '../../engine/ids.js';
 import { callsOf, type JournalEvent } from '../../engine/journal.js';
 import { foldJournal } from '../../engine/state.js';
@@ -43,7 +43,7 @@ export async function runChildWorkflow(
       },
     };
   }
-  const child = spec.definition;
+  const child = childDefinition(spec.definition, request);
   const childRunId = childRunIdFor(parentRunId, command.key, command.attempt);
   const input: WeftWorkflowInput = {
     runId: childRunId,
