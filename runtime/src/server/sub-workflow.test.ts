@@ -1,7 +1,6 @@
 // The server loads a folder whose workflow calls another file (resolved relative to it), runs it, and serves the
 // run with the child's trace nested under its step.
 import { cpSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TempDir, type TestServer, tempDir } from './test-support.js';
