@@ -1,5 +1,6 @@
 // Bundles the Weft runtime (runtime/src/cli/main.ts: validate, run, serve, runs, the embedded engine,
-// Redis, model providers, the Temporal client) into out/runtime/ for the extension: weft.mjs, lazily
+// Redis, model providers, the Temporal client) into out/runtime/ for the extension: weft.mjs, deploy.mjs
+// (runtime/src/deploy as a library, imported by the extension's deploy command), lazily
 // loaded chunks, and a package.json with the runtime's version and protocol. ESM, so commands that
 // import their engine on use (Temporal) load it on use.
 //
@@ -107,7 +108,12 @@ export async function buildRuntime({ dev = false } = {}) {
   rmSync(outDir, { recursive: true, force: true }); // no stale chunks
   const pkg = JSON.parse(readFileSync(join(runtimeDir, 'package.json'), 'utf8'));
   const result = await build({
-    entryPoints: { weft: join(runtimeDir, 'src', 'cli', 'main.ts') },
+    // deploy.mjs: the deploy module as a library for Weft: Deploy to Cloud Run (extension/src/deploy),
+    // sharing its chunks (the Cloud Run client) with the CLI's `weft deploy`
+    entryPoints: {
+      weft: join(runtimeDir, 'src', 'cli', 'main.ts'),
+      deploy: join(runtimeDir, 'src', 'deploy', 'index.ts'),
+    },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
@@ -117,6 +123,9 @@ export async function buildRuntime({ dev = false } = {}) {
     format: 'esm',
     target: 'node20',
     minify: !dev,
+    // class names survive minification: proto3-json-serializer (the Cloud Run client's REST fallback)
+    // recognises int64 values by `constructor.name === 'Long'`, and fails on any service it reads back
+    keepNames: true,
     sourcemap: dev ? 'linked' : false,
     metafile: true,
     logLevel: 'warning',

@@ -3,6 +3,7 @@
 // each other's services in (services.ts).
 import * as vscode from 'vscode';
 import { registerDebugger } from './debug/register.js';
+import { register as registerDeploy } from './deploy/index.js';
 import { register as registerGraph } from './graph/register.js';
 import type { DiagnosticsController } from './language/diagnostics.js';
 import { register as registerLanguage } from './language/register.js';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): WeftApi {
   registerStack(context, services);
   registerLastRun(context, services);
   registerGraph(context, services);
+  registerDeploy(context, services);
 
   const activationTime: ActivationTime = {
     loadStartMs: loadStart,

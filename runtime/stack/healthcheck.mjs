@@ -11,7 +11,9 @@ if (what === 'weft') {
     fail,
   );
 } else if (what === 'worker') {
-  const { Connection } = await import('@temporalio/client');
+  // a CommonJS module: its exports are the namespace, or its default export when bundled (dist/image/)
+  const client = await import('@temporalio/client');
+  const { Connection } = client.Connection ? client : client.default;
   const address = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
   try {
     const connection = await Connection.connect({ address, connectTimeout: 4000 });

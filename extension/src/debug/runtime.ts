@@ -6,6 +6,7 @@ export type { ExecuteCommand, StepRequest } from '../../../runtime/src/engine/co
 export { DEFAULT_MAX_TOKENS, Decider, effectiveInputs } from '../../../runtime/src/engine/interpreter.js';
 export type { JournalEvent, RunError, Usage } from '../../../runtime/src/engine/journal.js';
 export { isTerminal } from '../../../runtime/src/engine/journal.js';
+export { newRunId } from '../../../runtime/src/engine/run-id.js';
 export { foldJournal, type InstanceState, type RunState } from '../../../runtime/src/engine/state.js';
 export {
   modelClientsFor,
@@ -15,7 +16,7 @@ export {
 export { toErrorInfo } from '../../../runtime/src/engine/steps/errors.js';
 export { executeStep } from '../../../runtime/src/engine/steps/execute.js';
 export { UsageMeter } from '../../../runtime/src/engine/steps/meter.js';
-export { EmbeddedEngine, newRunId } from '../../../runtime/src/engines/embedded/engine.js';
+export { EmbeddedEngine } from '../../../runtime/src/engines/embedded/engine.js';
 export {
   checkWorkflow,
   evaluateExpression,

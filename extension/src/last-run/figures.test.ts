@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedEngine } from '../../../runtime/src/engines/embedded/index.js';
-import { toTraceSpan } from '../../../runtime/src/server/engine.js';
+import { toTraceSpan } from '../../../runtime/src/store/from-engine.js';
 import { checkWorkflow } from '../language/runtime.js';
 import type { RunRecord } from '../runtime-client/client.js';
 import { formatFigures, formatTokens, stepFigures, stepIdOfKey } from './figures.js';

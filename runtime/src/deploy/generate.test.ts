@@ -190,9 +190,17 @@ describe('generated artifacts', () => {
       expect(String(service.image), name).not.toMatch(/:latest\}?$/);
     }
     expect(file('deploy/compose/nginx.conf')).toMatch(/proxy_buffering off;[\s\S]*proxy_read_timeout 1h;/);
+    // /ready answers 401 without a key: the healthcheck sends the first of WEFT_API_KEYS
+    expect(compose.services.weft.healthcheck.test.join(' ')).toMatch(/\/ready.*authorization:'Bearer '\+k/);
     const swarm = parseYaml(file('deploy/compose/swarm.yaml'));
     expect(swarm.networks.weft.driver).toBe('overlay');
     expect(swarm.services.weft.deploy.restart_policy.condition).toBe('on-failure');
+  });
+
+  it('Kubernetes: the readiness probe sends a key to /ready', () => {
+    const server = parseYaml(file('deploy/kubernetes/server.yaml').split('\n---\n')[0] ?? '');
+    const probe = server.spec.template.spec.containers[0].readinessProbe;
+    expect(probe.exec.command.join(' ')).toMatch(/WEFT_API_KEYS.*\/ready.*Bearer/);
   });
 
   it('Hugging Face Space: front matter with the docker SDK on port 7860', () => {

@@ -94,6 +94,9 @@ export type JournalEvent = Stamp &
 
 export type JournalEventType = JournalEvent['type'];
 
+/** A journal event as listeners see it: numbered and timestamped. */
+export type RunEvent = JournalEvent & { runId: string; seq: number; at: string };
+
 export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
 
 export function addUsage(a: Usage, b: Usage): Usage {

@@ -6,21 +6,23 @@ import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { inputsSchema } from '../language/inputs.js';
+import type { CounterStore } from '../store/counter-store.js';
 import { type EmbeddedRunSource, EmbeddedRunStore } from '../store/embedded-run-store.js';
+import type { RunStore } from '../store/run-store.js';
 import type { ServerEngine } from './engine.js';
-import { clientErrorHandler, documentErrors, frameworkErrors, installErrorHandlers } from './errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors.js';
 import { DEFAULT_MAX_JSON_DEPTH, installJsonBodyParser } from './json-body.js';
-import type { CounterStore, RateWindow } from './limiter.js';
+import type { RateWindow } from './limiter.js';
 import { ServerMetrics } from './metrics.js';
-import authPlugin from './plugins/auth.js';
+import { documentServedWorkflow, swaggerOptions } from './openapi/document.js';
+import { SHARED_SCHEMAS } from './openapi/schemas.js';
+import authPlugin, { PUBLIC_PATHS } from './plugins/auth.js';
 import corsPlugin from './plugins/cors.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import eventRoutes from './routes/events.js';
 import metaRoutes from './routes/meta.js';
 import runRoutes from './routes/runs.js';
 import uiRoutes from './routes/ui.js';
-import type { RunStore } from './run-store.js';
 import { RunManager, type RunObserver } from './runs.js';
 import { makeScrubber, scrubValue } from './secrets.js';
 import type { WorkflowRegistry } from './workflows.js';
@@ -123,35 +125,20 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     done();
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Weft runtime',
-        version: options.version ?? '0.0.0',
-        description: 'Run Weft workflows over HTTP.',
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  await app.register(
+    swagger,
+    swaggerOptions({
+      version: options.version ?? '0.0.0',
+      authenticated: (options.apiKeys?.length ?? 0) > 0,
+      publicPaths: PUBLIC_PATHS,
+      rateLimited: options.rateLimit !== undefined,
+      finish: (doc) => {
+        const single = options.registry.single();
+        if (single) documentServedWorkflow(doc, single);
       },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      },
-      ...(options.apiKeys?.length ? { security: [{ bearer: [] }] } : {}),
-    },
-    transformObject: (documentObject) => {
-      const doc =
-        'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject;
-      const single = options.registry.single();
-      const post = (doc as { paths?: Record<string, Record<string, Record<string, unknown>>> }).paths?.[
-        '/run'
-      ]?.post;
-      if (single && post) {
-        post.requestBody = {
-          required: false,
-          content: { 'application/json': { schema: inputsSchema(single.definition.inputs) } },
-        };
-      }
-      return documentErrors(doc);
-    },
-  });
+    }),
+  );
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -159,7 +146,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     origins: options.cors?.origins ?? [],
     credentials: options.cors?.credentials,
   });
-  await app.register(authPlugin, { apiKeys: options.apiKeys ?? [] });
+  await app.register(authPlugin, { apiKeys: options.apiKeys ?? [], publicPaths: PUBLIC_PATHS });
   if (options.rateLimit) {
     await app.register(rateLimitPlugin, {
       windows: options.rateLimit.windows,

@@ -1,5 +1,6 @@
-// Fixed-window rate limiting: pure window logic plus a small counter-store interface
-// (memory here, Redis in store/redis/rate-limit-store.ts).
+// Fixed-window rate limiting: pure window logic plus the counters it keeps (store/counter-store.ts:
+// memory here, Redis in store/redis/rate-limit-store.ts).
+import type { CounterStore } from '../store/counter-store.js';
 
 export interface RateWindow {
   /** Requests allowed per window. */
@@ -49,11 +50,6 @@ export function parseRateLimit(spec: string): RateWindow[] {
 export function windowAt(nowMs: number, windowMs: number): { index: number; resetAtMs: number } {
   const index = Math.floor(nowMs / windowMs);
   return { index, resetAtMs: (index + 1) * windowMs };
-}
-
-/** Counter storage: increment `key` (which already names the window) and return the new count. */
-export interface CounterStore {
-  increment(key: string, ttlMs: number): Promise<number>;
 }
 
 export class MemoryCounterStore implements CounterStore {

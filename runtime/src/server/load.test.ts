@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisService, requireService, startRedis } from '../../test/support/services.js';
 import { RedisCounterStore } from '../store/redis/rate-limit-store.js';
 import { RedisRunStore } from '../store/redis/run-store.js';
+import type { RunStore } from '../store/run-store.js';
 import { parseRateLimit } from './limiter.js';
-import type { RunStore } from './run-store.js';
 import { ECHO_WORKFLOW, startTestServer, type TempDir, type TestServer, tempDir } from './test-support.js';
 
 const redisMissing = requireService('redis');

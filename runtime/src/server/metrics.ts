@@ -1,7 +1,7 @@
 // Prometheus text exposition (format 0.0.4) without a dependency: counters, a gauge, histograms.
 // Fed by the run manager (RunObserver) and an onResponse hook.
 
-import type { RunEvent, StoredRun } from './run-store.js';
+import type { RunEvent, StoredRun } from '../store/run-store.js';
 import type { RunObserver } from './runs.js';
 
 type Labels = Record<string, string>;

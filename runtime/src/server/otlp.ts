@@ -2,7 +2,7 @@
 // The spans already carry OpenTelemetry GenAI attributes (gen_ai.*) from the engine's trace.
 // Export is best effort: failures are counted and logged, never fail a run.
 import type { JsonValue } from '../language/types.js';
-import type { StoredRun, TraceSpan } from './run-store.js';
+import type { StoredRun, TraceSpan } from '../store/run-store.js';
 import type { RunObserver } from './runs.js';
 
 export interface OtlpExporterOptions {

@@ -2,15 +2,10 @@
 // while the store is unreachable), and cancels runs here or on whichever replica executes them.
 import { randomUUID } from 'node:crypto';
 import type { JsonValue, WorkflowDefinition } from '../language/types.js';
+import { toRunEvent, toStoredRun } from '../store/from-engine.js';
+import { GLOBAL_STREAM, type RunEvent, type RunStore, type StoredRun } from '../store/run-store.js';
 import { coalescingSink, type DeltaSink } from './deltas.js';
-import {
-  type EngineRunHandle,
-  type ServerEngine,
-  subscribeHandle,
-  toRunEvent,
-  toStoredRun,
-} from './engine.js';
-import { GLOBAL_STREAM, type RunEvent, type RunStore, type StoredRun } from './run-store.js';
+import { type EngineRunHandle, type ServerEngine, subscribeHandle } from './engine.js';
 
 export interface RunObserver {
   runStarted?(run: StoredRun): void;

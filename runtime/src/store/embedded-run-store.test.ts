@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedEngine } from '../engines/embedded/index.js';
 import { checkWorkflow } from '../language/index.js';
 import type { WorkflowDefinition } from '../language/types.js';
-import type { StoredEvent } from '../server/run-store.js';
 import { RunManager } from '../server/runs.js';
 import { type TempDir, tempDir } from '../server/test-support.js';
 import { EmbeddedRunStore, type EmbeddedRunStoreOptions, parseEventId } from './embedded-run-store.js';
+import type { StoredEvent } from './run-store.js';
 
 const STEPS = 6;
 const WORKFLOW = `name: chain

@@ -13,7 +13,8 @@ import { access, constants } from 'node:fs/promises';
 import { isTerminal, type JournalEvent } from '../engine/journal.js';
 import { type RunRecord, summarize } from '../engine/run-record.js';
 import type { JsonValue } from '../language/types.js';
-import { toRunEvent, toStoredRun } from '../server/engine.js';
+import { toRunEvent, toStoredRun } from './from-engine.js';
+import type { JournalStore } from './journal-store.js';
 import {
   compareRuns,
   decodeCursor,
@@ -27,8 +28,7 @@ import {
   type StoredEvent,
   type StoredRun,
   type Unsubscribe,
-} from '../server/run-store.js';
-import type { JournalStore } from './journal-store.js';
+} from './run-store.js';
 
 /** What the store reads runs from: the embedded engine satisfies it. */
 export interface EmbeddedRunSource {

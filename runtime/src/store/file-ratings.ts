@@ -1,15 +1,9 @@
 // Ratings in `<dataDir>/ratings.json`, replaced atomically under a lock file.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Ratings, RatingsStore } from '../engine/steps/ratings.js';
 import { withFileLock, writeFileAtomic } from './atomic-file.js';
-import {
-  applyUpdate,
-  emptyRatings,
-  type Ratings,
-  type RatingsData,
-  type RatingsStore,
-  readRatings,
-} from './ratings.js';
+import { applyUpdate, emptyRatings, type RatingsData, readRatings } from './ratings.js';
 
 export class FileRatingsStore implements RatingsStore {
   readonly file: string;

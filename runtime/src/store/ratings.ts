@@ -1,14 +1,5 @@
 // Elo ratings that persist across runs. Embedded: a JSON file (file-ratings.ts); Redis can follow.
-export type Ratings = Record<string, number>;
-
-export interface RatingsStore {
-  get(namespace: string, names: string[]): Promise<Ratings>;
-  /**
-   * Applies `compute` to the current ratings once per `updateId` and returns the ratings after it.
-   * Applying the same id again (a retried or resumed step) changes nothing and returns the same result.
-   */
-  update(namespace: string, updateId: string, compute: (current: Ratings) => Ratings): Promise<Ratings>;
-}
+import type { Ratings, RatingsStore } from '../engine/steps/ratings.js';
 
 export const INITIAL_RATING = 1500;
 

@@ -1,9 +1,9 @@
 // `weft deploy generate` then `weft deploy build` on a real Docker engine: the generated Dockerfile
-// builds on a local Node base (no registry here), runs as non-root, answers /health and one run; a
-// planted key in the project's .env never reaches the image.
+// builds on a local Node base (no registry here), runs as non-root, becomes healthy (Docker's
+// HEALTHCHECK), answers /health and one run, carries no node_modules and its Temporal worker loads;
+// a planted key in the project's .env never reaches the image.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltCli, buildCli } from '../support/cli.js';
@@ -15,6 +15,7 @@ import {
   TEST_IMAGES,
 } from '../support/docker.js';
 import { REPO_ROOT } from '../support/services.js';
+import { deployProject } from './project.js';
 
 const missing = dockerMissing();
 const PLANTED = 'sk-planted-in-dotenv-7f3a9c2e1b';
@@ -28,18 +29,9 @@ describe.skipIf(missing !== undefined)('weft deploy build (real dockerd)', () =>
     engine = await startDockerd();
     ensureTestImages(engine);
     cli = await buildCli('deploy-build');
-    project = mkdtempSync(path.join(tmpdir(), 'weft-deploy-build-'));
-    cpSync(path.join(REPO_ROOT, 'samples/sales-inquiry/workflow.yaml'), path.join(project, 'workflow.yaml'));
+    const workflow = readFileSync(path.join(REPO_ROOT, 'samples/sales-inquiry/workflow.yaml'), 'utf8');
+    project = deployProject(cli, 'weft-smoke', workflow).dir;
     writeFileSync(path.join(project, '.env'), `OPENAI_API_KEY=${PLANTED}\n`);
-    const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', project], {
-      cwd: path.join(REPO_ROOT, 'runtime'),
-      encoding: 'utf8',
-    });
-    expect(pack.status, pack.stderr).toBe(0);
-    const tarball = pack.stdout.trim().split('\n').pop() ?? '';
-    writeFileSync(path.join(project, 'weft.deploy.yaml'), `service: weft-smoke\nruntime: ./${tarball}\n`);
-    const generated = cli.run(['deploy', 'generate'], { cwd: project });
-    expect(generated.code, generated.stderr).toBe(0);
   }, 300_000);
 
   afterAll(async () => {
@@ -61,6 +53,7 @@ describe.skipIf(missing !== undefined)('weft deploy build (real dockerd)', () =>
       'host',
       '--timeout',
       '90',
+      '--keep',
     ];
     const r = await cli.runAsync([...args, '--input', 'message=We would like 40 seats. What does it cost?'], {
       cwd: project,
@@ -72,8 +65,46 @@ describe.skipIf(missing !== undefined)('weft deploy build (real dockerd)', () =>
     expect(result.user).toBe('1000:1000');
     expect(result.runId).toMatch(/\S/);
     console.log(`image ${result.image}: ${(result.sizeBytes / 1e6).toFixed(1)} MB`);
-    // nothing left running
+    // --keep left it running: Docker's own HEALTHCHECK turns healthy (GET /health at $PORT)
+    const container = /left running: (\w+)/.exec(r.stderr)?.[1] ?? '';
+    expect(container).toMatch(/\w{12}/);
+    let health = '';
+    for (let i = 0; i < 120 && health !== 'healthy'; i++) {
+      health = engine.docker(['inspect', '--format', '{{.State.Health.Status}}', container]).stdout.trim();
+      if (health !== 'healthy') await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(health).toBe('healthy');
+    expect(engine.docker(['rm', '-f', container]).code).toBe(0);
     expect(engine.docker(['ps', '-q']).stdout.trim()).toBe('');
+    // the bundle, not node_modules; the worker's native core loads (it fails on the address, not on a module)
+    const probe = engine.docker([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'node',
+      'weft-smoke:local',
+      '-e',
+      "console.log(require('fs').existsSync('/app/node_modules'), require('fs').existsSync('/app/bin/weft.js'))",
+    ]);
+    expect(probe.stdout.trim()).toBe('false true');
+    const worker = engine.docker([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '-e',
+      'TEMPORAL_ADDRESS=127.0.0.1:9',
+      'weft-smoke:local',
+      'worker',
+    ]);
+    expect(worker.code).not.toBe(0);
+    expect(worker.stderr).toContain('connecting to Temporal at 127.0.0.1:9');
+    expect(worker.stderr).toContain('cannot reach Temporal at 127.0.0.1:9');
+    expect(worker.stderr).not.toMatch(
+      /Cannot find module|ERR_MODULE_NOT_FOUND|PrebuildError|not in this image/,
+    );
     // the planted key is in no layer
     const saved = path.join(project, 'image.tar');
     const save = engine.docker(['save', '-o', saved, 'weft-smoke:local']);

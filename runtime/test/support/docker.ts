@@ -152,6 +152,7 @@ export const TEST_IMAGES = {
   temporal: 'weft-test/temporal:host',
   node: 'weft-test/node:host',
   weft: 'weft-test/runtime',
+  nginx: 'weft-test/nginx:bookworm',
 };
 
 /** A hash of what the runtime image is built from, as its tag: a changed source gets a new image. */
@@ -176,6 +177,7 @@ function runtimeSourceHash(): string {
     add(path);
   for (const path of [
     'runtime/build.mjs',
+    'runtime/image-bundle.mjs',
     'runtime/bin',
     'runtime/src',
     'runtime/stack',
@@ -303,6 +305,30 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && chmod +x 
     WEFT_TEMPORAL_IMAGE: TEST_IMAGES.temporal,
     WEFT_REDIS_IMAGE: TEST_IMAGES.redis,
   };
+}
+
+/**
+ * nginx from Debian for the generated production compose (its NGINX_IMAGE), laid out like the
+ * registry's nginx image: conf.d/*.conf inside http {}, logs to stdout/stderr, `nginx -g daemon off;`,
+ * wget for the compose healthcheck. Kept in the data root like the other test images.
+ */
+export function ensureNginxImage(engine: DockerEngine): string {
+  if (!hasImage(engine, TEST_IMAGES.debian)) ensureTestImages(engine);
+  if (!hasImage(engine, TEST_IMAGES.nginx)) {
+    buildFrom(
+      engine,
+      TEST_IMAGES.nginx,
+      `FROM ${TEST_IMAGES.debian}
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx wget \\
+  && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/* \\
+  && ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
+`,
+      {},
+    );
+  }
+  return TEST_IMAGES.nginx;
 }
 
 /** The pid of a running dockerd whose --data-root is `dataRoot`, if any (Linux /proc). */

@@ -1,6 +1,5 @@
 // weft deploy cloud-run: preflight, build and push the image (or --image), create or update the service
 // with env vars and secret references merged, wait for the revision, print the URL.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,14 +7,9 @@ import type { Command } from 'commander';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { deployToCloudRun } from '../../deploy/cloud-run/deploy.js';
 import { connectGcp, GcpError } from '../../deploy/cloud-run/gcp.js';
-import { deployContext } from '../../deploy/context.js';
-import {
-  defaultProfile,
-  PROFILE_FILE,
-  ProfileError,
-  parseProfile,
-  profileToYaml,
-} from '../../deploy/profile.js';
+import { buildAndPush, imageForBuild } from '../../deploy/cloud-run/image.js';
+import { defaultProfile, PROFILE_FILE, ProfileError, parseProfile } from '../../deploy/profile.js';
+import { saveChoices } from '../../deploy/profile-edit.js';
 
 interface CloudRunFlags {
   dir: string;
@@ -30,52 +24,39 @@ interface CloudRunFlags {
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-function exec(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', (error) =>
-      reject(
-        new Error(
-          `${command}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not on PATH (install Docker, or pass --image)' : error.message}`,
-        ),
-      ),
-    );
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args[0]} exited ${code}`)),
-    );
-  });
-}
-
 async function cloudRun(flags: CloudRunFlags): Promise<number> {
   const file = path.join(flags.dir, PROFILE_FILE);
   if (!existsSync(file))
     throw new ProfileError([`no ${PROFILE_FILE} in ${flags.dir}: run weft deploy generate first`]);
   const defaults = defaultProfile('weft-service', 'workflow.yaml', packageJson.version);
-  const profile = parseProfile(await readFile(file, 'utf8'), defaults);
+  const text = await readFile(file, 'utf8');
+  const profile = parseProfile(text, defaults);
   if (flags.project) profile.cloudRun.project = flags.project;
   if (flags.region) profile.cloudRun.region = flags.region;
   if (flags.service) profile.service = flags.service;
   if (flags.save) {
-    await writeFile(file, profileToYaml(profile));
+    await writeFile(
+      file,
+      saveChoices(text, { project: flags.project, region: flags.region, service: flags.service }),
+    );
     say(`saved project, region and service to ${PROFILE_FILE} (commit it to share them)`);
   }
   const info = await stat(path.join(flags.dir, profile.workflows)).catch(() => undefined);
   if (!info) throw new ProfileError([`${PROFILE_FILE}: workflows: ${profile.workflows} does not exist`]);
   const gcp = await connectGcp();
   try {
-    let image = flags.image;
-    if (!image) {
-      const sha = Date.now().toString(36);
-      image = `${deployContext(profile, { workflowsIsFile: info.isFile() }).image}:${sha}`;
-      say(`building ${image} ...`);
-      await exec('docker', ['build', '-t', image, flags.dir]);
-      say(`pushing ${image} ...`);
-      await exec('docker', ['push', image]);
-    }
+    // without --image, the image is built and pushed once preflight has passed
+    const build = () => buildAndPush(flags.dir, imageForBuild(profile, info.isFile()), say);
     const result = await deployToCloudRun(
       gcp,
       profile,
-      { image, previewTag: flags.tag, dryRun: flags.dryRun, workflowsIsFile: info.isFile() },
+      {
+        image: flags.image,
+        build,
+        previewTag: flags.tag,
+        dryRun: flags.dryRun,
+        workflowsIsFile: info.isFile(),
+      },
       say,
     );
     if (!result.ok) {

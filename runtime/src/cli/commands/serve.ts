@@ -14,12 +14,12 @@ import { buildServer } from '../../server/app.js';
 import { assertSafeToStart, type CliFlags, ConfigError, loadServerConfig } from '../../server/config.js';
 import { memoryJournalEngine } from '../../server/memory-journal.js';
 import { OtlpExporter } from '../../server/otlp.js';
-import type { RunStore } from '../../server/run-store.js';
 import { makeScrubber, scrubbingStream, secretValues } from '../../server/secrets.js';
 import { WorkflowRegistry } from '../../server/workflows.js';
 import { redactRedisUrl } from '../../store/redis/client.js';
 import { RedisCounterStore } from '../../store/redis/rate-limit-store.js';
 import { RedisRunStore } from '../../store/redis/run-store.js';
+import type { RunStore } from '../../store/run-store.js';
 
 export interface ServeResult {
   app: FastifyInstance;

@@ -181,4 +181,64 @@ describe('deploy to Cloud Run (against a wire fake of the Google APIs)', () => {
     expect(result.ok).toBe(true);
     expect(fake.state.services.size).toBe(0);
   });
+
+  it('reports each preflight item as it is checked and builds the image only after preflight', async () => {
+    const checked: string[] = [];
+    let built = 0;
+    const result = await deploy({
+      image: undefined,
+      build: async () => {
+        built += 1;
+        expect(checked.length).toBeGreaterThan(0);
+        return image;
+      },
+      onCheck: (r) => checked.push(`${r.ok ? 'ok' : 'failed'} ${r.name}`),
+    });
+    expect(result.ok).toBe(true);
+    expect(result.image).toBe(image);
+    expect(built).toBe(1);
+    expect(checked).toContain('ok API run.googleapis.com');
+    expect(checked).toContain('ok secret openai-api-key (OPENAI_API_KEY)');
+  });
+
+  it('a failed preflight gives its items with their fixes and builds nothing', async () => {
+    fake.state.secrets.delete('openai-api-key');
+    let built = false;
+    const result = await deploy({
+      image: undefined,
+      build: async () => {
+        built = true;
+        return image;
+      },
+    });
+    expect(result.ok).toBe(false);
+    expect(built).toBe(false);
+    expect(result.failedChecks?.map((c) => c.fix)).toEqual([
+      'printf %s "$OPENAI_API_KEY" | gcloud secrets create openai-api-key --data-file=- --project acme',
+    ]);
+  });
+
+  it('confirm sees the diff after the dry run; no changes nothing', async () => {
+    let seen: string[] = [];
+    const result = await deploy({
+      confirm: async (diff, creating) => {
+        seen = diff;
+        expect(creating).toBe(true);
+        return false;
+      },
+    });
+    expect(result.cancelled).toBe(true);
+    expect(result.ok).toBe(false);
+    expect(seen[0]).toBe(`+ new service, image ${image}`);
+    expect(fake.state.services.size).toBe(0);
+    expect(fake.state.requests.some((r) => r.path.includes('validateOnly=true'))).toBe(true);
+  });
+
+  it('credentials the APIs refuse are reported with the login command', async () => {
+    fake.state.token = 'another-token';
+    const result = await deploy();
+    expect(result.ok).toBe(false);
+    expect(result.failedChecks?.[0]?.detail).toContain('UNAUTHENTICATED');
+    expect(result.failedChecks?.[0]?.fix).toBe('gcloud auth application-default login');
+  });
 });

@@ -31,7 +31,9 @@ export async function preflight(
       const fix =
         e.status === 403
           ? `ask a project owner for access (gcloud projects add-iam-policy-binding ${project} --member user:YOU --role roles/run.admin, roles/serviceusage.serviceUsageViewer, roles/secretmanager.admin, roles/artifactregistry.writer)`
-          : undefined;
+          : e.status === 401
+            ? 'gcloud auth application-default login'
+            : undefined;
       record({ name, ok: false, detail: `${e.reason}: ${e.message}`, fix });
     }
   };

@@ -1,6 +1,7 @@
 // One-host production Compose (nginx the only published port, SSE unbuffered) and its Swarm variant.
 import { stringify } from 'yaml';
 import type { DeployContext } from '../context.js';
+import { readyCommand } from './image.js';
 
 export const IMAGES = {
   nginx: 'nginx:1.27.3-alpine',
@@ -9,12 +10,7 @@ export const IMAGES = {
 } as const;
 
 const weftHealth = (port: number) => ({
-  test: [
-    'CMD',
-    'node',
-    '-e',
-    `fetch('http://127.0.0.1:${port}/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
-  ],
+  test: ['CMD', ...readyCommand(port)],
   interval: '10s',
   timeout: '3s',
   retries: 5,
@@ -77,7 +73,7 @@ export function composeFile(ctx: DeployContext): string {
       },
       redis: {
         image: `\${REDIS_IMAGE:-${IMAGES.redis}}`,
-        command: ['redis-server', '--appendonly', 'yes'],
+        command: ['redis-server', '--appendonly', 'yes', '--protected-mode', 'no'],
         volumes: ['redis-data:/data'],
         healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '5s', timeout: '3s', retries: 5 },
         restart: 'unless-stopped',
@@ -139,7 +135,7 @@ server {
 const SECRETS_ENTRYPOINT = [
   '/bin/sh',
   '-c',
-  'for f in /run/secrets/*; do [ -f "$$f" ] && export "$$(basename "$$f" | tr a-z A-Z)=$$(cat "$$f")"; done; exec node /app/node_modules/@weft/runtime/bin/weft.js "$$@"',
+  'for f in /run/secrets/*; do [ -f "$$f" ] && export "$$(basename "$$f" | tr a-z A-Z)=$$(cat "$$f")"; done; exec node /app/bin/weft.js "$$@"',
   'weft',
 ];
 
@@ -184,7 +180,7 @@ export function swarmFile(ctx: DeployContext): string {
       },
       redis: {
         image: IMAGES.redis,
-        command: ['redis-server', '--appendonly', 'yes'],
+        command: ['redis-server', '--appendonly', 'yes', '--protected-mode', 'no'],
         volumes: ['redis-data:/data'],
         networks: ['weft'],
         healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '5s', retries: 5 },

@@ -1,44 +1,50 @@
-// Dockerfile and .dockerignore for a workflow service: multi-stage, pinned slim Node base, non-root,
-// HEALTHCHECK on /health, PORT honoured, production dependencies only.
+// Dockerfile and .dockerignore for a workflow service: two stages, pinned slim Node base, non-root,
+// HEALTHCHECK on /health, PORT honoured. The image carries the runtime's production bundle
+// (dist/image/ of the package) and the Temporal native core of its platform: no node_modules.
 import type { DeployContext } from '../context.js';
+import { ASSEMBLY_STAGE, bundleCommand, nativeCoreCommand, runtimeStage } from './image.js';
+
+/** The runtime package as /tmp/weft-runtime.tgz: the profile's file, or packed from the registry. */
+function fetchRuntime(ctx: DeployContext): string {
+  if (ctx.runtimeFile) return `COPY ${ctx.runtimeFile} /tmp/weft-runtime.tgz`;
+  return `RUN npm pack --silent --pack-destination /tmp ${ctx.profile.runtime} \\
+ && mv /tmp/weft-runtime-*.tgz /tmp/weft-runtime.tgz`;
+}
+
+// the native core package at the version the bundle was built with (dist/image/package.json)
+const CORE_SPEC = `"$(node -p "const c = require('./package/dist/image/package.json').weft.nativeCore; c.package + '@' + c.version")"`;
 
 export function dockerfile(ctx: DeployContext): string {
   const { profile } = ctx;
-  const install = ctx.runtimeFile
-    ? `COPY ${ctx.runtimeFile} /tmp/weft-runtime.tgz\nRUN npm install --omit=dev --no-audit --no-fund --ignore-scripts /tmp/weft-runtime.tgz`
-    : `RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts ${profile.runtime}`;
   return `# syntax=docker/dockerfile:1
 ${ctx.header('#')}
 # Build: docker build -t ${profile.service} .   (NODE_IMAGE overrides the pinned base)
 ARG NODE_IMAGE=${profile.nodeImage}
 
-FROM \${NODE_IMAGE} AS deps
-WORKDIR /app
-ENV NODE_ENV=production npm_config_update_notifier=false
-RUN echo '{"name":"${profile.service}","private":true}' > package.json
-${install} \\
- && npm cache clean --force \\
- && rm -rf node_modules/@weft/runtime/test
+FROM \${NODE_IMAGE} AS ${ASSEMBLY_STAGE}
+WORKDIR /build
+ENV npm_config_update_notifier=false
+${fetchRuntime(ctx)}
+# the runtime's bundle (dist/image/) and the native core of Temporal's worker for this platform
+RUN tar -xzf /tmp/weft-runtime.tgz package/dist/image \\
+ && ${bundleCommand('package/dist/image')} \\
+ && npm pack --silent --pack-destination /tmp ${CORE_SPEC} \\
+ && tar -xzf /tmp/temporalio-core-bridge-*.tgz --wildcards 'package/releases/*-linux-gnu/*' \\
+ && ${nativeCoreCommand('package/releases')}
 
-FROM \${NODE_IMAGE}
-WORKDIR /app
-ENV NODE_ENV=production \\
-    PORT=${profile.port} \\
-    WEFT_HOST=0.0.0.0 \\
-    WEFT_DATA_DIR=/tmp/weft \\
-    WEFT_WORKFLOWS=${ctx.workflowsInImage} \\
-    WEFT_ENV=production \\
-    WEFT_REQUIRED_ENV=${ctx.requiredEnv.join(',')}
-COPY --from=deps --chown=root:root /app/node_modules ./node_modules
-COPY --chown=root:root ${ctx.workflowsSource} ${ctx.workflowsCopyTarget}
-# the node user (uid 1000) of the Node images; the app files stay root-owned and read-only to it
-USER 1000:1000
-EXPOSE ${profile.port}
-HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \\
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||${profile.port})+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "/app/node_modules/@weft/runtime/bin/weft.js"]
-CMD ["serve"]
-`;
+${runtimeStage({
+  env: [
+    ['PORT', String(profile.port)],
+    ['WEFT_HOST', '0.0.0.0'],
+    ['WEFT_DATA_DIR', '/tmp/weft'],
+    ['WEFT_WORKFLOWS', ctx.workflowsInImage],
+    ['WEFT_ENV', 'production'],
+    ['WEFT_REQUIRED_ENV', ctx.requiredEnv.join(',')],
+  ],
+  copy: [`COPY --chown=root:root ${ctx.workflowsSource} ${ctx.workflowsCopyTarget}`],
+  port: profile.port,
+  cmd: ['serve'],
+})}`;
 }
 
 export function dockerignore(ctx: DeployContext): string {

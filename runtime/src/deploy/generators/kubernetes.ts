@@ -1,7 +1,8 @@
 // Kubernetes manifests that pass restricted admission: non-root, read-only root, no capabilities,
-// no hostPath; probes on /health and /ready; secrets by reference; an HPA.
+// no hostPath; probes on /health and /ready (with a key); secrets by reference; an HPA.
 import { stringify } from 'yaml';
 import type { DeployContext } from '../context.js';
+import { readyCommand } from './image.js';
 
 const securityContext = {
   runAsNonRoot: true,
@@ -39,7 +40,10 @@ export function kubernetesManifests(ctx: DeployContext): Record<string, unknown[
       limits: { cpu: '1', memory: '512Mi' },
     },
     livenessProbe: probes ? { httpGet: { path: '/health', port: 'http' }, periodSeconds: 10 } : undefined,
-    readinessProbe: probes ? { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 5 } : undefined,
+    // /ready needs an API key: an exec probe sends the first of WEFT_API_KEYS
+    readinessProbe: probes
+      ? { exec: { command: readyCommand(profile.port) }, periodSeconds: 5, timeoutSeconds: 3 }
+      : undefined,
     securityContext,
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   });

@@ -1,10 +1,10 @@
 // What an executor gets besides the command: the definition, the run's environment and its services.
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import type { ModelClient } from '../../models/types.js';
-import type { RatingsStore } from '../../store/ratings.js';
 import type { ExecuteCommand, WorkflowRequest } from '../commands.js';
 import type { ModelCallRecord, Usage } from '../journal.js';
 import type { UsageMeter } from './meter.js';
+import type { RatingsStore } from './ratings.js';
 
 /** `(stepKey, text, model)`: streamed model text of one step. */
 export type TextDeltaListener = (stepKey: string, text: string, model: string) => void;

@@ -1,7 +1,7 @@
 // Elo for debates with two or more participants: every pair is a game. One verdict decides both the
 // winner and the games: the winner beats everyone (even at an equal score), the others are ranked by
 // the judge's scores. Pure.
-import type { Ratings } from '../../store/ratings.js';
+import type { Ratings } from './ratings.js';
 
 export function expectedScore(rating: number, opponent: number): number {
   return 1 / (1 + 10 ** ((opponent - rating) / 400));

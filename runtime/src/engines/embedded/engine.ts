@@ -1,10 +1,9 @@
 // The embedded engine: runs workflows in this process with a durable journal on disk
 // (<dataDir>/runs/<runId>/journal.jsonl), resumes them after a crash, and answers run queries.
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { isoNow } from '../../engine/clock.js';
 import { effectiveInputs } from '../../engine/interpreter.js';
-import { isTerminal, type JournalEvent } from '../../engine/journal.js';
+import { isTerminal, type JournalEvent, type RunEvent } from '../../engine/journal.js';
+import { newRunId } from '../../engine/run-id.js';
 import {
   type RunRecord,
   type RunStatus,
@@ -20,10 +19,12 @@ import {
   type TextDeltaListener,
 } from '../../engine/steps/context.js';
 import { UsageMeter } from '../../engine/steps/meter.js';
+import type { RatingsStore } from '../../engine/steps/ratings.js';
 import { childRunIds, nestChildTraces, type Span } from '../../engine/trace.js';
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import { createModelClient, DEFAULT_API_KEY_ENV } from '../../models/index.js';
 import type { ModelClient } from '../../models/types.js';
+import { defaultDataDir } from '../../store/data-dir.js';
 import {
   FileJournalStore,
   JournalCorruptError,
@@ -33,13 +34,10 @@ import {
 import { FileRatingsStore } from '../../store/file-ratings.js';
 import type { DecodedJournal, JournalProblem } from '../../store/journal-codec.js';
 import { type JournalStore, type JournalWriter, MemoryJournalStore } from '../../store/journal-store.js';
-import { MemoryRatingsStore, type RatingsStore } from '../../store/ratings.js';
+import { MemoryRatingsStore } from '../../store/ratings.js';
 import { envNamesUsed, redactValue, secretValues } from '../../tools/secrets.js';
 import { type ChildRunEngine, runChild } from './child-runs.js';
 import { RunDriver } from './driver.js';
-
-/** A journal event as listeners see it: numbered and timestamped. */
-export type RunEvent = JournalEvent & { runId: string; seq: number; at: string };
 
 export interface RunHandle {
   runId: string;
@@ -104,17 +102,6 @@ export interface RunFilter {
   workflow?: string;
   /** Newest first; default all. */
   limit?: number;
-}
-
-export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
-  return env.WEFT_DATA_DIR && env.WEFT_DATA_DIR.trim() !== ''
-    ? env.WEFT_DATA_DIR
-    : join(process.cwd(), '.weft');
-}
-
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '').slice(0, 18);
-  return `${stamp}-${randomBytes(4).toString('hex')}`;
 }
 
 /** What start-up recovery found in the data dir (see EmbeddedEngine.recoveryScan). */

@@ -14,13 +14,13 @@ import { modelClientsFor } from '../../engine/steps/context.js';
 import { toErrorInfo } from '../../engine/steps/errors.js';
 import { executeStep } from '../../engine/steps/execute.js';
 import { UsageMeter } from '../../engine/steps/meter.js';
+import type { RatingsStore } from '../../engine/steps/ratings.js';
 import type { ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import { createModelClient, DEFAULT_API_KEY_ENV } from '../../models/index.js';
 import type { ModelClient } from '../../models/types.js';
+import { defaultDataDir } from '../../store/data-dir.js';
 import { FileRatingsStore } from '../../store/file-ratings.js';
-import type { RatingsStore } from '../../store/ratings.js';
 import { envNamesUsed, redactValue, secretValues } from '../../tools/secrets.js';
-import { defaultDataDir } from '../embedded/engine.js';
 import type { ExecuteStepInput, ExecuteStepOutcome, WeftActivities } from './workflows.js';
 
 export interface ActivityOptions {

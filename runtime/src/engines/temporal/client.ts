@@ -10,10 +10,10 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { isTerminal, type JournalEvent } from '../../engine/journal.js';
+import { isTerminal, type JournalEvent, type RunEvent } from '../../engine/journal.js';
+import { newRunId } from '../../engine/run-id.js';
 import { type RunRecord, type RunSummary, runRecord } from '../../engine/run-record.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
-import { newRunId, type RunEvent } from '../embedded/engine.js';
 import type { ActivityOptions } from './activities.js';
 import { hasWeftSearchAttribute, type ListOptions, listTemporalRuns, startMetadata } from './visibility.js';
 import {

@@ -2,9 +2,10 @@
 // workflow on the task queue, executed by `weft worker`s; the server follows it and stores the record.
 // Shaped like the server's engine port (server/engine.ts) without importing it.
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { RunEvent } from '../../engine/journal.js';
+import { newRunId } from '../../engine/run-id.js';
 import type { RunRecord } from '../../engine/run-record.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
-import { newRunId, type RunEvent } from '../embedded/engine.js';
 import { TemporalRuns } from './client.js';
 import type { TemporalConfig } from './worker.js';
 import { cancelSignal } from './workflows.js';

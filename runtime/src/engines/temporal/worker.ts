@@ -11,6 +11,7 @@ import {
   NativeConnection,
   Runtime,
   Worker,
+  type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { type ActivityOptions, createActivities } from './activities.js';
@@ -187,7 +188,9 @@ export function workflowsPath(): string {
   ].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
   const found = candidates.find((file) => existsSync(file));
   if (!found)
-    throw new Error(`the Temporal workflow sources are missing (looked at ${candidates.join(', ')})`);
+    throw new Error(
+      `the Temporal workflow sources are missing (looked at ${candidates.join(', ')}); a bundled runtime (dist/image/) needs WEFT_WORKFLOW_BUNDLE naming its prebuilt temporal-workflows.js`,
+    );
   return found;
 }
 
@@ -205,6 +208,18 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     },
   );
   return bundled;
+}
+
+/**
+ * WEFT_WORKFLOW_BUNDLE: a workflow bundle prebuilt at image build (runtime/image-bundle.mjs), so the
+ * image carries no bundler; else the code is bundled at start.
+ */
+async function workerBundle(): Promise<WorkflowBundleOption> {
+  const prebuilt = process.env.WEFT_WORKFLOW_BUNDLE?.trim();
+  if (!prebuilt) return workflowBundle();
+  if (!existsSync(prebuilt))
+    throw new Error(`WEFT_WORKFLOW_BUNDLE names ${prebuilt}, which does not exist: fix the path or unset it`);
+  return { codePath: prebuilt };
 }
 
 let runtimeInstalled = false;
@@ -234,7 +249,7 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     namespace,
     taskQueue,
     ...(identity ? { identity } : {}),
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workerBundle(),
     activities: createActivities(activityOptions),
     // Heartbeats reach the server at least every second, so a cancelled step stops quickly.
     maxHeartbeatThrottleInterval: '1 second',

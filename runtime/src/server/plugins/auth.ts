@@ -9,8 +9,11 @@ export interface AuthPluginOptions {
   /** Accepted bearer tokens. Empty = authentication off (only allowed on loopback; see config.ts). */
   apiKeys: string[];
   /** Paths that never need a key (default: /health). */
-  publicPaths?: string[];
+  publicPaths?: readonly string[];
 }
+
+/** Paths that never need a key. */
+export const PUBLIC_PATHS: readonly string[] = ['/health'];
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -31,7 +34,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 const authPlugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) => {
   if (options.apiKeys.length === 0) return;
   const digests = options.apiKeys.map(digest);
-  const publicPaths = new Set(options.publicPaths ?? ['/health']);
+  const publicPaths = new Set(options.publicPaths ?? PUBLIC_PATHS);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     if (publicPaths.has(path) || request.method === 'OPTIONS') return;

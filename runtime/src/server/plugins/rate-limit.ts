@@ -1,8 +1,9 @@
 // Per-client-IP fixed-window limits on the run routes (routes opt in with `config: { rateLimited: true }`).
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import type { CounterStore } from '../../store/counter-store.js';
 import { ApiError } from '../errors.js';
-import { type CounterStore, FixedWindowLimiter, MemoryCounterStore, type RateWindow } from '../limiter.js';
+import { FixedWindowLimiter, MemoryCounterStore, type RateWindow } from '../limiter.js';
 
 export interface RateLimitPluginOptions {
   windows: RateWindow[];

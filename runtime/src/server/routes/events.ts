@@ -5,8 +5,9 @@ import type {} from '@fastify/swagger';
 // resumed after its last event answers 204, which ends an EventSource's reconnect loop.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { GLOBAL_STREAM, type RunStore, type StoredEvent, type Unsubscribe } from '../../store/run-store.js';
 import { ApiError } from '../errors.js';
-import { GLOBAL_STREAM, type RunStore, type StoredEvent, type Unsubscribe } from '../run-store.js';
+import { ref } from '../openapi/schemas.js';
 import { formatComment, formatRetry, formatSse, resumeId, SSE_HEADERS } from '../sse.js';
 import { storeCall } from './runs.js';
 
@@ -22,6 +23,21 @@ export interface EventRoutesOptions {
   /** Told the number of open streams whenever it changes. */
   onClientsChanged?: (open: number) => void;
 }
+
+/** Documents an SSE answer (the handler writes it itself): each event's `data:` is a RunEvent. */
+const eventStream = (description: string) => ({
+  description,
+  content: {
+    'text/event-stream': {
+      schema: {
+        type: 'string',
+        description:
+          'Server-Sent Events: `id:` (for Last-Event-ID), `event:` (the type) and `data:` (a JSON RunEvent)',
+      },
+      'x-itemSchema': ref('RunEvent'),
+    },
+  },
+});
 
 const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, options) => {
   const { store } = options;
@@ -117,10 +133,15 @@ const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, options)
     '/runs/:id/events',
     {
       schema: {
+        operationId: 'streamRunEvents',
         summary: "A run's events as Server-Sent Events (Last-Event-ID resumes)",
         tags: ['runs'],
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
         querystring: { type: 'object', properties: { lastEventId: { type: 'string' } } },
+        response: {
+          200: eventStream("The run's events; the stream ends after run.finished"),
+          204: { type: 'null', description: 'Resumed after the last event of a finished run: nothing more' },
+        },
       },
     },
     async (request, reply) => {
@@ -144,9 +165,11 @@ const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, options)
     '/events',
     {
       schema: {
+        operationId: 'streamEvents',
         summary: 'Every run started and finished, as Server-Sent Events',
         tags: ['runs'],
         querystring: { type: 'object', properties: { lastEventId: { type: 'string' } } },
+        response: { 200: eventStream('run.started and run.finished of every run, from now on (or resumed)') },
       },
     },
     async (request, reply) => {

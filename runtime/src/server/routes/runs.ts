@@ -2,10 +2,17 @@
 import type {} from '@fastify/swagger';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import {
+  decodeCursor,
+  RUN_STATUSES,
+  type RunStatus,
+  type RunStore,
+  type StoredRun,
+} from '../../store/run-store.js';
 import { TurnAdmission } from '../admission.js';
 import { durationMs } from '../engine.js';
 import { ApiError } from '../errors.js';
-import { decodeCursor, RUN_STATUSES, type RunStatus, type RunStore, type StoredRun } from '../run-store.js';
+import { ref } from '../openapi/schemas.js';
 import type { RunManager } from '../runs.js';
 import type { LoadedWorkflow, WorkflowRegistry } from '../workflows.js';
 
@@ -150,7 +157,8 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
     return reply.code(200).send(statusView(final));
   }
 
-  const runSchema = (summary: string, params?: object) => ({
+  const runSchema = (operationId: string, summary: string, params?: object) => ({
+    operationId,
     summary,
     tags: ['runs'],
     ...(params ? { params } : {}),
@@ -159,14 +167,25 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
       type: 'object',
       properties: { prefer: { type: 'string', description: '`respond-async`: answer 202 at once' } },
     },
+    response: {
+      200: { ...ref('RunResult'), description: 'The run finished within the sync timeout' },
+      202: {
+        ...ref('RunAccepted'),
+        description: 'The run is started and stored; poll the Location (its statusUrl)',
+        headers: {
+          Location: { type: 'string', description: 'the status URL: /status/{runId}' },
+          'Preference-Applied': { type: 'string', description: '`respond-async` when Prefer asked for it' },
+        },
+      },
+    },
   });
 
   app.post(
     '/run',
     {
-      config: { rateLimited: true },
+      config: { rateLimited: true, apiErrors: ['503'] },
       attachValidation: true,
-      schema: runSchema('Run the served workflow (sync up to WEFT_SYNC_TIMEOUT_MS, then 202)'),
+      schema: runSchema('runWorkflow', 'Run the served workflow (sync up to WEFT_SYNC_TIMEOUT_MS, then 202)'),
     },
     async (request, reply) => {
       const workflow = registry.single();
@@ -188,9 +207,9 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
   app.post<{ Params: { name: string } }>(
     '/workflows/:name/run',
     {
-      config: { rateLimited: true },
+      config: { rateLimited: true, apiErrors: ['503'] },
       attachValidation: true,
-      schema: runSchema('Run a workflow by name', {
+      schema: runSchema('runNamedWorkflow', 'Run a workflow by name', {
         type: 'object',
         properties: { name: { type: 'string' } },
         required: ['name'],
@@ -215,7 +234,15 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
 
   app.get<{ Params: { id: string } }>(
     '/status/:id',
-    { schema: { summary: 'Status of a run (poll after a 202)', tags: ['runs'], params: idParams } },
+    {
+      schema: {
+        operationId: 'getRunStatus',
+        summary: 'Status of a run (poll after a 202)',
+        tags: ['runs'],
+        params: idParams,
+        response: { 200: { ...ref('RunResult'), description: 'The run in short' } },
+      },
+    },
     async (request) => statusView(await findRun(request.params.id)),
   );
 
@@ -223,9 +250,11 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
     '/runs/:id',
     {
       schema: {
+        operationId: 'getRun',
         summary: 'A run: status, outputs, error, usage, timings, trace',
         tags: ['runs'],
         params: idParams,
+        response: { 200: { ...ref('RunRecord'), description: 'The run in full' } },
       },
     },
     async (request) => runView(await findRun(request.params.id)),
@@ -234,9 +263,12 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
   app.get<{ Querystring: { workflow?: string; status?: string; limit?: string; cursor?: string } }>(
     '/runs',
     {
+      config: { apiErrors: ['400'] },
       schema: {
+        operationId: 'listRuns',
         summary: 'List runs, newest first',
         tags: ['runs'],
+        response: { 200: { ...ref('RunPage'), description: 'A page of runs' } },
         querystring: {
           type: 'object',
           properties: {
@@ -284,7 +316,18 @@ const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => 
 
   app.post<{ Params: { id: string } }>(
     '/runs/:id/cancel',
-    { schema: { summary: 'Cancel a running run', tags: ['runs'], params: idParams } },
+    {
+      config: { apiErrors: ['409'] },
+      schema: {
+        operationId: 'cancelRun',
+        summary: 'Cancel a running run',
+        tags: ['runs'],
+        params: idParams,
+        response: {
+          202: { ...ref('CancelAccepted'), description: 'Cancellation requested; poll statusUrl' },
+        },
+      },
+    },
     async (request, reply) => {
       const id = request.params.id;
       const outcome = await storeCall(() => runs.cancel(id));

@@ -1,6 +1,6 @@
 // Fixed-window counters in Redis, shared by every replica (see server/limiter.ts).
 import type { Redis } from 'ioredis';
-import type { CounterStore } from '../../server/limiter.js';
+import type { CounterStore } from '../counter-store.js';
 
 const INCREMENT = `
 local count = redis.call('INCR', KEYS[1])

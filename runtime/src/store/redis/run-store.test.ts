@@ -7,7 +7,6 @@ import { type RedisService, requireService, startRedis } from '../../../test/sup
 import { startFakeOpenAI } from '../../models/testing/fake-openai.js';
 import type { FakeServer } from '../../models/testing/fake-server.js';
 import { FixedWindowLimiter, parseRateLimit } from '../../server/limiter.js';
-import type { RunEvent, StoredEvent, StoredRun } from '../../server/run-store.js';
 import {
   ECHO_WORKFLOW,
   slowWorkflow,
@@ -16,6 +15,7 @@ import {
   type TestServer,
   tempDir,
 } from '../../server/test-support.js';
+import type { RunEvent, StoredEvent, StoredRun } from '../run-store.js';
 import { RedisCounterStore } from './rate-limit-store.js';
 import { compareStreamIds, RedisRunStore } from './run-store.js';
 

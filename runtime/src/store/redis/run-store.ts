@@ -18,7 +18,7 @@ import {
   type StoredEvent,
   type StoredRun,
   type Unsubscribe,
-} from '../../server/run-store.js';
+} from '../run-store.js';
 import { createRedis, redactRedisUrl } from './client.js';
 
 export interface RedisRunStoreOptions {
