@@ -96,6 +96,62 @@ afterEach(async () => {
 
 const base = () => ({ cwd: ws.dir, dataDir: ws.dataDir });
 
+describe('sub-workflow steps', () => {
+  it('a sub-workflow step runs its child as one step (its own run); later steps read its outputs', async () => {
+    ws.write(
+      'child.workflow.yaml',
+      `name: child
+inputs:
+  text: { type: string }
+outputs:
+  summary: { type: string, value: "\${{ steps.condense.output.text }}" }
+models:
+  fast: { provider: mock, model: mock-1 }
+steps:
+  - id: condense
+    kind: llm
+    model: fast
+    prompt: "Condense \${{ inputs.text }}"
+`,
+    );
+    const program = ws.write(
+      'parent.workflow.yaml',
+      `name: parent
+outputs:
+  final: { type: string, value: "\${{ steps.last.output.text }}" }
+models:
+  fast: { provider: mock, model: mock-1 }
+steps:
+  - id: sub
+    kind: workflow
+    workflow: ./child.workflow.yaml
+    inputs:
+      text: owls
+  - id: last
+    kind: llm
+    model: fast
+    prompt: "Use \${{ steps.sub.output.summary }}"
+`,
+    );
+    await launch(client, { ...base(), program }, () =>
+      client.setBreakpointsRequest({
+        source: { path: program },
+        breakpoints: [{ line: lineOf(program, 'Use ') }],
+      }),
+    );
+    const stop = await stopped(client);
+    expect(stop.frames[0]?.name).toBe('last (before)');
+    const summary = (
+      await client.evaluateRequest({ expression: 'steps.sub.output.summary', frameId: 0, context: 'repl' })
+    ).body.result;
+    expect(JSON.parse(summary)).toContain('Condense owls');
+    await client.continueRequest({ threadId: 1 });
+    const end = await ended(client);
+    expect(end.status).toBe('succeeded');
+    expect(String(end.outputs?.final)).toContain('Condense owls');
+  });
+});
+
 describe('breakpoints on steps', () => {
   it('binds a line of a step block to the step (moved to its first line), and refuses lines outside steps', async () => {
     const program = ws.write('linear.workflow.yaml', LINEAR);

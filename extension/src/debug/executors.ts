@@ -2,6 +2,7 @@
 // recorded journal (replay: no model or tool call is made).
 import {
   createModelClient,
+  EmbeddedEngine,
   type ExecuteCommand,
   effectiveInputs,
   executeStep,
@@ -73,6 +74,9 @@ export class LiveExecutor implements StepExecutor {
       meter: new UsageMeter(definition.budget, foldJournal(options.journal).usage),
       model: modelClientsFor(definition, (spec) => createModelClient(spec, { env })),
       ratings: new FileRatingsStore(options.dataDir),
+      // A sub-workflow step runs its child as one step (its own run in the data dir; no stepping into it).
+      runWorkflow: (child) =>
+        new EmbeddedEngine({ dataDir: options.dataDir, env }).runChild(options.runId, child),
     };
   }
 
@@ -86,7 +90,7 @@ export class LiveExecutor implements StepExecutor {
       const result = await executeStep(command, { ...this.context, signal });
       return { event: { type: 'step_completed', key: command.key, ...result } };
     } catch (error) {
-      const failure = error as { usage?: unknown; calls?: unknown };
+      const failure = error as { usage?: unknown; calls?: unknown; childRunId?: string };
       return {
         event: {
           type: 'step_failed',
@@ -95,6 +99,7 @@ export class LiveExecutor implements StepExecutor {
           error: toErrorInfo(error),
           ...(failure.usage ? { usage: failure.usage as never } : {}),
           ...(failure.calls ? { calls: failure.calls as never } : {}),
+          ...(failure.childRunId ? { childRunId: failure.childRunId } : {}),
         },
       };
     }

@@ -7,6 +7,7 @@ import {
   checkWorkflow,
   decodeJournal,
   effectiveInputs,
+  fileCheckOptions,
   type JournalEvent,
   type JsonValue,
   type WorkflowDefinition,
@@ -148,7 +149,7 @@ export function prepareLaunch(args: LaunchArguments, baseEnv: Record<string, str
   const program = isAbsolute(programArg) ? programArg : resolve(cwd, programArg);
   if (!existsSync(program)) throw new LaunchError(`program: ${program} does not exist`);
   const text = readFileSync(program, 'utf8');
-  const checked = checkWorkflow(text);
+  const checked = checkWorkflow(text, fileCheckOptions(program));
   const first = checked.diagnostics.find((d) => d.severity === 'error');
   if (first || !checked.definition) {
     const where = first ? `${program}:${first.range.line}:${first.range.column}` : program;

@@ -20,6 +20,7 @@ export {
 export { toErrorInfo } from '../../../runtime/src/engine/steps/errors.js';
 export { executeStep } from '../../../runtime/src/engine/steps/execute.js';
 export { UsageMeter } from '../../../runtime/src/engine/steps/meter.js';
+export { EmbeddedEngine } from '../../../runtime/src/engines/embedded/engine.js';
 export {
   checkWorkflow,
   evaluateExpression,
@@ -36,3 +37,4 @@ export { FileJournalStore } from '../../../runtime/src/store/file-journal-store.
 export { FileRatingsStore } from '../../../runtime/src/store/file-ratings.js';
 export { decodeJournal } from '../../../runtime/src/store/journal-codec.js';
 export type { JournalWriter } from '../../../runtime/src/store/journal-store.js';
+export { fileCheckOptions } from '../../../runtime/src/workflow-files/resolver.js';

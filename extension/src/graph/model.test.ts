@@ -35,6 +35,13 @@ describe('graphModel', () => {
     expect(m.nodes[1]!.detail).toBe('1 branch + otherwise');
   });
 
+  it('draws a sub-workflow step as a node naming its child file', () => {
+    const m = modelOf(sample('sub-workflow'));
+    expect(m.nodes.map((n) => `${n.id}:${n.kind}`)).toEqual(['draft:llm', 'summarize:workflow', 'write:llm']);
+    expect(m.nodes[1]!.detail).toBe('workflow ./summarize.workflow.yaml');
+    expect(edgesOf(m)).toEqual(['draft -needs-> summarize', 'summarize -needs-> write']);
+  });
+
   it('fans a parallel step out and joins it; a map runs its template for each item, then collects', () => {
     const m = modelOf(sample('research'));
     expect(m.nodes.map((n) => `${n.id}:${n.kind}${n.parent ? ` in ${n.parent}` : ''}`)).toEqual([

@@ -87,6 +87,8 @@ function detailOf(step: StepSpec): string {
       return `${step.participants.length} debaters · ${step.rounds} rounds`;
     case 'approval':
       return `waits for ${step.decisions.join(' / ')}${step.timeoutMs !== undefined ? ` · ${step.onTimeout} after ${step.timeoutMs / 1000}s` : ''}`;
+    case 'workflow':
+      return `workflow ${shorten(step.workflow, 40)}`;
   }
 }
 

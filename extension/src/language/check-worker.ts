@@ -3,6 +3,7 @@
 // one request at a time, in order, and keeps no state besides the checker's own caches. After its
 // first answer it warms the JIT up on a synthetic workflow, a slice per turn of the event loop (a
 // request that arrives meanwhile waits for one slice at most).
+import { fileURLToPath } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import type { CheckAnswer, CheckRequest } from './check-protocol.js';
 import type * as Service from './service.js';
@@ -30,7 +31,11 @@ port.on('message', (request: CheckRequest) => {
   const t0 = performance.now();
   let answer: CheckAnswer;
   try {
-    const result = service.checkWorkflow(text);
+    // a file's sub-workflows are read from disk, relative to it (saved text: an unsaved child is not seen)
+    const options = uri.startsWith('file:')
+      ? { file: fileURLToPath(uri), resolve: service.fileWorkflowResolver }
+      : {};
+    const result = service.checkWorkflow(text, options);
     answer = { uri, version, ms: performance.now() - t0, ...result };
   } catch (error) {
     answer = {

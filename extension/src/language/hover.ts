@@ -6,10 +6,13 @@ import {
   describeBound,
   expressionReferences,
   type JsonSchema,
+  type StepSpec,
   type WorkflowDefinition,
+  type WorkflowStep,
   workflowSchema,
 } from './runtime.js';
 import { firstString, formatSchema, schemasAt, typeName } from './schema-nav.js';
+import { subWorkflowAt } from './sub-workflow-link.js';
 import { type DefinitionSource, outputSchemaOf } from './types-flow.js';
 
 export interface HoverResult {
@@ -35,10 +38,47 @@ export function hover(
     return undefined;
   }
   return (
+    subWorkflowHover(text, offset, options.definition) ??
     expressionHover(index, offset, options.definition) ??
     symbolHover(index, offset, options.definition) ??
     schemaHover(index, offset, options.definition)
   );
+}
+
+function findWorkflowStep(steps: readonly StepSpec[], ref: string): WorkflowStep | undefined {
+  for (const step of steps) {
+    if (step.kind === 'workflow' && step.workflow === ref) return step;
+    const inner =
+      step.kind === 'parallel'
+        ? findWorkflowStep(step.steps, ref)
+        : step.kind === 'map'
+          ? findWorkflowStep([step.step], ref)
+          : undefined;
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+/** On a `workflow:` path: the child workflow's name, inputs and outputs (when the check resolved it). */
+function subWorkflowHover(
+  text: string,
+  offset: number,
+  definition?: DefinitionSource,
+): HoverResult | undefined {
+  const at = subWorkflowAt(text, offset);
+  if (!at) return undefined;
+  const def = resolved(definition);
+  const child = def ? findWorkflowStep(def.steps, at.ref)?.definition : undefined;
+  if (!child) return undefined;
+  const field = (name: string, schema: JsonSchema, optional: boolean) =>
+    `  ${name}${optional ? '?' : ''}: ${typeName(schema, [schema]) ?? 'unknown'};`;
+  const inputs = Object.entries(child.inputs).map(([n, s]) => field(n, s.schema, !s.required));
+  const outputs = Object.entries(child.outputs).map(([n, s]) => field(n, s.schema, false));
+  const markdown = [
+    `**${child.name}** (sub-workflow)${child.description ? `: ${child.description}` : ''}`,
+    code(`inputs: {\n${inputs.join('\n')}\n}\noutput: {\n${outputs.join('\n')}\n}`),
+  ].join('\n\n');
+  return { markdown, span: { start: at.start, end: at.end } };
 }
 
 function resolved(definition?: DefinitionSource): WorkflowDefinition | undefined {

@@ -12,6 +12,7 @@ import { language } from '../vscode/lazy.js';
 import type { OutlineSymbol } from './analysis.js';
 import type { CompletionKind } from './completion.js';
 import type { CheckResult } from './runtime.js';
+import { subWorkflowAt } from './sub-workflow-link.js';
 
 const COMPLETION_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
@@ -103,6 +104,9 @@ export function registerLanguageProviders(context: vscode.ExtensionContext, chec
   const definitions: vscode.DefinitionProvider = {
     provideDefinition(doc, position) {
       if (!isWorkflowDocument(doc)) return undefined;
+      const child = subWorkflowAt(doc.getText(), doc.offsetAt(position));
+      if (child)
+        return new vscode.Location(vscode.Uri.joinPath(doc.uri, '..', child.ref), new vscode.Position(0, 0));
       const index = indexOf(doc);
       const symbol = language().symbolAt(index, doc.offsetAt(position));
       if (!symbol) return undefined;

@@ -8,6 +8,7 @@ export type {
   SourceRange,
   StepSpec,
   WorkflowDefinition,
+  WorkflowStep,
 } from '../../../runtime/src/language/index.js';
 export {
   budgetBound,
@@ -23,3 +24,4 @@ export {
   stepOutputSchema,
   workflowSchema,
 } from '../../../runtime/src/language/index.js';
+export { fileWorkflowResolver } from '../../../runtime/src/workflow-files/resolver.js';

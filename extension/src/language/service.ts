@@ -12,4 +12,4 @@ export {
 } from './analysis.js';
 export { complete } from './completion.js';
 export { hover } from './hover.js';
-export { checkWorkflow } from './runtime.js';
+export { checkWorkflow, fileWorkflowResolver } from './runtime.js';

@@ -10,7 +10,7 @@ import { getLanguageService } from 'yaml-language-server';
 
 const root = new URL('../../../', import.meta.url);
 const SCHEMA = new URL('schemas/workflow.schema.json', root).href;
-const SAMPLES = ['sales-inquiry', 'research', 'debate', 'http-tool'];
+const SAMPLES = ['sales-inquiry', 'research', 'debate', 'http-tool', 'sub-workflow'];
 
 function service() {
   const fetched: string[] = [];

@@ -45,7 +45,11 @@ export function indexOf(doc: vscode.TextDocument): WorkflowIndex {
 
 export function checkOf(doc: vscode.TextDocument): CheckResult {
   const e = entry(doc);
-  e.check ??= language().checkWorkflow(doc.getText());
+  // sub-workflows of a file on disk are read relative to it (as the diagnostics worker does)
+  e.check ??= language().checkWorkflow(
+    doc.getText(),
+    doc.uri.scheme === 'file' ? { file: doc.uri.fsPath, resolve: language().fileWorkflowResolver } : {},
+  );
   return e.check;
 }
 

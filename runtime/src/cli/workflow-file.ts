@@ -1,6 +1,7 @@
 // Reads and checks a workflow file for commands that run it; diagnostics are printed like `weft validate`.
 import { readFile } from 'node:fs/promises';
 import { checkWorkflow, type WorkflowDefinition } from '../language/index.js';
+import { fileCheckOptions } from '../workflow-files/resolver.js';
 import { formatText, toFileDiagnostic } from './commands/validate.js';
 import { UsageError } from './files.js';
 
@@ -13,7 +14,7 @@ export async function loadWorkflow(file: string): Promise<WorkflowDefinition> {
       `${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  const { definition, diagnostics } = checkWorkflow(text.replace(/^\uFEFF/, ''));
+  const { definition, diagnostics } = checkWorkflow(text.replace(/^\uFEFF/, ''), fileCheckOptions(file));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !definition) {
     const lines = errors.map((d) => formatText(toFileDiagnostic(file, d)));

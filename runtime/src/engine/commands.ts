@@ -1,5 +1,5 @@
 // What the interpreter asks its driver to do next.
-import type { JsonSchema, JsonValue } from '../language/types.js';
+import type { BudgetSpec, JsonSchema, JsonValue, WorkflowDefinition } from '../language/types.js';
 import type { JournalEvent, RunError } from './journal.js';
 
 export interface LlmRequest {
@@ -36,7 +36,17 @@ export interface DebateRequest {
   kFactor: number;
 }
 
-export type StepRequest = LlmRequest | AgentRequest | ToolRequest | DebateRequest;
+/** Runs the child workflow of a `kind: workflow` step (its definition is on the step's spec). */
+export interface WorkflowRequest {
+  kind: 'workflow';
+  /** The child's path as written in the step. */
+  workflow: string;
+  inputs: { [key: string]: JsonValue };
+  /** What the parent run had left of its budget when the step was scheduled: the child run gets no more. */
+  budget?: BudgetSpec;
+}
+
+export type StepRequest = LlmRequest | AgentRequest | ToolRequest | DebateRequest | WorkflowRequest;
 
 export interface ExecuteCommand {
   type: 'execute';
@@ -93,3 +103,18 @@ export type Command =
   | FailRunCommand
   | CancelRunCommand
   | WaitApprovalCommand;
+
+/** The child's definition with its budget held to what the parent has left (`request.budget`). */
+export function childDefinition(child: WorkflowDefinition, request: WorkflowRequest): WorkflowDefinition {
+  const left = request.budget;
+  if (!left) return child;
+  const budget: BudgetSpec = { maxTokens: Math.min(child.budget.maxTokens, left.maxTokens) };
+  const cost =
+    child.budget.maxCostUsd === undefined
+      ? left.maxCostUsd
+      : left.maxCostUsd === undefined
+        ? child.budget.maxCostUsd
+        : Math.min(child.budget.maxCostUsd, left.maxCostUsd);
+  if (cost !== undefined) budget.maxCostUsd = cost;
+  return { ...child, budget };
+}

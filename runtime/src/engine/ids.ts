@@ -17,6 +17,15 @@ function hex(text: string, words: number): string {
   return out;
 }
 
+/**
+ * The run id of the child run of a sub-workflow step instance: deterministic, so a parent that resumes finds the
+ * child it started (`20260101-ab12.summarize`, `….each-3.summarize` for `each[3].summarize`, `--2` on attempt 2).
+ */
+export function childRunIdFor(parentRunId: string, stepKey: string, attempt: number): string {
+  const key = stepKey.replace(/\[(\d+)\]/g, '-$1');
+  return `${parentRunId}.${key}${attempt > 1 ? `--${attempt}` : ''}`;
+}
+
 /** 32 hex characters, as W3C trace context and OpenTelemetry expect. */
 export function traceIdFor(runId: string): string {
   return hex(`trace:${runId}`, 4);

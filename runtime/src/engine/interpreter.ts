@@ -1,7 +1,7 @@
 // The interpreter: from the definition, the inputs and the journal, decide what happens next.
 // Pure and deterministic: no I/O, no clock, no randomness (it runs inside Temporal's sandbox too).
 import { evaluateCondition, evaluateExpression, renderTemplate } from '../language/expressions.js';
-import type { JsonValue, StepSpec, WorkflowDefinition } from '../language/types.js';
+import type { BudgetSpec, JsonValue, StepSpec, WorkflowDefinition } from '../language/types.js';
 import type { Command, ExecuteCommand, WaitApprovalCommand } from './commands.js';
 import type { JournalEvent, RunError, SkipReason } from './journal.js';
 import { type Plan, planOf } from './plan.js';
@@ -241,6 +241,16 @@ function budgetError(definition: WorkflowDefinition, state: RunState): RunError 
   return undefined;
 }
 
+/** What the run has left of its budget (a sub-workflow's child run gets no more). */
+function budgetLeft(definition: WorkflowDefinition, state: RunState): BudgetSpec {
+  const { usage } = state;
+  const maxTokens = definition.budget.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const left: BudgetSpec = { maxTokens: Math.max(0, maxTokens - usage.totalTokens) };
+  const maxCost = definition.budget.maxCostUsd;
+  if (maxCost !== undefined) left.maxCostUsd = Math.max(0, maxCost - usage.costUsd);
+  return left;
+}
+
 function record(pass: Pass, event: JournalEvent): void {
   if ('key' in event) {
     const { instances } = pass.state;
@@ -352,7 +362,11 @@ function visitStep(pass: Pass, spec: StepSpec, key: string, frame: Frame, slots?
     const delayMs = retryDelay(spec, instance);
     if (delayMs === undefined) {
       throw new Failure({
-        code: instance.error?.code === 'budget_exceeded' ? 'budget_exceeded' : 'step_failed',
+        // A sub-workflow step fails as its child run failed (the child's code: no_branch_matched, ...).
+        code:
+          instance.error?.code === 'budget_exceeded' || (spec.kind === 'workflow' && instance.error?.code)
+            ? instance.error!.code
+            : 'step_failed',
         message: `step ${key} failed after ${instance.attempt} attempt(s): ${instance.error?.message ?? 'unknown error'}`,
         step: key,
       });
@@ -480,6 +494,7 @@ function execute(
 ): void {
   const request = guard(key, 'rendering the request', () => renderRequest(pass.definition, spec, scope));
   if (!request) throw new Error(`step ${key}: ${spec.kind} steps are not executed by a driver`);
+  if (request.kind === 'workflow') request.budget = budgetLeft(pass.definition, pass.state);
   pass.executes.push({
     type: 'execute',
     key,

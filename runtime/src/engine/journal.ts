@@ -56,12 +56,22 @@ export type JournalEvent = Stamp &
         /** The definition the run executes, so a resume needs nothing else. */
         definition?: WorkflowDefinition;
         workflowFile?: string;
+        /** Set on the run of a sub-workflow step: the run and step instance that started it. */
+        parent?: { runId: string; stepKey: string };
       }
     | { type: 'run_resumed' }
     /** `kind` is set for composite steps (parallel, map), which the interpreter itself starts. */
     | { type: 'step_started'; key: string; attempt: number; kind?: 'parallel' | 'map' }
     | { type: 'items_expanded'; key: string; items: JsonValue[] }
-    | { type: 'step_completed'; key: string; output: JsonValue; usage: Usage; calls: ModelCallRecord[] }
+    | {
+        type: 'step_completed';
+        key: string;
+        output: JsonValue;
+        usage: Usage;
+        calls: ModelCallRecord[];
+        /** A sub-workflow step: the child's run id. */
+        childRunId?: string;
+      }
     | {
         type: 'step_failed';
         key: string;
@@ -69,6 +79,7 @@ export type JournalEvent = Stamp &
         error: ErrorInfo;
         usage?: Usage;
         calls?: ModelCallRecord[];
+        childRunId?: string;
       }
     | { type: 'step_skipped'; key: string; reason: SkipReason }
     /** `branch` is the index of the chosen branch as a string, or `otherwise`. */
@@ -118,4 +129,14 @@ export function addUsage(a: Usage, b: Usage): Usage {
 
 export function isTerminal(event: JournalEvent): boolean {
   return event.type === 'run_completed' || event.type === 'run_failed' || event.type === 'run_cancelled';
+}
+
+/** Every model call of a run, its own sub-workflows' included (they are in their steps' events). */
+export function callsOf(journal: readonly JournalEvent[]): ModelCallRecord[] {
+  const calls: ModelCallRecord[] = [];
+  for (const event of journal) {
+    if ((event.type === 'step_completed' || event.type === 'step_failed') && event.calls)
+      calls.push(...event.calls);
+  }
+  return calls;
 }

@@ -85,6 +85,9 @@ function collectOwn(spec: StepSpec): Refs {
     case 'tool':
       valueRefs(spec.args, out);
       break;
+    case 'workflow':
+      valueRefs(spec.inputs, out);
+      break;
     case 'decision':
       for (const branch of spec.branches) conditionRefs(branch.when, out);
       break;

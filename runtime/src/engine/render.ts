@@ -58,6 +58,14 @@ export function renderRequest(
         },
         kFactor: spec.kFactor,
       };
+    case 'workflow': {
+      const inputs = renderTemplate(spec.inputs as JsonValue, scope);
+      return {
+        kind: 'workflow',
+        workflow: spec.workflow,
+        inputs: (inputs ?? {}) as { [key: string]: JsonValue },
+      };
+    }
     default:
       return undefined;
   }

@@ -17,6 +17,8 @@ export interface StepRecord {
   error?: ErrorInfo;
   skipReason?: SkipReason;
   branch?: string;
+  /** A sub-workflow step: the run id of its child run (of the last attempt). */
+  childRunId?: string;
 }
 
 /** An approval step of the run: waiting (no decision yet) or decided. */
@@ -40,6 +42,8 @@ export interface RunRecord {
   runId: string;
   workflow: string;
   workflowFile?: string;
+  /** The run of a sub-workflow step: the parent run and its step instance. */
+  parent?: { runId: string; stepKey: string };
   status: RunStatus;
   inputs: Record<string, JsonValue>;
   outputs?: Record<string, JsonValue>;
@@ -76,6 +80,7 @@ export function runRecord(journal: readonly JournalEvent[], warnings: string[] =
     runId: started.runId,
     workflow: started.workflow,
     ...(started.workflowFile !== undefined ? { workflowFile: started.workflowFile } : {}),
+    ...(started.parent ? { parent: started.parent } : {}),
     status: 'running',
     inputs: started.inputs,
     usage: state.usage,
@@ -188,6 +193,7 @@ function stepRecords(journal: readonly JournalEvent[]): StepRecord[] {
         step.status = 'succeeded';
         step.output = event.output;
         delete step.error;
+        if (event.childRunId !== undefined) step.childRunId = event.childRunId;
         if (event.at !== undefined) step.endedAt = event.at;
         break;
       }
@@ -195,6 +201,7 @@ function stepRecords(journal: readonly JournalEvent[]): StepRecord[] {
         const step = get(event.key);
         step.status = 'failed';
         step.error = event.error;
+        if (event.childRunId !== undefined) step.childRunId = event.childRunId;
         if (event.at !== undefined) step.endedAt = event.at;
         break;
       }

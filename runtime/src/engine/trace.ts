@@ -121,6 +121,7 @@ export function buildTrace(
           span.statusMessage = event.error.message;
           span.attributes['weft.error.code'] = event.error.code;
         }
+        if (event.childRunId !== undefined) span.attributes['weft.child_run_id'] = event.childRunId;
         addCalls(span, event.calls);
         break;
       }
@@ -170,4 +171,49 @@ export function buildTrace(
   runSpan.attributes['gen_ai.usage.output_tokens'] = outputTokens;
   runSpan.attributes['weft.cost_usd'] = cost;
   return spans;
+}
+
+/** The run ids of the sub-workflow runs a journal's steps started (their step events name them). */
+export function childRunIds(journal: readonly JournalEvent[]): string[] {
+  const ids: string[] = [];
+  for (const event of journal) {
+    if ((event.type === 'step_completed' || event.type === 'step_failed') && event.childRunId !== undefined)
+      ids.push(event.childRunId);
+  }
+  return ids;
+}
+
+/**
+ * A trace with the traces of its sub-workflow runs nested: each child's spans move into this trace, its run span
+ * under the span of the step that ran it, in place of that step's flat model-call spans (the same calls, which
+ * the child's trace places under its own steps). Children not in `children` keep the flat spans.
+ */
+export function nestChildTraces(
+  spans: readonly Span[],
+  children: ReadonlyMap<string, readonly Span[]>,
+): Span[] {
+  const nested = new Map<string, string>();
+  for (const span of spans) {
+    const child = span.attributes['weft.child_run_id'];
+    if (span.kind === 'step' && typeof child === 'string' && children.has(child))
+      nested.set(span.spanId, child);
+  }
+  if (nested.size === 0) return [...spans];
+  const traceId = spans[0]?.traceId ?? '';
+  const out: Span[] = [];
+  for (const span of spans) {
+    if (span.kind === 'model_call' && span.parentSpanId !== undefined && nested.has(span.parentSpanId))
+      continue;
+    out.push(span);
+    const child = nested.get(span.spanId);
+    if (child === undefined) continue;
+    for (const inner of children.get(child)!) {
+      out.push({
+        ...inner,
+        traceId,
+        ...(inner.kind === 'run' && inner.parentSpanId === undefined ? { parentSpanId: span.spanId } : {}),
+      });
+    }
+  }
+  return out;
 }

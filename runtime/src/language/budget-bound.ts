@@ -128,6 +128,12 @@ export function budgetBound(definition: WorkflowDefinition): BudgetBound {
         if (n === undefined && inner.calls > 0) unboundedMaps.push(step.id);
         return times(inner, n ?? 1);
       }
+      case 'workflow': {
+        if (!step.definition) return NONE;
+        const child = budgetBound(step.definition);
+        const calls = child.steps.reduce((sum, s) => sum + s.calls, 0);
+        return times({ calls, tokens: child.tokens, costUsd: child.costUsd }, attempts);
+      }
       default:
         return NONE;
     }

@@ -236,6 +236,11 @@ function step(entry: StepEntry, built: Built): StepSpec | undefined {
       if (timeout !== undefined) spec.onTimeout = onTimeout;
       break;
     }
+    case 'workflow':
+      spec.kind = 'workflow';
+      spec.workflow = str(raw.workflow);
+      spec.inputs = obj(raw.inputs) as Record<string, JsonValue>;
+      break;
     default:
       return undefined;
   }

@@ -14,6 +14,7 @@ import { checkDuplicateIds } from './semantic/duplicate-ids.js';
 import { collectExpressionSites } from './semantic/expression-sites.js';
 import { checkExpressions } from './semantic/expressions.js';
 import { checkGraph } from './semantic/graph.js';
+import { type CheckOptions, checkSubWorkflows } from './semantic/sub-workflows.js';
 import { indexSteps } from './step-index.js';
 import type { CheckResult, Diagnostic } from './types.js';
 
@@ -39,7 +40,7 @@ function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
 }
 
-function checkParsed(parsed: ParsedWorkflow): CheckResult {
+function checkParsed(parsed: ParsedWorkflow, options: CheckOptions): CheckResult {
   const diagnostics = [...parsed.diagnostics];
   if (diagnostics.some((d) => d.code === 'file-too-large')) return { diagnostics };
   if (
@@ -91,13 +92,14 @@ function checkParsed(parsed: ParsedWorkflow): CheckResult {
   checkDuplicateIds(context);
   checkDeclarations(context);
   checkApprovals(context);
+  checkSubWorkflows(context, options, checkWorkflow);
   const references = checkExpressions(context, collectExpressionSites(parsed, index.sites));
   checkGraph(context, references);
   checkBudget(context);
   return { definition, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-function checkText(text: string, fast: boolean, chunked: boolean): CheckResult {
+function checkText(text: string, fast: boolean, chunked: boolean, options: CheckOptions = {}): CheckResult {
   let parsed: ParsedWorkflow | undefined;
   try {
     const source = typeof text === 'string' ? text : String(text);
@@ -110,7 +112,7 @@ function checkText(text: string, fast: boolean, chunked: boolean): CheckResult {
       refuse(source) ??
       (chunked ? withPlainEnv(() => parseWorkflowChunked(source)) : undefined) ??
       parseWhole(source);
-    return checkParsed(parsed);
+    return checkParsed(parsed, options);
   } catch (e) {
     const message = `internal error while checking: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
     const range = parsed
@@ -120,8 +122,12 @@ function checkText(text: string, fast: boolean, chunked: boolean): CheckResult {
   }
 }
 
-export function checkWorkflow(text: string): CheckResult {
-  return checkText(text, true, true);
+/**
+ * With `options.resolve`, `kind: workflow` steps are checked against their child files (found through it) and
+ * carry the children's definitions; `options.file` names this file for the resolver.
+ */
+export function checkWorkflow(text: string, options: CheckOptions = {}): CheckResult {
+  return checkText(text, true, true, options);
 }
 
 /** checkWorkflow through yaml's whole-document parse, never the fast path or the chunk cache (tests compare). */

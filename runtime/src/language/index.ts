@@ -8,5 +8,6 @@ export { parseWorkflowChunked } from './incremental.js';
 export * from './inputs.js';
 export { type ParsedWorkflow, parseWorkflowText } from './parse.js';
 export { workflowSchema } from './schema.js';
+export type { CheckOptions, WorkflowResolver, WorkflowSource } from './semantic/sub-workflows.js';
 export { findStep, stepOutputSchema } from './type-flow.js';
 export * from './types.js';

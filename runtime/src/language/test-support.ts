@@ -1,5 +1,6 @@
 // Helpers for the language tests.
 import { checkWorkflow } from './check.js';
+import type { WorkflowResolver } from './semantic/sub-workflows.js';
 import type { Diagnostic } from './types.js';
 
 export const HEADER = `name: t
@@ -22,4 +23,18 @@ export function only(text: string, code: string): Diagnostic {
   if (found.length !== 1)
     throw new Error(`expected one ${code}, got ${JSON.stringify(checkWorkflow(text).diagnostics)}`);
   return found[0]!;
+}
+
+/** A resolver over in-memory files by path (`/w/a.yaml`): `ref` is joined to the calling file's folder. */
+export function memoryResolver(files: Record<string, string>): WorkflowResolver {
+  return (from, ref) => {
+    const parts = [...from.split('/').slice(0, -1), ...ref.split('/')];
+    const out: string[] = [];
+    for (const part of parts) {
+      if (part === '..') out.pop();
+      else if (part !== '.') out.push(part);
+    }
+    const file = out.join('/');
+    return Object.hasOwn(files, file) ? { file, text: files[file]! } : undefined;
+  };
 }

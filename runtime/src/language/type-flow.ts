@@ -80,7 +80,17 @@ export function outputSchemaOfStep(step: StepSpec, depth = 0): JsonSchema {
         },
         required: ['winner', 'scores', 'ratings', 'transcript'],
       };
+    case 'workflow':
+      return subWorkflowOutputSchema(step.definition);
   }
+}
+
+/** The output of a sub-workflow step: the child's `outputs` by name (unknown while the child is unresolved). */
+export function subWorkflowOutputSchema(child: WorkflowDefinition | undefined): JsonSchema {
+  if (!child) return {};
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, output] of Object.entries(child.outputs)) properties[name] = output.schema;
+  return { type: 'object', properties, required: Object.keys(properties) };
 }
 
 export function stepOutputSchema(definition: WorkflowDefinition, stepId: string): JsonSchema | undefined {

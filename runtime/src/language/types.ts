@@ -202,6 +202,22 @@ export interface ApprovalStep extends StepBase {
   onTimeout?: string;
 }
 
+/** Runs another workflow file (a sub-workflow); its output is the child's `outputs` object. */
+export interface WorkflowStep extends StepBase {
+  kind: 'workflow';
+  /** The child's path as written, relative to the calling file. */
+  workflow: string;
+  /** Input name -> template, rendered into the child's inputs. */
+  inputs: Record<string, JsonValue>;
+  /**
+   * The child's definition, resolved and checked at load time (checkWorkflow with a resolver) so the
+   * interpreter and the engines never read files. Absent when no resolver was given or the child has errors.
+   */
+  definition?: WorkflowDefinition;
+  /** The child's file as the resolver names it (absolute for the CLI and server). */
+  file?: string;
+}
+
 export type StepSpec =
   | LlmStep
   | AgentStep
@@ -210,7 +226,8 @@ export type StepSpec =
   | ParallelStep
   | MapStep
   | DebateStep
-  | ApprovalStep;
+  | ApprovalStep
+  | WorkflowStep;
 export type StepKind = StepSpec['kind'];
 
 export interface CheckResult {

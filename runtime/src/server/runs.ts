@@ -269,6 +269,7 @@ export class RunManager {
       emit(runId, event, typeof seq === 'number' ? seq : undefined);
     });
     const done = handle.result
+      .then((record) => this.withChildTraces(runId, record))
       .then(
         (record) => toStoredRun(record, { ...initial, status: 'succeeded' }),
         (error: unknown) => {
@@ -307,6 +308,17 @@ export class RunManager {
       });
     this.active.set(runId, { handle, done });
     return { runId, done };
+  }
+
+  /**
+   * A record whose steps ran sub-workflows, as the engine's getRun gives it: the children's traces nested under
+   * their steps (the handle's record has the parent's journal alone).
+   */
+  private async withChildTraces(runId: string, record: unknown): Promise<unknown> {
+    const steps = (record as { steps?: Array<{ childRunId?: unknown }> } | null)?.steps;
+    if (!Array.isArray(steps) || !steps.some((s) => s?.childRunId !== undefined)) return record;
+    const engine = this.options.engine;
+    return (await engine.getRun?.(runId).catch(() => undefined)) ?? record;
   }
 
   isLocal(runId: string): boolean {

@@ -1,11 +1,13 @@
 // The workflows a server serves: one workflow.yaml, or a folder of them (reloaded on change).
 // Each is checked by the one language module; the last valid version of a file keeps serving
 // while an edit has errors, and the errors are reported.
+
 import { existsSync, type FSWatcher, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { checkWorkflow } from '../language/index.js';
 import { compileInputValidator, type InputValidator, inputsSchema } from '../language/inputs.js';
 import type { Diagnostic, WorkflowDefinition } from '../language/types.js';
+import { fileCheckOptions } from '../workflow-files/resolver.js';
 
 export interface LoadedWorkflow {
   name: string;
@@ -80,7 +82,7 @@ export class WorkflowRegistry {
         });
         continue;
       }
-      const result = checkWorkflow(text);
+      const result = checkWorkflow(text, fileCheckOptions(file));
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       let loaded: LoadedWorkflow | undefined;
       if (result.definition && errors.length === 0) {

@@ -21,6 +21,7 @@ const ICON: Record<string, string> = {
   map: '⟳',
   debate: '⚖',
   approval: '✋',
+  workflow: '⧉',
   join: '',
 };
 
@@ -31,6 +32,7 @@ export const GRAPH_CSS = `
 .node.kind-llm .bar{fill:var(--vscode-charts-purple)} .node.kind-agent .bar{fill:var(--vscode-charts-blue)}
 .node.kind-tool .bar{fill:var(--vscode-charts-orange)} .node.kind-decision .bar{fill:var(--vscode-charts-yellow)}
 .node.kind-parallel .bar,.node.kind-map .bar{fill:var(--vscode-charts-green)} .node.kind-debate .bar{fill:var(--vscode-charts-red)} .node.kind-approval .bar{fill:var(--vscode-charts-yellow)}
+.node.kind-workflow .bar{fill:var(--vscode-textLink-foreground)} .node.kind-workflow text.icon{fill:var(--vscode-textLink-foreground)}
 .node text{fill:var(--vscode-foreground);font-family:var(--vscode-font-family);font-size:12px}
 .node text.icon{font-size:13px} .node.kind-llm text.icon{fill:var(--vscode-charts-purple)} .node.kind-agent text.icon{fill:var(--vscode-charts-blue)}
 .node.kind-tool text.icon{fill:var(--vscode-charts-orange)} .node.kind-decision text.icon{fill:var(--vscode-charts-yellow)}

@@ -1,5 +1,6 @@
 // weft deploy generate [PATH] | check [PATH]: production artifacts from the committed deploy profile
 // (weft.deploy.yaml). The generators are pure (../../deploy); this file reads and writes files.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import {
   serviceNameFrom,
 } from '../../deploy/profile.js';
 import { checkWorkflow } from '../../language/index.js';
+import { fileCheckOptions } from '../../workflow-files/resolver.js';
 import { expandFileArguments } from '../files.js';
 import { registerBuild } from './deploy-build.js';
 import { registerCloudRun } from './deploy-cloud-run.js';
@@ -67,7 +69,7 @@ function findWorkflows(dir: string): string {
 async function checkWorkflows(dir: string, workflows: string): Promise<string[]> {
   const { files, problems } = await expandFileArguments([path.join(dir, workflows)]);
   for (const file of files) {
-    const result = checkWorkflow(await readFile(file, 'utf8'));
+    const result = checkWorkflow(await readFile(file, 'utf8'), fileCheckOptions(file));
     const first = result.diagnostics.find((d) => d.severity === 'error');
     if (first) problems.push(`${file}:${first.range.line}:${first.range.column}: ${first.message}`);
   }

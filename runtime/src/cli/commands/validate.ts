@@ -1,8 +1,10 @@
 // weft validate FILE... [--format text|json]: exit 0 valid, 1 errors found, 2 usage or I/O error.
+
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { budgetBound, checkWorkflow, type Diagnostic, describeBound } from '../../language/index.js';
 import { wholeCharacters } from '../../language/text.js';
+import { fileCheckOptions } from '../../workflow-files/resolver.js';
 import { expandFileArguments } from '../files.js';
 
 export interface FileDiagnostic {
@@ -41,7 +43,7 @@ async function validate(args: string[], options: { format: 'text' | 'json' }): P
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const { definition, diagnostics: found } = checkWorkflow(text);
+    const { definition, diagnostics: found } = checkWorkflow(text, fileCheckOptions(file));
     const diagnostics = found.map((d) => toFileDiagnostic(file, d));
     all.push(...diagnostics);
     if (options.format === 'text') for (const d of diagnostics) process.stdout.write(`${formatText(d)}\n`);

@@ -1,6 +1,7 @@
 // What an executor gets besides the command: the definition, the run's environment and its services.
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import type { ModelClient } from '../../models/types.js';
+import type { ExecuteCommand, WorkflowRequest } from '../commands.js';
 import type { ModelCallRecord, Usage } from '../journal.js';
 import type { UsageMeter } from './meter.js';
 import type { RatingsStore } from './ratings.js';
@@ -27,12 +28,28 @@ export interface StepContext {
    * delta costs no object. Unset: models are not asked to stream.
    */
   onTextDelta?: TextDeltaListener;
+  /**
+   * Runs a sub-workflow's child run to its end (the engine's port): resolves with its outputs, usage, calls and
+   * run id; rejects with a StepError coded as the child's run error. Unset: the driver cannot run sub-workflows.
+   */
+  runWorkflow?: (child: ChildRun) => Promise<StepResult>;
 }
 
 export interface StepResult {
   output: JsonValue;
   usage: Usage;
   calls: ModelCallRecord[];
+  /** A sub-workflow step: the child's run id. */
+  childRunId?: string;
+}
+
+/** A sub-workflow step to run: its command and the child's definition (from the step's spec). */
+export interface ChildRun {
+  command: ExecuteCommand & { request: WorkflowRequest };
+  definition: WorkflowDefinition;
+  /** The child's file, when the checker resolved it. */
+  file?: string;
+  signal: AbortSignal;
 }
 
 /** `StepContext.model` for a run: one client per declared model, made on first use. */

@@ -1,9 +1,11 @@
 // Runs one execute command: the step's timeout, its model calls and tool calls, and the mapping of
 // whatever went wrong to a step error with what the step had spent.
+
+import { findStep } from '../../language/type-flow.js';
 import { callHttpTool } from '../../tools/http.js';
 import type { ExecuteCommand } from '../commands.js';
 import { runAgent } from './agent.js';
-import type { StepContext, StepResult } from './context.js';
+import type { ChildRun, StepContext, StepResult } from './context.js';
 import { runDebate } from './debate.js';
 import { StepError } from './errors.js';
 import { runLlm } from './llm.js';
@@ -23,6 +25,8 @@ export async function executeStep(command: ExecuteCommand, ctx: StepContext): Pr
     ...(onDelta ? { onTextDelta: (text: string, model: string) => onDelta(command.key, text, model) } : {}),
   });
   const { request } = command;
+  if (request.kind === 'workflow')
+    return runSubWorkflow(command as ExecuteCommand & { request: typeof request }, ctx, signal, timeout);
   try {
     let output: StepResult['output'];
     switch (request.kind) {
@@ -54,6 +58,41 @@ export async function executeStep(command: ExecuteCommand, ctx: StepContext): Pr
     failure.usage = caller.usage;
     failure.calls = caller.calls;
     throw failure;
+  }
+}
+
+/** A sub-workflow step: the engine runs the child (ctx.runWorkflow); its usage and calls become the step's. */
+async function runSubWorkflow(
+  command: ChildRun['command'],
+  ctx: StepContext,
+  signal: AbortSignal,
+  timeout: AbortSignal | undefined,
+): Promise<StepResult> {
+  const spec = findStep(ctx.definition, command.stepId);
+  if (spec?.kind !== 'workflow' || !spec.definition) {
+    throw new StepError(
+      'workflow_unresolved',
+      `step ${command.key}: the sub-workflow ${command.request.workflow} was not resolved when this workflow was loaded; load it from its file (weft run FILE, or the server's workflows folder) so its children are read and checked`,
+      false,
+    );
+  }
+  if (!ctx.runWorkflow) {
+    throw new StepError('unsupported', `step ${command.key}: this driver cannot run sub-workflows`, false);
+  }
+  try {
+    return await ctx.runWorkflow({
+      command,
+      definition: spec.definition,
+      ...(spec.file !== undefined ? { file: spec.file } : {}),
+      signal,
+    });
+  } catch (error) {
+    // the step's timeout cancelled the child: a timeout (retryable), with what the child spent
+    if (!timeout?.aborted || ctx.signal.aborted) throw error;
+    const timedOut = new StepError('timeout', `step ${command.key} timed out after ${command.timeoutMs}ms`);
+    const { usage, calls, childRunId } = error as { usage?: never; calls?: never; childRunId?: string };
+    Object.assign(timedOut, { usage, calls, childRunId });
+    throw timedOut;
   }
 }
 

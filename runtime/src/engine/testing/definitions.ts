@@ -2,12 +2,14 @@
 import type {
   DecisionBranch,
   DecisionStep,
+  JsonValue,
   LlmStep,
   MapStep,
   ParallelStep,
   StepSpec,
   ToolStep,
   WorkflowDefinition,
+  WorkflowStep,
 } from '../../language/types.js';
 
 export function workflow(steps: StepSpec[], extra: Partial<WorkflowDefinition> = {}): WorkflowDefinition {
@@ -63,4 +65,22 @@ export function map(
   extra: Partial<MapStep> = {},
 ): MapStep {
   return { id, kind: 'map', needs: [], items, concurrency, step, ...extra };
+}
+
+/** A `kind: workflow` step whose child is already resolved (as checkWorkflow with a resolver leaves it). */
+export function subWorkflow(
+  id: string,
+  child: WorkflowDefinition,
+  inputs: Record<string, JsonValue> = {},
+  extra: Partial<WorkflowStep> = {},
+): WorkflowStep {
+  return {
+    id,
+    kind: 'workflow',
+    needs: [],
+    workflow: `./${child.name}.yaml`,
+    inputs,
+    definition: child,
+    ...extra,
+  };
 }

@@ -291,7 +291,7 @@ export class RunDriver {
       try {
         result = await execute(command, stepContext);
       } catch (error) {
-        const failure = error as { usage?: unknown; calls?: unknown };
+        const failure = error as { usage?: unknown; calls?: unknown; childRunId?: string };
         this.write({
           type: 'step_failed',
           key: command.key,
@@ -299,6 +299,7 @@ export class RunDriver {
           error: toErrorInfo(error),
           ...(failure.usage ? { usage: failure.usage as never } : {}),
           ...(failure.calls ? { calls: failure.calls as never } : {}),
+          ...(failure.childRunId ? { childRunId: failure.childRunId } : {}),
         });
         return;
       }

@@ -13,9 +13,15 @@ import {
   summarize,
 } from '../../engine/run-record.js';
 import { foldJournal } from '../../engine/state.js';
-import { modelClientsFor, type TextDeltaListener } from '../../engine/steps/context.js';
+import {
+  type ChildRun,
+  modelClientsFor,
+  type StepResult,
+  type TextDeltaListener,
+} from '../../engine/steps/context.js';
 import { UsageMeter } from '../../engine/steps/meter.js';
 import type { RatingsStore } from '../../engine/steps/ratings.js';
+import { childRunIds, nestChildTraces, type Span } from '../../engine/trace.js';
 import type { JsonValue, ModelSpec, WorkflowDefinition } from '../../language/types.js';
 import { createModelClient, DEFAULT_API_KEY_ENV } from '../../models/index.js';
 import type { ModelClient } from '../../models/types.js';
@@ -39,6 +45,7 @@ import {
   notWaiting,
   unknownStep,
 } from './approvals.js';
+import { type ChildRunEngine, runChild } from './child-runs.js';
 import { RunDriver } from './driver.js';
 
 export interface RunHandle {
@@ -93,6 +100,8 @@ export interface StartOptions {
    * nothing is left but approvals to wait for. Default false: wait for the decisions.
    */
   detachWhenWaiting?: boolean;
+  /** The run of a sub-workflow step: the parent run and step instance (journaled in run_started). */
+  parent?: { runId: string; stepKey: string };
 }
 
 export interface ResumeOptions {
@@ -100,6 +109,8 @@ export interface ResumeOptions {
   onTextDelta?: TextDeltaListener;
   /** As StartOptions.detachWhenWaiting. */
   detachWhenWaiting?: boolean;
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
 }
 
 export interface RunFilter {
@@ -206,6 +217,7 @@ export class EmbeddedEngine {
         inputs: effectiveInputs(definition, inputs),
         definition,
         ...(opts.workflowFile !== undefined ? { workflowFile: opts.workflowFile } : {}),
+        ...(opts.parent ? { parent: opts.parent } : {}),
       };
       return { writer, release, journal: [], definition, inputs, first: [started] };
     });
@@ -252,7 +264,7 @@ export class EmbeddedEngine {
 
   /** resume(), journaling `extra` right after run_resumed. */
   private resumeWith(runId: string, opts: ResumeOptions, extra: JournalEvent[]): RunHandle {
-    return this.drive(runId, undefined, opts.onTextDelta, opts.detachWhenWaiting, async () => {
+    return this.drive(runId, opts.signal, opts.onTextDelta, opts.detachWhenWaiting, async () => {
       const decoded = await this.store.read(runId);
       if (!decoded || neverStarted(decoded)) {
         throw new Error(
@@ -376,6 +388,7 @@ export class EmbeddedEngine {
               ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
               ratings: this.ratings,
               ...(onTextDelta ? { onTextDelta } : {}),
+              runWorkflow: (child) => runChild(this.children, runId, child, onTextDelta),
             },
           });
           run.driver = driver;
@@ -521,9 +534,11 @@ export class EmbeddedEngine {
     };
   }
 
+  /** The run's record; the traces of its sub-workflow runs are nested under their steps (see nestChildTraces). */
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const active = this.active.get(runId);
-    if (active && active.events.length > 0) return runRecord(active.events);
+    if (active && active.events.length > 0)
+      return this.withChildTraces(runRecord(active.events)!, active.events);
     const decoded = await this.store.read(runId).catch((error: Error) => {
       if (/invalid run id/.test(error.message)) return undefined;
       throw error;
@@ -546,7 +561,45 @@ export class EmbeddedEngine {
       };
       record.warnings.push(message);
     }
+    return this.withChildTraces(record, decoded.events);
+  }
+
+  private async withChildTraces(record: RunRecord, journal: readonly JournalEvent[]): Promise<RunRecord> {
+    const ids = childRunIds(journal);
+    if (ids.length === 0) return record;
+    const children = new Map<string, Span[]>();
+    for (const id of ids) {
+      const child = await this.getRun(id).catch(() => undefined);
+      if (child) children.set(id, child.trace);
+    }
+    record.trace = nestChildTraces(record.trace, children);
     return record;
+  }
+
+  /** A child run (of a sub-workflow step) whose parent has not ended: the parent resumes it. */
+  private async parentResumes(decoded: DecodedJournal): Promise<boolean> {
+    const first = decoded.events[0];
+    if (first?.type !== 'run_started' || !first.parent) return false;
+    const parent = await this.store.read(first.parent.runId).catch(() => undefined);
+    return parent !== undefined && !parent.events.some(isTerminal);
+  }
+
+  /**
+   * Runs (or resumes, or reads the end of) the child run of a sub-workflow step of run `parentRunId` on this
+   * engine: for drivers other than this engine's own (the debugger).
+   */
+  runChild(parentRunId: string, child: ChildRun, onTextDelta?: TextDeltaListener): Promise<StepResult> {
+    return runChild(this.children, parentRunId, child, onTextDelta);
+  }
+
+  /** What child-runs.ts needs of this engine. */
+  private get children(): ChildRunEngine {
+    return {
+      active: (runId) => this.active.get(runId)?.result,
+      read: async (runId) => (await this.store.read(runId))?.events,
+      start: (definition, inputs, opts) => this.start(definition, inputs, opts),
+      resume: (runId, opts) => this.resume(runId, opts),
+    };
   }
 
   private journalPath(runId: string): string {
@@ -596,6 +649,7 @@ export class EmbeddedEngine {
       )
         continue;
       if (this.store instanceof FileJournalStore && (await this.store.owner(runId)) !== undefined) continue;
+      if (await this.parentResumes(decoded)) continue;
       out.push(runId);
     }
     return out.sort();
@@ -623,6 +677,8 @@ export class EmbeddedEngine {
           reason: damage.reason ?? damage.message,
           hint: damage.hint ?? '',
         });
+      } else if (await this.parentResumes(decoded)) {
+        // its parent run resumes it, when the parent re-runs the step (see child-runs.ts)
       } else if (neverStarted(decoded)) {
         if (store instanceof FileJournalStore && (await store.discardNeverStarted(runId, neverStarted))) {
           scan.discarded.push(runId);

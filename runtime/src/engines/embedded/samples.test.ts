@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkWorkflow } from '../../language/index.js';
 import type { JsonValue } from '../../language/types.js';
+import { fileCheckOptions } from '../../workflow-files/resolver.js';
 import { EmbeddedEngine } from './index.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../../samples/', import.meta.url));
@@ -39,13 +40,13 @@ const inputs: Record<string, () => Record<string, JsonValue>> = {
   'http-tool': () => ({ city: 'Lisbon', weather_url: weatherUrl }),
   // waits for a person: the test approves like one (through the engine, as the server route does)
   approval: () => ({}),
+  'sub-workflow': () => ({ topic: 'durable execution' }),
 };
 
 describe('samples on the embedded engine', () => {
   it.each(Object.keys(inputs))('%s runs to success', async (name) => {
-    const { definition, diagnostics } = checkWorkflow(
-      readFileSync(join(SAMPLES, name, 'workflow.yaml'), 'utf8'),
-    );
+    const file = join(SAMPLES, name, 'workflow.yaml');
+    const { definition, diagnostics } = checkWorkflow(readFileSync(file, 'utf8'), fileCheckOptions(file));
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const engine = new EmbeddedEngine({ dataDir, env: {} });
     const handle = engine.start(definition!, inputs[name]!());
@@ -60,6 +61,11 @@ describe('samples on the embedded engine', () => {
       expect(record.outputs).toMatchObject({ decision: 'approve', decided_by: 'samples test' });
     if (name === 'http-tool') expect(record.outputs?.temperature).toBe(21);
     if (name === 'research') expect(record.outputs?.summaries).toBe(3);
+    if (name === 'sub-workflow') {
+      // The child's output reached the parent (its mock reply quotes the prompt, with the parent's input).
+      expect(record.outputs?.summary).toContain('Summarize in 2 sentences');
+      expect(record.usage.totalTokens).toBeGreaterThan(record.steps.length);
+    }
     if (name === 'debate') {
       // The winner and the ratings come from one verdict: the winner holds the top rating.
       const { winner, ratings } = record.outputs as { winner: string; ratings: Record<string, number> };

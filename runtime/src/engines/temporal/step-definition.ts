@@ -68,6 +68,8 @@ export function stepSummary(command: ExecuteCommand): string {
         ? `agent ${request.agent}`
         : request.kind === 'tool'
           ? `tool ${request.tool}`
-          : 'debate';
+          : request.kind === 'workflow'
+            ? `workflow ${request.workflow}`
+            : 'debate';
   return `step ${command.key} (${what}, attempt ${command.attempt})`;
 }

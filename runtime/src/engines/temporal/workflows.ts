@@ -29,6 +29,7 @@ import type { ErrorInfo, JournalEvent, ModelCallRecord, Usage } from '../../engi
 import { foldJournal } from '../../engine/state.js';
 import type { JsonValue, WorkflowDefinition } from '../../language/types.js';
 import { type ApprovalUpdateInput, approvalRefusal, type DecidedApproval } from './approval-update.js';
+import { runChildWorkflow } from './child-workflow.js';
 import { stepActivityId, stepDefinition, stepInputs, stepSummary } from './step-definition.js';
 
 export const WORKFLOW_TYPE = 'weftWorkflow';
@@ -38,6 +39,8 @@ export interface WeftWorkflowInput {
   definition: WorkflowDefinition;
   inputs: Record<string, JsonValue>;
   workflowFile?: string;
+  /** The run of a sub-workflow step (a child workflow): its parent run and step instance. */
+  parent?: { runId: string; stepKey: string };
 }
 
 export interface ExecuteStepInput {
@@ -57,8 +60,8 @@ export interface ExecuteStepInput {
  * workflow journals the code and what the step spent.
  */
 export type ExecuteStepOutcome =
-  | { ok: true; output: JsonValue; usage: Usage; calls: ModelCallRecord[] }
-  | { ok: false; error: ErrorInfo; usage?: Usage; calls?: ModelCallRecord[] };
+  | { ok: true; output: JsonValue; usage: Usage; calls: ModelCallRecord[]; childRunId?: string }
+  | { ok: false; error: ErrorInfo; usage?: Usage; calls?: ModelCallRecord[]; childRunId?: string };
 
 export interface WeftActivities {
   executeStep(input: ExecuteStepInput): Promise<ExecuteStepOutcome>;
@@ -143,6 +146,7 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
     workflow: definition.name,
     inputs: resolvedInputs,
     ...(input.workflowFile !== undefined ? { workflowFile: input.workflowFile } : {}),
+    ...(input.parent ? { parent: input.parent } : {}),
   });
 
   const inFlight = new Map<string, Promise<void>>();
@@ -217,13 +221,16 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
         append({ type: 'step_started', key: command.key, attempt: command.attempt });
         let outcome: ExecuteStepOutcome;
         try {
-          outcome = await activitiesFor(command).executeStep({
-            runId,
-            definition: stepDefinition(definition, command),
-            inputs: stepInputs(command, resolvedInputs),
-            command,
-            usageSoFar: foldJournal(journal).usage,
-          });
+          outcome =
+            command.request.kind === 'workflow'
+              ? await runChildWorkflow(runId, definition, command)
+              : await activitiesFor(command).executeStep({
+                  runId,
+                  definition: stepDefinition(definition, command),
+                  inputs: stepInputs(command, resolvedInputs),
+                  command,
+                  usageSoFar: foldJournal(journal).usage,
+                });
         } catch (error) {
           outcome = failedOutcome(error, command);
         }
@@ -241,6 +248,7 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
             output: outcome.output,
             usage: outcome.usage,
             calls: outcome.calls,
+            ...(outcome.childRunId ? { childRunId: outcome.childRunId } : {}),
           });
         } else {
           append({
@@ -250,6 +258,7 @@ export async function weftWorkflow(input: WeftWorkflowInput): Promise<JournalEve
             error: outcome.error,
             ...(outcome.usage ? { usage: outcome.usage } : {}),
             ...(outcome.calls ? { calls: outcome.calls } : {}),
+            ...(outcome.childRunId ? { childRunId: outcome.childRunId } : {}),
           });
         }
       })

@@ -51,6 +51,7 @@ const NOT_TEMPLATES = new Set([
   'concurrency',
   'rounds',
   'k_factor',
+  'workflow',
   'max_iterations',
   'decisions',
   'on_timeout',
