@@ -53,7 +53,12 @@ export function composeFile(ctx: DeployContext): string {
       weft: {
         build: { context: '../..', dockerfile: 'Dockerfile' },
         image,
-        environment: { ...runtimeEnvironment(ctx), PORT: String(profile.port) },
+        environment: {
+          ...runtimeEnvironment(ctx),
+          PORT: String(profile.port),
+          // embedded: runs execute in this container; temporal: the worker service runs them
+          WEFT_ENGINE: '${WEFT_ENGINE:-embedded}',
+        },
         expose: [String(profile.port)],
         depends_on: { redis: { condition: 'service_healthy' } },
         healthcheck: weftHealth(profile.port),
@@ -225,6 +230,9 @@ export function envExample(ctx: DeployContext): string {
     '# where the published port listens (0.0.0.0 for all interfaces)',
     'PUBLISH_ADDRESS=0.0.0.0',
     'PUBLISH_PORT=8080',
+    '# where runs execute: embedded (in the weft container) or temporal (the worker service runs them;',
+    '# needs Temporal: TEMPORAL_ADDRESS below, or docker compose --profile temporal-dev up)',
+    'WEFT_ENGINE=embedded',
     '# an external Temporal (else: docker compose --profile temporal-dev up)',
     'TEMPORAL_ADDRESS=temporal:7233',
     'TEMPORAL_NAMESPACE=default',

@@ -70,6 +70,8 @@ export function kubernetesManifests(ctx: DeployContext): Record<string, unknown[
     WEFT_REQUIRED_ENV: ctx.requiredEnv.join(','),
     WEFT_HOST: '0.0.0.0',
     PORT: String(profile.port),
+    // replicas behind an HPA share the work through Temporal: the server starts runs, workers run them
+    WEFT_ENGINE: 'temporal',
     TEMPORAL_ADDRESS: 'temporal-frontend:7233',
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: 'weft',

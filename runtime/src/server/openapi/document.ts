@@ -22,7 +22,11 @@ export const ERROR_RESPONSES = {
     },
   },
   '404': { name: 'NotFound', description: 'No run or workflow with that id or name.' },
-  '409': { name: 'Conflict', description: 'The run is finished or damaged: there is nothing to cancel.' },
+  '409': {
+    name: 'Conflict',
+    description:
+      'The run is not in a state for this: finished or damaged (cancel), or the approval step is not waiting (decide).',
+  },
   '413': {
     name: 'PayloadTooLarge',
     description: 'The request body is larger than the limit (WEFT_BODY_LIMIT).',
