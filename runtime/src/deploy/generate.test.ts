@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
+import { Service as KnativeService } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -154,6 +155,11 @@ describe('generated artifacts', () => {
     expect(env.WEFT_ENV.value).toBe('production');
     expect(env.WEFT_REQUIRED_ENV.value).toBe('WEFT_API_KEYS');
     expect(container.ports[0].containerPort).toBe(8080);
+    // the Knative Serving schema (as `gcloud run services replace` takes it) accepts it, and catches a break
+    new KnativeService(service).validate();
+    const broken = structuredClone(service);
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'eight thousand';
+    expect(() => new KnativeService(broken).validate()).toThrow();
   });
 
   it('Terraform parses as HCL with the Cloud Run v2 service, the secrets and their accessors', async () => {
@@ -252,5 +258,35 @@ describe.skipIf(!actionlint && process.env.CI !== 'true')('generated GitHub work
     expect(readFileSync(path.join(dir, '.github/workflows/weft-test.yaml'), 'utf8')).toContain(
       'weft deploy check',
     );
+  });
+});
+
+const composePlugins = process.env.DOCKER_COMPOSE_PLUGIN_DIR;
+describe.skipIf(!composePlugins && process.env.CI !== 'true')('generated Compose files', () => {
+  it('pass `docker compose config` (one host and Swarm), which names a secret left unset', () => {
+    const compose = composePlugins && path.join(composePlugins, 'docker-compose');
+    if (!compose || !existsSync(compose))
+      throw new Error('DOCKER_COMPOSE_PLUGIN_DIR is not set: run scripts/provision.sh');
+    const dir = mkdtempSync(path.join(tmpdir(), 'weft-compose-config-'));
+    execFileSync('mkdir', ['-p', path.join(dir, 'deploy/compose')]);
+    for (const f of files.filter((f) => f.path.startsWith('deploy/compose/')))
+      writeFileSync(path.join(dir, f.path), f.content);
+    const cwd = path.join(dir, 'deploy/compose');
+    writeFileSync(path.join(cwd, '.env'), file('deploy/compose/.env.example'));
+    const config = (name: string, env: Record<string, string>) =>
+      spawnSync(compose, ['-f', name, 'config', '--quiet'], {
+        cwd,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+      });
+    const secrets = { WEFT_API_KEYS: 'k', OPENAI_API_KEY: 'k' };
+    for (const name of ['compose.yaml', 'swarm.yaml']) {
+      const result = config(name, secrets);
+      expect(result.stderr.replace(/^.*level=warning.*\n/gm, ''), name).toBe('');
+      expect(result.status, name).toBe(0);
+    }
+    const unset = config('compose.yaml', { OPENAI_API_KEY: 'k' });
+    expect(unset.status).not.toBe(0);
+    expect(unset.stderr).toContain('set WEFT_API_KEYS in .env');
   });
 });

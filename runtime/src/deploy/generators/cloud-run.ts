@@ -38,12 +38,18 @@ export function cloudRunService(ctx: DeployContext): Record<string, unknown> {
           serviceAccountName: `${cr.serviceAccount}@${cr.project}.iam.gserviceaccount.com`,
           containers: [
             {
+              // a name and the probes' port are optional on Cloud Run; giving them keeps the file valid Knative
+              name: 'weft',
               image: `${ctx.image}:latest-build`,
               ports: [{ name: 'http1', containerPort: profile.port }],
               env,
               resources: { limits: { cpu: cr.cpu, memory: cr.memory } },
-              startupProbe: { httpGet: { path: '/health' }, periodSeconds: 2, failureThreshold: 30 },
-              livenessProbe: { httpGet: { path: '/health' }, periodSeconds: 15 },
+              startupProbe: {
+                httpGet: { path: '/health', port: profile.port },
+                periodSeconds: 2,
+                failureThreshold: 30,
+              },
+              livenessProbe: { httpGet: { path: '/health', port: profile.port }, periodSeconds: 15 },
             },
           ],
         },
