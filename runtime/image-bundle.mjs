@@ -4,11 +4,12 @@
 // Run by `npm run build:image` and before `npm pack` (prepack); the Dockerfiles copy dist/image/ and
 // add one file from outside it: @temporalio/core-bridge's native core for the image's platform, at
 // assets/@temporalio/core-bridge/releases/TARGET/index.node (see NATIVE_CORE below).
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { assetsPlugin, copyAssets, ESM_BANNER } from './bundle-parts.mjs';
 
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
 const outDir = join(runtimeDir, 'dist', 'image');
@@ -28,23 +29,6 @@ const ASSETS = {
   '@temporalio/core-bridge': [],
   'source-map': ['lib/mappings.wasm'], // the worker's source maps (source-map 0.7, @temporalio/worker's)
 };
-
-function assets() {
-  const roots = Object.keys(ASSETS).map((name) => [name, dirname(require.resolve(`${name}/package.json`))]);
-  return {
-    name: 'weft-image-assets',
-    setup(b) {
-      b.onLoad({ filter: /\.js$/ }, (args) => {
-        const found = roots.find(([, root]) => args.path.startsWith(`${root}/`));
-        if (!found) return undefined;
-        const [name, root] = found;
-        const rel = relative(root, dirname(args.path)).split('\\').join('/');
-        const dir = `require('node:path').join(__weftRuntimeDir, 'assets', ${JSON.stringify(name)}, ${JSON.stringify(rel)})`;
-        return { loader: 'js', contents: `var __dirname = ${dir};\n${readFileSync(args.path, 'utf8')}` };
-      });
-    },
-  };
-}
 
 const BUNDLER_GONE =
   "Temporal's workflow bundler (webpack) is not in this image: the workflow code is prebuilt at " +
@@ -97,17 +81,6 @@ function temporalWorker() {
   };
 }
 
-// Every ESM chunk: require() for CommonJS dependencies, __filename/__dirname, and the bundle's folder.
-const BANNER = [
-  "import { createRequire as __weftRequire } from 'node:module';",
-  "import { fileURLToPath as __weftFileUrlToPath } from 'node:url';",
-  "import { dirname as __weftDirname, basename as __weftBasename } from 'node:path';",
-  'const require = __weftRequire(import.meta.url);',
-  'const __filename = __weftFileUrlToPath(import.meta.url);',
-  'const __dirname = __weftDirname(__filename);',
-  "const __weftRuntimeDir = __weftBasename(__dirname) === 'chunks' ? __weftDirname(__dirname) : __dirname;",
-].join(' ');
-
 /** Temporal's own bundle of the workflow module (what the worker would otherwise build at start). */
 async function workflowCode() {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
@@ -142,18 +115,11 @@ export async function buildImageBundle() {
     legalComments: 'none',
     metafile: true,
     logLevel: 'error',
-    banner: { js: BANNER },
+    banner: { js: ESM_BANNER },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [temporalWorker(), assets()],
+    plugins: [temporalWorker(), assetsPlugin(require, ASSETS)],
   });
-  for (const [name, folders] of Object.entries(ASSETS)) {
-    const root = dirname(require.resolve(`${name}/package.json`));
-    for (const folder of folders)
-      cpSync(join(root, folder), join(outDir, 'assets', name, folder), {
-        recursive: true,
-        filter: (file) => !file.endsWith('swagger-ui.js'), // the page loads swagger-ui-bundle.js
-      });
-  }
+  copyAssets(require, ASSETS, outDir);
   writeFileSync(join(outDir, 'temporal-workflows.js'), await workflowCode());
   mkdirSync(join(outDir, 'bin'), { recursive: true });
   writeFileSync(join(outDir, 'bin', 'weft.js'), "#!/usr/bin/env node\nimport '../weft.mjs';\n");

@@ -9,9 +9,10 @@
 // @temporalio/worker (the Temporal worker's Rust core): `weft worker` and `weft run --engine temporal`.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { assetsPlugin, copyAssets, ESM_BANNER } from '../../runtime/bundle-parts.mjs';
 
 const extDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runtimeDir = join(extDir, '..', 'runtime');
@@ -59,49 +60,8 @@ function nativeStubs() {
  */
 const ASSETS = { '@fastify/swagger-ui': ['static'] };
 
-function assets() {
-  const roots = Object.keys(ASSETS).map((name) => [name, dirname(require.resolve(`${name}/package.json`))]);
-  return {
-    name: 'weft-assets',
-    setup(b) {
-      b.onLoad({ filter: /\.js$/ }, (args) => {
-        const found = roots.find(([, root]) => args.path.startsWith(`${root}/`));
-        if (!found) return undefined;
-        const [name, root] = found;
-        const rel = relative(root, dirname(args.path)).split('\\').join('/');
-        const dir = `require('node:path').join(__weftRuntimeDir, 'assets', ${JSON.stringify(name)}, ${JSON.stringify(rel)})`;
-        return { loader: 'js', contents: `var __dirname = ${dir};\n${readFileSync(args.path, 'utf8')}` };
-      });
-    },
-  };
-}
-
-function copyAssets() {
-  for (const [name, folders] of Object.entries(ASSETS)) {
-    const root = dirname(require.resolve(`${name}/package.json`));
-    for (const folder of folders)
-      cpSync(join(root, folder), join(outDir, 'assets', name, folder), {
-        recursive: true,
-        // the non-bundled copy of swagger-ui (swagger-ui-bundle.js is what the page loads)
-        filter: (file) => !file.endsWith('swagger-ui.js'),
-      });
-  }
-}
-
 /** Folders of the runtime package that its code reads at run time (the stack's compose file). */
 const RUNTIME_FOLDERS = ['stack'];
-
-// Every ESM chunk: a require() for CommonJS dependencies, __filename/__dirname, and the folder of
-// the runtime (weft.mjs; chunks are in chunks/).
-const BANNER = [
-  "import { createRequire as __weftRequire } from 'node:module';",
-  "import { fileURLToPath as __weftFileUrlToPath } from 'node:url';",
-  "import { dirname as __weftDirname, basename as __weftBasename } from 'node:path';",
-  'const require = __weftRequire(import.meta.url);',
-  'const __filename = __weftFileUrlToPath(import.meta.url);',
-  'const __dirname = __weftDirname(__filename);',
-  "const __weftRuntimeDir = __weftBasename(__dirname) === 'chunks' ? __weftDirname(__dirname) : __dirname;",
-].join(' ');
 
 /** Builds out/runtime/ and returns esbuild's result (with its metafile). */
 export async function buildRuntime({ dev = false } = {}) {
@@ -129,11 +89,11 @@ export async function buildRuntime({ dev = false } = {}) {
     sourcemap: dev ? 'linked' : false,
     metafile: true,
     logLevel: 'warning',
-    banner: { js: BANNER },
+    banner: { js: ESM_BANNER },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [nativeStubs(), assets()],
+    plugins: [nativeStubs(), assetsPlugin(require, ASSETS)],
   });
-  copyAssets();
+  copyAssets(require, ASSETS, outDir);
   // what code that finds its package by bin/weft.js (the stack) and its files next to it expects
   mkdirSync(join(outDir, 'bin'), { recursive: true });
   writeFileSync(join(outDir, 'bin', 'weft.js'), "#!/usr/bin/env node\nimport '../weft.mjs';\n");

@@ -10,7 +10,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['language'], // parse + check workflow.yaml (pure)
   ['models', 'tools'], // side effects a step calls (model providers, HTTP tools), each behind an interface
   ['engine'], // the interpreter and step semantics; declares the ports its steps use
-  ['store'], // runs, events, journals, ratings, counters: declares the ports it implements
+  // runs, events, journals, ratings, counters (declares the ports it implements); workflow files read
+  // from disk with their sub-workflows (the language's resolver port)
+  ['store', 'workflow-files'],
   ['engines/embedded', 'engines/temporal'], // the two drivers of the interpreter
   ['server', 'stack', 'deploy'], // what the CLI drives: HTTP API, local stack, deploy artifacts
   ['cli'],
@@ -24,6 +26,8 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'server/serve.test.ts -> cli': 'starts the server as `weft serve` does',
   'server/ui.test.ts -> cli': 'starts the server as `weft serve` does',
   'engines/temporal/parity.test.ts -> engines/embedded': 'proves both drivers give the same results',
+  'engines/temporal/child-workflow.test.ts -> engines/embedded':
+    'a sub-workflow spends the same budget on both drivers',
 };
 
 const rank = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));

@@ -178,6 +178,7 @@ function runtimeSourceHash(): string {
   for (const path of [
     'runtime/build.mjs',
     'runtime/image-bundle.mjs',
+    'runtime/bundle-parts.mjs',
     'runtime/bin',
     'runtime/src',
     'runtime/stack',
