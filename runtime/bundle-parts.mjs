@@ -51,3 +51,27 @@ export function copyAssets(require, assets, outDir) {
       });
   }
 }
+
+/**
+ * esbuild options both bundles use: ESM entries at OUT/, code-split chunks in OUT/chunks/, Node 20, minified
+ * with class names kept (proto3-json-serializer, the Cloud Run client's REST fallback, recognises int64
+ * values by `constructor.name === 'Long'` and fails on any service it reads back without them).
+ */
+export function esmBundleOptions(outDir) {
+  return {
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    metafile: true,
+    banner: { js: ESM_BANNER },
+    define: { 'process.env.NODE_ENV': '"production"' },
+  };
+}

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { assetsPlugin, copyAssets, ESM_BANNER } from './bundle-parts.mjs';
+import { assetsPlugin, copyAssets, esmBundleOptions } from './bundle-parts.mjs';
 
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
 const outDir = join(runtimeDir, 'dist', 'image');
@@ -103,20 +103,8 @@ export async function buildImageBundle() {
       // the local stack's container healthchecks (runtime/stack/compose.yaml runs /app/healthcheck.mjs)
       healthcheck: join(runtimeDir, 'stack', 'healthcheck.mjs'),
     },
-    outdir: outDir,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    metafile: true,
+    ...esmBundleOptions(outDir),
     logLevel: 'error',
-    banner: { js: ESM_BANNER },
-    define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [temporalWorker(), assetsPlugin(require, ASSETS)],
   });
   copyAssets(require, ASSETS, outDir);

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { assetsPlugin, copyAssets, ESM_BANNER } from '../../runtime/bundle-parts.mjs';
+import { assetsPlugin, copyAssets, esmBundleOptions } from '../../runtime/bundle-parts.mjs';
 
 const extDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runtimeDir = join(extDir, '..', 'runtime');
@@ -74,23 +74,10 @@ export async function buildRuntime({ dev = false } = {}) {
       weft: join(runtimeDir, 'src', 'cli', 'main.ts'),
       deploy: join(runtimeDir, 'src', 'deploy', 'index.ts'),
     },
-    outdir: outDir,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
+    ...esmBundleOptions(outDir),
     minify: !dev,
-    // class names survive minification: proto3-json-serializer (the Cloud Run client's REST fallback)
-    // recognises int64 values by `constructor.name === 'Long'`, and fails on any service it reads back
-    keepNames: true,
     sourcemap: dev ? 'linked' : false,
-    metafile: true,
     logLevel: 'warning',
-    banner: { js: ESM_BANNER },
-    define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [nativeStubs(), assetsPlugin(require, ASSETS)],
   });
   copyAssets(require, ASSETS, outDir);
