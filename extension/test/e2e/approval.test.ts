@@ -2,52 +2,21 @@
 // view marks it (bell icon, "waiting for review", the Approve…/Reject… context), a notification is
 // shown for it, and Weft: Approve… records the decision through the HTTP route; the run then succeeds.
 import * as assert from 'node:assert';
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsSnapshot } from '../../src/runs/controller';
 import type { RunRecord } from '../../src/runtime-client/client';
-import { activate, repoDir, screenshot, waitFor } from './helpers';
+import { activate, repoDir, screenshot, startWeftServe, stopProcess, waitFor } from './helpers';
+
+const serve = (workflows: string, dataDir: string) =>
+  startWeftServe(workflows, {
+    WEFT_DATA_DIR: dataDir,
+    WEFT_WORKFLOWS: path.join(workflows, 'workflow.yaml'),
+  });
 
 const snapshot = () => vscode.commands.executeCommand<RunsSnapshot>('weft.internal.runsSnapshot');
-
-async function serve(workflows: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [path.join(repoDir(), 'runtime', 'bin', 'weft.js'), 'serve', '--host', '127.0.0.1', '--port', '0'],
-    {
-      cwd: workflows,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ELECTRON_RUN_AS_NODE: '1',
-        WEFT_DATA_DIR: dataDir,
-        WEFT_WORKFLOWS: path.join(workflows, 'workflow.yaml'),
-      },
-    },
-  );
-  let seen = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      const m = /"address":"(http:\/\/[^"]+)"/.exec(seen);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`weft serve exited with ${code}: ${seen}`)));
-    setTimeout(() => reject(new Error(`weft serve did not listen within 30 s: ${seen}`)), 30_000);
-  });
-  return { url, child };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 describe('Weft Runs view: approval steps', function () {
   this.timeout(90_000);
@@ -104,7 +73,7 @@ describe('Weft Runs view: approval steps', function () {
       });
     } finally {
       await settings.update('runtimeUrl', undefined, vscode.ConfigurationTarget.Workspace);
-      await stop(server.child);
+      await stopProcess(server.child);
       fs.rmSync(dataDir, { recursive: true, force: true });
       fs.rmSync(workflows, { recursive: true, force: true });
     }

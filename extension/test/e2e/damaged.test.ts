@@ -2,51 +2,20 @@
 // repair hint in its tooltip), never as running: against a real `weft serve` restarted on a data dir
 // whose journal this test damaged.
 import * as assert from 'node:assert';
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsSnapshot } from '../../src/runs/controller';
-import { activate, repoDir, waitFor, workspaceUri } from './helpers';
+import { activate, repoDir, startWeftServe, stopProcess, waitFor, workspaceUri } from './helpers';
+
+const serve = (workflows: string, dataDir: string) =>
+  startWeftServe(workflows, {
+    WEFT_DATA_DIR: dataDir,
+    WEFT_WORKFLOWS: path.join(workflows, 'workflow.yaml'),
+  });
 
 const snapshot = () => vscode.commands.executeCommand<RunsSnapshot>('weft.internal.runsSnapshot');
-
-async function serve(workflows: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [path.join(repoDir(), 'runtime', 'bin', 'weft.js'), 'serve', '--host', '127.0.0.1', '--port', '0'],
-    {
-      cwd: workflows,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ELECTRON_RUN_AS_NODE: '1',
-        WEFT_DATA_DIR: dataDir,
-        WEFT_WORKFLOWS: path.join(workflows, 'workflow.yaml'),
-      },
-    },
-  );
-  let seen = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      const m = /"address":"(http:\/\/[^"]+)"/.exec(seen);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`weft serve exited with ${code}: ${seen}`)));
-    setTimeout(() => reject(new Error(`weft serve did not listen within 30 s: ${seen}`)), 30_000);
-  });
-  return { url, child };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 describe('Weft Runs view: a damaged run', function () {
   this.timeout(60_000);
@@ -65,7 +34,7 @@ describe('Weft Runs view: a damaged run', function () {
       });
       runId = ((await response.json()) as { runId: string }).runId;
     } finally {
-      await stop(server.child);
+      await stopProcess(server.child);
     }
     // a garbage line 2: everything from there on is untrustworthy
     const journal = path.join(dataDir, 'runs', runId, 'journal.jsonl');
@@ -90,7 +59,7 @@ describe('Weft Runs view: a damaged run', function () {
       assert.match(item.description, /^damaged/);
     } finally {
       await settings.update('runtimeUrl', undefined, vscode.ConfigurationTarget.Workspace);
-      await stop(server.child);
+      await stopProcess(server.child);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

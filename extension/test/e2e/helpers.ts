@@ -1,5 +1,6 @@
 // Shared by the e2e test files (bundled into each; not a test file itself).
 import * as assert from 'node:assert';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -66,4 +67,41 @@ export function repoDir(): string {
   const repo = process.env.WEFT_E2E_REPO;
   assert.ok(repo, 'WEFT_E2E_REPO is not set (run through test/e2e/run.cjs)');
   return repo;
+}
+
+/**
+ * `weft serve --port 0` of this repository's runtime, as a user would start it, in `cwd` with `env` added;
+ * resolves with the address it logs.
+ */
+export async function startWeftServe(
+  cwd: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
+  const weft = path.join(repoDir(), 'runtime', 'bin', 'weft.js');
+  const child = spawn(process.execPath, [weft, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...env },
+  });
+  let seen = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      const m = /"address":"(http:\/\/[^"]+)"/.exec(seen);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`weft serve exited with ${code}: ${seen}`)));
+    setTimeout(() => reject(new Error(`weft serve did not listen within 30 s: ${seen}`)), 30_000);
+  });
+  return { url, child };
+}
+
+/** SIGTERM, then wait for the process to exit. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }

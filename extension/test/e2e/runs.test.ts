@@ -2,12 +2,11 @@
 // on test/fixtures/hello/workflow.yaml (offline `mock` model), first on a local `weft serve` the
 // extension starts itself, then on a `weft serve` this test starts and names in weft.runtimeUrl.
 import * as assert from 'node:assert';
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsSnapshot } from '../../src/runs/controller';
 import type { RunRecord } from '../../src/runtime-client/client';
-import { activate, metric, repoDir, screenshot, waitFor, workspaceUri } from './helpers';
+import { activate, metric, repoDir, screenshot, startWeftServe, waitFor, workspaceUri } from './helpers';
 
 const snapshot = () => vscode.commands.executeCommand<RunsSnapshot>('weft.internal.runsSnapshot');
 
@@ -15,45 +14,6 @@ async function setRuntimeUrl(value: string | undefined): Promise<void> {
   await vscode.workspace
     .getConfiguration('weft')
     .update('runtimeUrl', value, vscode.ConfigurationTarget.Workspace);
-}
-
-/** `weft serve --port 0` of this repository's runtime, as a user would start it. */
-async function startServe(workflows: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(repoDir(), 'runtime', 'bin', 'weft.js'),
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--workflows',
-      workflows,
-    ],
-    {
-      cwd: workflows,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ELECTRON_RUN_AS_NODE: '1',
-        WEFT_DATA_DIR: path.join(workflows, '.weft-external'),
-      },
-    },
-  );
-  let seen = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      const m = /"address":"(http:\/\/[^"]+)"/.exec(seen);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`weft serve exited with ${code}: ${seen}`)));
-    setTimeout(() => reject(new Error(`weft serve did not listen within 30 s: ${seen}`)), 30_000);
-  });
-  return { url, child };
 }
 
 describe('Weft runs and traces against a real weft serve', function () {
@@ -159,7 +119,10 @@ describe('Weft runs and traces against a real weft serve', function () {
   it('uses weft.runtimeUrl when it points at a running weft serve', async () => {
     const dir = path.dirname(hello().fsPath);
     const t0 = Date.now();
-    const server = await startServe(dir);
+    const server = await startWeftServe(dir, { WEFT_DATA_DIR: path.join(dir, '.weft-external') }, [
+      '--workflows',
+      dir,
+    ]);
     metric('weftServeStartMs', Date.now() - t0);
     try {
       await setRuntimeUrl(server.url);
